@@ -1,0 +1,62 @@
+"""Roles and what each may do (pure). Where a role may act is the org scope's business.
+
+Authorisation = role × org scope: a permission below says *what*; the scope filter in
+:mod:`jingwu.accounts.scope` says *where* (the user's unit and the units below it).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    OFFICER = "officer"  # 社区民警
+    AUXILIARY = "auxiliary"  # 辅警
+    CHIEF = "chief"  # 警务室负责人
+    STREET = "street"  # 街道服务站站长
+    DIRECTOR = "director"  # 区级指导中心主任
+    INSPECTOR = "inspector"  # 督察
+    PARTNER = "partner"  # 合作单位
+    ADMIN = "admin"  # 系统管理员
+
+
+ROLE_LABELS: dict[Role, tuple[str, str]] = {
+    Role.OFFICER: ("社区民警", "Community officer"),
+    Role.AUXILIARY: ("辅警", "Auxiliary officer"),
+    Role.CHIEF: ("警务室负责人", "Station chief"),
+    Role.STREET: ("街道服务站站长", "Street station head"),
+    Role.DIRECTOR: ("区指导中心主任", "District director"),
+    Role.INSPECTOR: ("督察", "Inspector"),
+    Role.PARTNER: ("合作单位", "Partner"),
+    Role.ADMIN: ("系统管理员", "Administrator"),
+}
+
+_STAFF = {Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR}
+_LEADERS = {Role.CHIEF, Role.STREET, Role.DIRECTOR}
+
+PERMISSIONS: dict[str, frozenset[Role]] = {
+    "org.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN}),
+    "org.edit": frozenset({Role.DIRECTOR, Role.ADMIN}),
+    "staff.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN}),
+    "staff.edit": frozenset(_LEADERS | {Role.ADMIN}),
+    "pii.unmask": frozenset({Role.OFFICER, Role.CHIEF, Role.STREET, Role.DIRECTOR}),
+    "users.admin": frozenset({Role.ADMIN}),
+    "audit.view": frozenset({Role.INSPECTOR, Role.ADMIN, Role.DIRECTOR}),
+    "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
+    "dashboard.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN, Role.PARTNER}),
+}
+
+
+def allowed(role: str, permission: str) -> bool:
+    """True when ``role`` holds ``permission``; unknown permissions are refused."""
+    holders = PERMISSIONS.get(permission)
+    return holders is not None and role in holders
+
+
+def label(role: str, language: str) -> str:
+    """The role's name in ``language`` (zh_CN or en)."""
+    try:
+        zh, en = ROLE_LABELS[Role(role)]
+    except ValueError:
+        return role
+    return en if language == "en" else zh

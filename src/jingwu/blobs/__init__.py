@@ -1,0 +1,1 @@
+"""Content-addressed, encrypted file storage (attachments and evidence files)."""

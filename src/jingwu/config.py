@@ -1,0 +1,105 @@
+"""Settings, read from the environment (prefix ``JINGWU_``) and validated at start-up.
+
+A bad setting stops start-up with one sentence naming it (:class:`ConfigError`).
+Key material is not kept here: :mod:`jingwu.security.keys` loads or generates it.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["development", "production"]
+Zone = Literal["intranet", "internet", "all"]
+Language = Literal["zh_CN", "en"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid; the message is one sentence naming it."""
+
+
+class Settings(BaseSettings):
+    """Every setting of a Jingwu process; see docs/operations.md for each one."""
+
+    model_config = SettingsConfigDict(env_prefix="JINGWU_", extra="ignore")
+
+    database_url: str = Field(default="", description="SQLAlchemy URL; empty = SQLite in var_dir")
+    environment: Environment = "development"
+    zone: Zone = "all"
+    var_dir: Path = Path("var")
+    secret_key: str | None = Field(default=None, description="signs sessions and CSRF tokens")
+    data_keys: str | None = Field(
+        default=None, description="field-encryption keys: 'kid:alg:base64,...' (alg aes|sm4)"
+    )
+    data_key_active: str | None = Field(default=None, description="key id used for new values")
+    blind_index_key: str | None = Field(default=None, description="HMAC key for blind indexes")
+    time_zone: str = "Asia/Shanghai"
+    language: Language = "zh_CN"
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    demo: bool = False
+    blob_dir: Path | None = None
+    mqtt_url: str | None = None
+    tile_url: str | None = None
+    log_format: Literal["text", "json"] = "text"
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    smtp_url: str | None = None
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("only sqlite:/// and postgresql:// URLs are supported")
+        return value
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The database URL, defaulting to a SQLite file under ``var_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.var_dir / 'jingwu.db'}"
+
+    @property
+    def effective_blob_dir(self) -> Path:
+        return self.blob_dir if self.blob_dir is not None else self.var_dir / "blobs"
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read and validate settings; raise ConfigError with one sentence on the first problem."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        name = str(err["loc"][0]).upper() if err["loc"] else "?"
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        raise ConfigError(f"Setting JINGWU_{name} is invalid: {reason}.") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings (cached after the first successful read)."""
+    return load_settings()

@@ -1,0 +1,1 @@
+"""Organisation: district centre → street station → community station (ORG-1..ORG-4)."""

@@ -1,0 +1,1 @@
+"""Reference data shared by the domains: outside departments and the category catalogue."""
