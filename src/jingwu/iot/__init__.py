@@ -1,0 +1,1 @@
+"""IoT sensing network: device classes, topics, payloads, sequence gaps, rules, broker files."""
