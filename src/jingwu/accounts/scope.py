@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from jingwu.accounts.roles import allowed
@@ -14,6 +14,7 @@ from jingwu.errors import Forbidden, NotFound
 from jingwu.org.models import Unit
 
 Ts = TypeVarTuple("Ts")
+UnitColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
 @dataclass(frozen=True)
@@ -50,12 +51,12 @@ def visible_units(principal: Principal) -> Select[int]:
     return select(Unit.id).where(Unit.path.startswith(principal.unit_path, autoescape=True))
 
 
-def in_scope(principal: Principal, unit_column: ColumnElement[Any]) -> ColumnElement[bool]:
+def in_scope(principal: Principal, unit_column: UnitColumn) -> ColumnElement[bool]:
     """The WHERE clause restricting ``unit_column`` to the principal's subtree."""
     return unit_column.in_(visible_units(principal))
 
 
-def scoped(stmt: Select[*Ts], principal: Principal, unit_column: ColumnElement[Any]) -> Select[*Ts]:
+def scoped(stmt: Select[*Ts], principal: Principal, unit_column: UnitColumn) -> Select[*Ts]:
     """Add the scope filter to a query; every list and lookup goes through this."""
     return stmt.where(in_scope(principal, unit_column))
 

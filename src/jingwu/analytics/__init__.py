@@ -1,0 +1,1 @@
+"""Incidents, grids, heat maps, forecasting models and their backtests."""

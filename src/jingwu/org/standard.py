@@ -1,0 +1,160 @@
+"""The guide's numbers for organisation, staffing and space, and checks against them (pure).
+
+ORG-1: community station = 1 chief + 3 auxiliaries (organisational standard).
+ORG-2: "3+X" = 1 community officer + 2 auxiliaries as the minimum, X = flexible experts.
+ORG-3: every key post has a named backup (A/B, 100 % coverage).
+ORG-4: zones share the floor area: reception 30 %, security control 25 %, professional
+services 20 %, technical support 15 %; the remaining 10 % is circulation and shared space.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+UNIT_KINDS = ("district", "street", "community")
+PARENT_KIND = {"district": None, "street": "district", "community": "street"}
+
+ZONE_SHARES: dict[str, float] = {
+    "reception": 0.30,
+    "security_control": 0.25,
+    "professional_services": 0.20,
+    "technical_support": 0.15,
+}
+CIRCULATION_SHARE = 0.10
+ZONE_LABELS: dict[str, tuple[str, str]] = {
+    "reception": ("接待服务区", "Reception"),
+    "security_control": ("治安防控区", "Security control"),
+    "professional_services": ("专业服务区", "Professional services"),
+    "technical_support": ("技术支持区", "Technical support"),
+    "circulation": ("交通及公共空间", "Circulation and shared space"),
+}
+TRADITIONAL_AREA_M2 = (50.0, 80.0)
+
+POST_KINDS: dict[str, tuple[str, str]] = {
+    "chief": ("警务室负责人", "Station chief"),
+    "community_officer": ("社区民警", "Community officer"),
+    "auxiliary": ("辅警", "Auxiliary officer"),
+    "expert": ("专家（X）", "Expert (X)"),
+    "head": ("服务站站长", "Street station head"),
+    "full_time": ("专职人员", "Full-time staff"),
+    "director": ("中心主任", "Centre director"),
+}
+OFFICER_POSTS = {"chief", "community_officer"}
+
+
+@dataclass(frozen=True)
+class PostFact:
+    """A post as the checks see it: kind, whether key, holder and backup staff ids."""
+
+    kind: str
+    is_key: bool
+    holder_id: int | None
+    backup_id: int | None
+
+
+@dataclass(frozen=True)
+class StaffingResult:
+    """The staffing of one community station measured against the guide."""
+
+    officers: int
+    chiefs: int
+    auxiliaries: int
+    experts: int
+    key_posts: int
+    key_posts_backed: int
+    meets_minimum: bool  # 3+X
+    meets_standard: bool  # 1 chief + 3 auxiliaries
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ab_coverage(self) -> float:
+        return 1.0 if self.key_posts == 0 else self.key_posts_backed / self.key_posts
+
+    @property
+    def ab_complete(self) -> bool:
+        return self.key_posts_backed == self.key_posts
+
+
+def check_staffing(posts: Iterable[PostFact]) -> StaffingResult:
+    """Measure a community station's filled posts against "3+X", the standard and A/B."""
+    posts = list(posts)
+    filled = Counter(p.kind for p in posts if p.holder_id is not None)
+    officers = sum(filled[k] for k in OFFICER_POSTS)
+    key = [p for p in posts if p.is_key]
+    backed = [
+        p
+        for p in key
+        if p.holder_id is not None and p.backup_id is not None and p.backup_id != p.holder_id
+    ]
+    problems: list[str] = []
+    if officers < 1:
+        problems.append("no_officer")
+    if filled["auxiliary"] < 2:
+        problems.append("auxiliaries_below_minimum")
+    if filled["chief"] < 1:
+        problems.append("no_chief")
+    if filled["auxiliary"] < 3:
+        problems.append("auxiliaries_below_standard")
+    if len(backed) < len(key):
+        problems.append("key_post_without_backup")
+    return StaffingResult(
+        officers=officers,
+        chiefs=filled["chief"],
+        auxiliaries=filled["auxiliary"],
+        experts=filled["expert"],
+        key_posts=len(key),
+        key_posts_backed=len(backed),
+        meets_minimum=officers >= 1 and filled["auxiliary"] >= 2,
+        meets_standard=filled["chief"] >= 1 and filled["auxiliary"] >= 3,
+        problems=problems,
+    )
+
+
+@dataclass(frozen=True)
+class ZoneShare:
+    """A zone's actual and expected share of the floor area."""
+
+    kind: str
+    area_m2: float
+    share: float
+    expected: float | None
+
+    @property
+    def deviation(self) -> float | None:
+        return None if self.expected is None else self.share - self.expected
+
+
+def zone_shares(floor_area_m2: float, zones: Sequence[tuple[str, float]]) -> list[ZoneShare]:
+    """Each zone's share of the floor area next to the guide's share for it."""
+    if floor_area_m2 <= 0:
+        raise ValueError("floor area must be positive")
+    out = [
+        ZoneShare(kind, area, area / floor_area_m2, ZONE_SHARES.get(kind)) for kind, area in zones
+    ]
+    return sorted(
+        out, key=lambda z: list(ZONE_LABELS).index(z.kind) if z.kind in ZONE_LABELS else 9
+    )
+
+
+def check_zones(
+    floor_area_m2: float, zones: Sequence[tuple[str, float]], tolerance: float = 0.05
+) -> list[str]:
+    """Problems with a station's zoning: zones missing, shares off by more than ``tolerance``."""
+    present = {kind for kind, _ in zones}
+    problems = [f"missing_zone:{k}" for k in ZONE_SHARES if k not in present]
+    total = sum(area for _, area in zones)
+    if total > floor_area_m2 * 1.0001:
+        problems.append("zones_exceed_floor_area")
+    for z in zone_shares(floor_area_m2, zones):
+        if z.deviation is not None and abs(z.deviation) > tolerance:
+            problems.append(f"share_off:{z.kind}")
+    return problems
+
+
+def standard_zone_areas(floor_area_m2: float) -> dict[str, float]:
+    """The guide's areas for a given floor area, circulation included."""
+    areas = {k: round(floor_area_m2 * s, 1) for k, s in ZONE_SHARES.items()}
+    areas["circulation"] = round(floor_area_m2 * CIRCULATION_SHARE, 1)
+    return areas

@@ -1,0 +1,111 @@
+"""The work-order vocabulary: tiers, functional modules, channels and actor kinds (pure).
+
+Values are plain strings (``StrEnum``) so they compare equal to the strings stored in the
+database and to :class:`jingwu.accounts.roles.Role` values.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from fractions import Fraction
+from typing import TypeVar
+
+
+class Tier(StrEnum):
+    """The three-colour warning tier (WO-2)."""
+
+    RED = "red"  # 红色预警：重大风险
+    ORANGE = "orange"  # 橙色预警：潜在风险
+    YELLOW = "yellow"  # 黄色预警：一般问题
+
+    @property
+    def severity(self) -> int:
+        """2 for red, 1 for orange, 0 for yellow (higher is more serious)."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {Tier.RED: 2, Tier.ORANGE: 1, Tier.YELLOW: 0}
+
+
+def most_severe(tiers: list[Tier]) -> Tier:
+    """The most serious of ``tiers`` (yellow for an empty list)."""
+    return max(tiers, key=lambda tier: tier.severity, default=Tier.YELLOW)
+
+
+class Module(StrEnum):
+    """The station's functional modules (ORG-5)."""
+
+    SECURITY = "security"  # 治安防控中枢
+    LIVELIHOOD = "livelihood"  # 民生服务终端
+    DISPUTE = "dispute"  # 矛盾化解枢纽
+
+
+# The share of the station's work each module is planned for (ORG-5).
+MODULE_SHARES: dict[Module, Fraction] = {
+    Module.SECURITY: Fraction(40, 100),
+    Module.LIVELIHOOD: Fraction(30, 100),
+    Module.DISPUTE: Fraction(30, 100),
+}
+
+
+class Channel(StrEnum):
+    """How a request reached the station (WO-1)."""
+
+    WALK_IN = "walk_in"
+    PHONE = "phone"
+    ONLINE = "online"
+    PARTNER = "partner"
+    SENSOR = "sensor"
+
+
+class Actor(StrEnum):
+    """Who acts on an order: the account roles, the reporting citizen and the worker."""
+
+    OFFICER = "officer"
+    AUXILIARY = "auxiliary"
+    CHIEF = "chief"
+    STREET = "street"
+    DIRECTOR = "director"
+    INSPECTOR = "inspector"
+    PARTNER = "partner"
+    ADMIN = "admin"
+    CITIZEN = "citizen"  # the reporter, through a feedback link
+    SYSTEM = "system"  # the worker (SLA sweep, feedback-window close)
+
+
+TIER_LABELS: dict[Tier, tuple[str, str]] = {
+    Tier.RED: ("红色", "Red"),
+    Tier.ORANGE: ("橙色", "Orange"),
+    Tier.YELLOW: ("黄色", "Yellow"),
+}
+
+MODULE_LABELS: dict[Module, tuple[str, str]] = {
+    Module.SECURITY: ("治安防控", "Security prevention"),
+    Module.LIVELIHOOD: ("民生服务", "Livelihood services"),
+    Module.DISPUTE: ("矛盾化解", "Dispute resolution"),
+}
+
+CHANNEL_LABELS: dict[Channel, tuple[str, str]] = {
+    Channel.WALK_IN: ("来访", "Walk-in"),
+    Channel.PHONE: ("电话", "Phone"),
+    Channel.ONLINE: ("网上", "Online"),
+    Channel.PARTNER: ("合作单位", "Partner"),
+    Channel.SENSOR: ("感知设备", "Sensor alert"),
+}
+
+
+class UnknownValue(ValueError):
+    """A string is not one of the values of a vocabulary."""
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def parse(kind: type[E], value: str) -> E:
+    """``value`` as a member of ``kind``; UnknownValue names the allowed values."""
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)
+        name = kind.__name__.lower()
+        raise UnknownValue(f"unknown {name} {value!r}; expected one of: {allowed}") from None
