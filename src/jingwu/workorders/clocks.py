@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from itertools import pairwise
 
 from jingwu.workorders.sla import BREACH_PERCENT, SlaPolicy
 from jingwu.workorders.states import Action
@@ -135,7 +136,7 @@ def _checked(
     start, end = _us(received_at), _us(now)
     steps = [(parse(Action, e.action), _us(e.at)) for e in events]
     times = [start, *(t for _, t in steps), end]
-    if any(a > b for a, b in zip(times, times[1:], strict=False)):
+    if any(a > b for a, b in pairwise(times)):
         raise ClockError("events must be in time order, between receipt and now")
     return start, steps, end
 
@@ -153,7 +154,8 @@ def _completion_track(
     start: int, steps: Sequence[tuple[Action, int]], end: int, pausable: bool
 ) -> _Track:
     runs: list[tuple[int, int | None]] = []
-    status, since, paused, met = ClockStatus.RUNNING, start, 0, None
+    status, since, paused = ClockStatus.RUNNING, start, 0
+    met: int | None = None
     for action, at in steps:
         if status is ClockStatus.RUNNING and action is Action.HOLD and pausable:
             runs.append((since, at))
@@ -255,6 +257,7 @@ def due_alerts(
 ) -> list[Alert]:
     """The warnings and breaches due by ``now`` and not in ``emitted`` ((clock, percent) keys)."""
     end, due = _us(now), []
+    events = tuple(events)
     for clock, track, budget in _tracks(policy, received_at, events, now):
         for percent in policy.levels:
             alert_at = _reaches(track, _threshold(budget, percent))
@@ -268,14 +271,25 @@ def due_alerts(
 
 
 def next_due_at(
-    policy: SlaPolicy, received_at: datetime, events: Iterable[ClockEvent], now: datetime
+    policy: SlaPolicy,
+    received_at: datetime,
+    events: Iterable[ClockEvent],
+    now: datetime,
+    *,
+    emitted: Collection[tuple[str, int]] = (),
 ) -> datetime | None:
-    """The first instant after ``now`` at which a new level is crossed if nothing happens.
+    """When the sweep must next look at the order: the earliest unsent due alert, else the
+    first instant after ``now`` at which a new level is crossed if nothing else happens.
 
-    Store it on the order (indexed) after every event and every sweep of the order; the sweep
-    then selects only orders with ``next_due_at <= now``. None: nothing more can fall due
-    until the next event (clocks met, stopped or paused).
+    Store it on the order (indexed) after every event and after every sweep of the order, and
+    let the sweep select only orders with ``next_due_at <= now``. An alert already due but not
+    in ``emitted`` (a breach just before a resolve, say) keeps the order selected until sent.
+    None: nothing can fall due until the next event (clocks met, stopped or paused).
     """
+    events = tuple(events)
+    pending = due_alerts(policy, received_at, events, now, emitted=emitted)
+    if pending:
+        return pending[0].at
     end, upcoming = _us(now), []
     for _clock, track, budget in _tracks(policy, received_at, events, now):
         if track.status is not ClockStatus.RUNNING:

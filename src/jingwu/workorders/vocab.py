@@ -73,6 +73,41 @@ class Actor(StrEnum):
     SYSTEM = "system"  # the worker (SLA sweep, feedback-window close)
 
 
+class State(StrEnum):
+    """Where an order stands."""
+
+    RECEIVED = "received"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    ACCEPTED = "accepted"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    TRANSFERRED = "transferred"
+    REJECTED = "rejected"
+    DUPLICATE = "duplicate"
+
+
+class Action(StrEnum):
+    """What can be done to an order."""
+
+    TRIAGE = "triage"
+    ASSIGN = "assign"
+    ACCEPT = "accept"
+    START = "start"
+    HOLD = "hold"
+    RESUME = "resume"
+    RECORD_CONTACT = "record_contact"
+    RESOLVE = "resolve"
+    CLOSE = "close"
+    RETURN = "return"
+    REOPEN = "reopen"
+    TRANSFER = "transfer"
+    REJECT = "reject"
+    MARK_DUPLICATE = "mark_duplicate"
+
+
 TIER_LABELS: dict[Tier, tuple[str, str]] = {
     Tier.RED: ("红色", "Red"),
     Tier.ORANGE: ("橙色", "Orange"),
