@@ -13,8 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jingwu.evidence.keys import Signer, Verifier
 from jingwu.evidence.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, verify_consistency
-from jingwu.evidence.note import NoteCheck, Signer, Verifier, open_note, sign_note
+from jingwu.evidence.note import NoteCheck, open_note, sign_note
 
 _SIZE = re.compile(r"^(?:0|[1-9]\d{0,19})$")
 MAX_SIZE = (1 << 64) - 1
