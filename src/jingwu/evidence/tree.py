@@ -13,7 +13,7 @@ log2(n) complete ones, so a root or proof costs O(log n) node reads and no leaf 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from jingwu.evidence.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, node_hash
@@ -220,3 +220,20 @@ def _stored(get_node: NodeGetter, level: int, index: int) -> bytes:
     if not isinstance(value, bytes) or len(value) != HASH_SIZE:
         raise TreeError(f"node {(level, index)} in the store is not a 32-byte hash")
     return value
+
+
+def mismatched_nodes(keys: Iterable[Key], get_node: NodeGetter) -> list[Key]:
+    """Return the interior nodes among ``keys`` that are not the hash of their children.
+
+    A scrub job walks the store with this to find and name tampered nodes; leaves
+    (level 0) are checked against their entries instead.
+    """
+    bad: list[Key] = []
+    for level, index in keys:
+        if level < 1:
+            raise TreeError("leaf nodes have no children to check against")
+        left = _stored(get_node, level - 1, 2 * index)
+        right = _stored(get_node, level - 1, 2 * index + 1)
+        if _stored(get_node, level, index) != node_hash(left, right):
+            bad.append((level, index))
+    return bad
