@@ -18,6 +18,8 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.reasoncodes import ReasonCode
 
 from jingwu.iot.brokerconf import (
     Account,
@@ -139,12 +141,12 @@ class Client:
     client_id: str
     clean: bool = True
     received: list[tuple[str, bytes]] = field(default_factory=list)
-    connack: list[mqtt.ReasonCode] = field(default_factory=list)
+    connack: list[ReasonCode] = field(default_factory=list)
     got: threading.Condition = field(default_factory=threading.Condition)
 
     def __post_init__(self) -> None:
         self.c = mqtt.Client(
-            mqtt.CallbackAPIVersion.VERSION2,
+            CallbackAPIVersion.VERSION2,
             client_id=self.client_id,
             clean_session=self.clean,
             protocol=mqtt.MQTTv311,
@@ -154,9 +156,7 @@ class Client:
         self.c.on_message = self._on_message
         self.c.on_connect = self._on_connect
 
-    def _on_connect(
-        self, _c: object, _u: object, _f: object, rc: mqtt.ReasonCode, _p: object
-    ) -> None:
+    def _on_connect(self, _c: object, _u: object, _f: object, rc: ReasonCode, _p: object) -> None:
         with self.got:
             self.connack.append(rc)
             self.got.notify_all()
@@ -166,7 +166,7 @@ class Client:
             self.received.append((msg.topic, bytes(msg.payload)))
             self.got.notify_all()
 
-    def connect(self) -> mqtt.ReasonCode:
+    def connect(self) -> ReasonCode:
         self.c.connect("127.0.0.1", self.port, keepalive=30)
         self.c.loop_start()
         with self.got:
