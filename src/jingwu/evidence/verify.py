@@ -51,12 +51,16 @@ class Result:
     def sentence(self) -> str:
         """Say in one sentence what holds and what does not."""
         if self.ok:
-            return "Holds: " + ", ".join(self.holds) + "."
+            return "Holds: " + _and(self.holds) + "."
         tail = f"; what holds: {', '.join(self.holds)}" if self.holds else ""
         return "Does not hold: " + "; ".join(self.fails) + tail + "."
 
     def __str__(self) -> str:
         return self.sentence
+
+
+def _and(clauses: list[str]) -> str:
+    return clauses[0] if len(clauses) == 1 else ", ".join(clauses[:-1]) + " and " + clauses[-1]
 
 
 def verify_bundle(

@@ -82,8 +82,8 @@ def test_the_log_refuses_to_shrink_or_change_origin_or_root_at_the_same_size() -
 
 
 def test_the_first_checkpoint_and_the_one_after_an_empty_log_need_no_proof() -> None:
-    assert cp.check_extension(None, head(3), []) is None
-    assert cp.check_extension(head(0), head(3), []) is None
+    cp.check_extension(None, head(3), [])
+    cp.check_extension(head(0), head(3), [])
 
 
 def test_it_refuses_a_checkpoint_from_another_origin() -> None:

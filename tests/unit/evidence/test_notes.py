@@ -149,7 +149,9 @@ def test_a_second_algorithm_plugs_in_through_the_registry() -> None:
     verifier = keys.parse_verifier_key(vkey)
     ed = _signer("log.example", 3)
     signed = note.sign_note("cp\n", [ed])
-    extra = note.Signature("pq.example", verifier.key_id, hashlib.sha256(b"k" * 16 + b"cp\n").digest())
+    extra = note.Signature(
+        "pq.example", verifier.key_id, hashlib.sha256(b"k" * 16 + b"cp\n").digest()
+    )
     both = note.add_signatures(signed, [extra])
     ed_verifier = keys.parse_verifier_key(ed.verifier_key())
     assert {v.name for v in note.open_note(both, [verifier, ed_verifier]).verified} == {
