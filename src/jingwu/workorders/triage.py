@@ -135,7 +135,7 @@ KEYWORD_RULES: tuple[_KeywordRule, ...] = (
     ),
     _rule(
         "weapon", RED, ("凶器", "weapon"),
-        "持刀 拿刀 菜刀 刀具 砍刀 匕首 凶器 枪 弓弩 爆炸物",
+        "持刀 拿刀 用刀 动刀 带刀 刀子 菜刀 刀具 砍刀 匕首 凶器 枪 弓弩 爆炸物",
         (r"knife", r"knives", r"guns?", r"firearms?", r"weapons?", r"machetes?", r"crossbows?"),
     ),
     _rule(

@@ -1,0 +1,355 @@
+"""SLA clock arithmetic: worked examples first, then properties over random histories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.clocks import (
+    Alert,
+    Clock,
+    ClockError,
+    ClockEvent,
+    ClockStatus,
+    due_alerts,
+    next_due_at,
+    read_clocks,
+)
+from jingwu.workorders.sla import RED_POLICY, YELLOW_POLICY, SlaPolicy, policy_for
+from jingwu.workorders.states import TRANSITIONS, Action, State
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+T0 = datetime(2026, 11, 29, 15, 30, tzinfo=UTC)  # 23:30 in Shanghai: the day turns soon
+US = timedelta(microseconds=1)
+H = timedelta(hours=1)
+
+
+def ev(action: str, at: datetime) -> ClockEvent:
+    return ClockEvent(Action(action), at)
+
+
+def worked(start: datetime, *steps: tuple[str, timedelta]) -> list[ClockEvent]:
+    return [ev(action, start + offset) for action, offset in steps]
+
+
+def keys(alerts: list[Alert]) -> set[tuple[str, int]]:
+    return {alert.key for alert in alerts}
+
+
+ACCEPTED_AT_1H = (("triage", H / 6), ("assign", H / 3), ("accept", H), ("start", H))
+
+# ---- worked examples ---------------------------------------------------------------------
+
+
+def test_the_response_clock_starts_at_receipt_not_when_someone_signs() -> None:
+    events = worked(T0, ("triage", H / 6), ("assign", H / 3), ("accept", 70 * H / 60))
+    response = read_clocks(RED_POLICY, T0, events, T0 + 2 * H)[Clock.RESPONSE]
+    assert response.status is ClockStatus.MET
+    assert response.elapsed == 70 * H / 60
+    assert response.breached
+    assert response.deadline == T0 + H
+
+
+def test_a_response_at_exactly_the_deadline_is_on_time() -> None:
+    events = worked(T0, ("record_contact", H))
+    response = read_clocks(RED_POLICY, T0, events, T0 + 2 * H)[Clock.RESPONSE]
+    assert not response.breached
+    assert keys(due_alerts(RED_POLICY, T0, events, T0 + 2 * H)) == set()
+
+
+def test_a_recorded_contact_counts_as_the_response() -> None:
+    events = worked(T0, ("triage", H / 6), ("record_contact", H / 2), ("assign", H), ("accept", H))
+    response = read_clocks(YELLOW_POLICY, T0, events, T0 + 2 * H)[Clock.RESPONSE]
+    assert response.met_at == T0 + H / 2
+
+
+def test_a_pause_extends_only_the_completion_deadline() -> None:
+    events = worked(T0, *ACCEPTED_AT_1H, ("hold", 2 * H), ("resume", 5 * H))
+    clocks = read_clocks(YELLOW_POLICY, T0, events, T0 + 6 * H)
+    completion, response = clocks[Clock.COMPLETION], clocks[Clock.RESPONSE]
+    assert (completion.elapsed, completion.paused) == (3 * H, 3 * H)
+    assert completion.deadline == T0 + 27 * H
+    assert response.deadline == T0 + 4 * H
+    assert response.paused == timedelta(0)
+
+
+def test_a_running_pause_freezes_the_completion_clock() -> None:
+    events = worked(T0, *ACCEPTED_AT_1H, ("hold", 2 * H))
+    completion = read_clocks(YELLOW_POLICY, T0, events, T0 + 30 * H)[Clock.COMPLETION]
+    assert completion.status is ClockStatus.PAUSED
+    assert (completion.elapsed, completion.paused, completion.deadline) == (2 * H, 28 * H, None)
+    assert not completion.breached
+    assert next_due_at(YELLOW_POLICY, T0, events, T0 + 30 * H) is None
+
+
+def test_a_hold_under_a_red_policy_does_not_stop_the_clock() -> None:
+    events = worked(T0, *ACCEPTED_AT_1H, ("hold", 2 * H))
+    completion = read_clocks(RED_POLICY, T0, events, T0 + 10 * H)[Clock.COMPLETION]
+    assert completion.status is ClockStatus.RUNNING
+    assert (completion.elapsed, completion.paused) == (10 * H, timedelta(0))
+
+
+def test_reopen_continues_with_the_budget_left_at_resolve() -> None:
+    days = timedelta(days=1)
+    events = worked(T0, *ACCEPTED_AT_1H, ("resolve", 20 * H), ("reopen", 3 * days))
+    completion = read_clocks(YELLOW_POLICY, T0, events, T0 + 3 * days + H)[Clock.COMPLETION]
+    assert completion.status is ClockStatus.RUNNING
+    assert (completion.elapsed, completion.remaining) == (21 * H, 3 * H)
+    assert completion.deadline == T0 + 3 * days + 4 * H
+
+
+def test_a_reopened_order_crosses_each_level_once() -> None:
+    reopened = T0 + timedelta(days=2)
+    events = worked(T0, *ACCEPTED_AT_1H, ("resolve", 10 * H), ("close", 30 * H))
+    events.append(ev("reopen", reopened))
+    alerts = due_alerts(YELLOW_POLICY, T0, events, reopened + 20 * H)
+    completion = [(a.percent, a.at) for a in alerts if a.clock is Clock.COMPLETION]
+    assert completion == [
+        (50, reopened + 2 * H),
+        (80, reopened + 9.2 * H),
+        (100, reopened + 14 * H + US),
+    ]
+
+
+def test_levels_fall_at_half_four_fifths_and_just_past_the_deadline() -> None:
+    alerts = due_alerts(RED_POLICY, T0, [], T0 + 2 * H)
+    response = [(a.percent, a.at, a.is_breach) for a in alerts if a.clock is Clock.RESPONSE]
+    assert response == [
+        (50, T0 + 30 * H / 60, False),
+        (80, T0 + 48 * H / 60, False),
+        (100, T0 + H + US, True),
+    ]
+
+
+def test_a_warning_unsent_when_the_clock_stops_is_dropped_but_a_breach_is_not() -> None:
+    events = worked(T0, ("triage", H / 6), ("transfer", 2 * H))
+    alerts = due_alerts(RED_POLICY, T0, events, T0 + 3 * H)
+    assert keys(alerts) == {("response", 100)}
+    assert all(
+        c.status is ClockStatus.STOPPED
+        for c in read_clocks(RED_POLICY, T0, events, T0 + 3 * H).values()
+    )
+
+
+def test_next_due_at_keeps_an_unsent_breach_in_view_after_the_order_moves_on() -> None:
+    events = worked(T0, ("record_contact", H + H / 6))  # breached at 1 h, contact 10 min later
+    now = T0 + H + H / 3
+    assert next_due_at(RED_POLICY, T0, events, now) == T0 + H + US
+    sent = {("response", 50), ("response", 80), ("response", 100)}
+    assert next_due_at(RED_POLICY, T0, events, now, emitted=sent) == T0 + 60 * H  # completion 50 %
+
+
+def test_the_deadline_is_calendar_time_across_a_daylight_saving_change() -> None:
+    new_york = ZoneInfo("America/New_York")
+    received = datetime(2026, 3, 7, 12, 0, tzinfo=new_york)  # the clocks spring forward overnight
+    completion = read_clocks(YELLOW_POLICY, received, [], received)[Clock.COMPLETION]
+    assert completion.deadline == datetime(2026, 3, 8, 17, 0, tzinfo=UTC)
+    assert completion.deadline is not None
+    assert completion.deadline.astimezone(new_york).hour == 13
+
+
+def test_a_late_evening_order_is_due_the_next_local_evening_in_shanghai() -> None:
+    completion = read_clocks(YELLOW_POLICY, T0, [], T0)[Clock.COMPLETION]
+    assert completion.deadline is not None
+    assert completion.deadline.tzinfo is UTC
+    local = completion.deadline.astimezone(SHANGHAI)
+    assert (local.date().isoformat(), local.hour, local.minute) == ("2026-11-30", 23, 30)
+
+
+def test_naive_times_are_refused() -> None:
+    with pytest.raises(ClockError, match="timezone-aware"):
+        read_clocks(RED_POLICY, datetime(2026, 1, 1), [], T0)
+
+
+@pytest.mark.parametrize(
+    "events",
+    [
+        [ev("accept", T0 + 2 * H), ev("start", T0 + H)],
+        [ev("accept", T0 - H)],
+        [ev("accept", T0 + 5 * H)],
+    ],
+)
+def test_events_out_of_order_before_receipt_or_after_now_are_refused(
+    events: list[ClockEvent],
+) -> None:
+    with pytest.raises(ClockError, match="in time order"):
+        due_alerts(RED_POLICY, T0, events, T0 + 3 * H)
+
+
+# ---- properties over random histories ----------------------------------------------------
+
+ZONES = [UTC, SHANGHAI, ZoneInfo("America/New_York"), ZoneInfo("Europe/London")]
+ZONES.append(timezone(timedelta(hours=5, minutes=45)))
+POLICIES = [
+    RED_POLICY,
+    YELLOW_POLICY,
+    policy_for("orange"),
+    policy_for("orange", DEFAULT_CATALOGUE.get("suspicious_person")),
+    SlaPolicy("yellow", 7, 11, pausable=True, warning_percents=(33, 50, 99)),  # type: ignore[arg-type]
+]
+FORWARD = {"triage", "assign", "accept", "start", "hold", "resume", "resolve", "close", "reopen"}
+ENDING = {Action.TRANSFER, Action.REJECT, Action.MARK_DUPLICATE}
+COUNTED = {State.RECEIVED, State.TRIAGED, State.ASSIGNED, State.ACCEPTED, State.IN_PROGRESS}
+
+
+@dataclass(frozen=True)
+class History:
+    policy: SlaPolicy
+    received: datetime  # UTC
+    steps: tuple[tuple[Action, datetime, State], ...]  # action, when (UTC), state after
+    now: datetime  # UTC
+
+    def events(self, zone: timezone | ZoneInfo = UTC) -> list[ClockEvent]:
+        return [ClockEvent(a, at.astimezone(zone)) for a, at, _ in self.steps]
+
+
+gaps = st.integers(min_value=0, max_value=3 * 86_400_000_000).map(lambda us: us * US)
+small_gaps = st.integers(min_value=0, max_value=90 * 60).map(lambda s: timedelta(seconds=s))
+
+
+@st.composite
+def histories(draw: st.DrawFn) -> History:
+    policy = draw(st.sampled_from(POLICIES))
+    received = draw(
+        st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC))
+    )
+    state, at, steps = State.RECEIVED, received, []
+    for _ in range(draw(st.integers(min_value=0, max_value=16))):
+        choices = [a for (s, a) in TRANSITIONS if s is state]
+        if not policy.pausable:
+            choices = [a for a in choices if a is not Action.HOLD]
+        roll = draw(st.integers(min_value=0, max_value=9))
+        if roll < 6:  # mostly walk the main path, so holds and reopens are common
+            choices = [a for a in choices if a in FORWARD] or choices
+        elif roll < 9:  # sometimes wander (contacts, returns), rarely end the order
+            choices = [a for a in choices if a not in ENDING] or choices
+        if not choices:
+            break
+        action = draw(st.sampled_from(choices))
+        at += draw(st.one_of(gaps, small_gaps))
+        state = TRANSITIONS[(state, action)]
+        steps.append((action, at, state))
+    return History(policy, received, tuple(steps), at + draw(st.one_of(gaps, small_gaps)))
+
+
+def oracle_completion(h: History, now: datetime) -> tuple[timedelta, timedelta]:
+    """Counted and paused time by summing the intervals spent in each state."""
+    counted = paused = timedelta(0)
+    state, since = State.RECEIVED, h.received
+    for _, at, after in [*h.steps, (None, now, None)]:
+        span = min(at, now) - since if since < now else timedelta(0)
+        counted += span if state in COUNTED else timedelta(0)
+        paused += span if state is State.ON_HOLD else timedelta(0)
+        state, since = after or state, at
+    return counted, paused
+
+
+def oracle_response(h: History, now: datetime) -> timedelta:
+    ends = [
+        at
+        for a, at, _ in h.steps
+        if a in {"accept", "record_contact", "transfer", "reject", "mark_duplicate"}
+    ]
+    return min([now, *ends]) - h.received
+
+
+@settings(max_examples=300, deadline=None)
+@given(histories())
+def test_counted_and_paused_time_match_the_time_spent_in_each_state(h: History) -> None:
+    clocks = read_clocks(h.policy, h.received, h.events(), h.now)
+    counted, paused = oracle_completion(h, h.now)
+    assert (clocks[Clock.COMPLETION].elapsed, clocks[Clock.COMPLETION].paused) == (counted, paused)
+    assert clocks[Clock.RESPONSE].elapsed == oracle_response(h, h.now)
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories(), gaps)
+def test_time_only_moves_forward(h: History, later: timedelta) -> None:
+    before = read_clocks(h.policy, h.received, h.events(), h.now)
+    after = read_clocks(h.policy, h.received, h.events(), h.now + later)
+    for clock in Clock:
+        assert after[clock].elapsed >= before[clock].elapsed
+        assert after[clock].percent >= before[clock].percent
+        assert after[clock].paused >= before[clock].paused
+    early = keys(due_alerts(h.policy, h.received, h.events(), h.now))
+    assert early <= keys(due_alerts(h.policy, h.received, h.events(), h.now + later))
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_a_second_sweep_emits_nothing_new(h: History) -> None:
+    first = due_alerts(h.policy, h.received, h.events(), h.now)
+    assert len(keys(first)) == len(first)
+    assert due_alerts(h.policy, h.received, h.events(), h.now, emitted=keys(first)) == []
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_each_alert_falls_at_the_instant_its_level_is_crossed(h: History) -> None:
+    for alert in due_alerts(h.policy, h.received, h.events(), h.now):
+        budget = h.policy.response if alert.clock is Clock.RESPONSE else h.policy.completion
+        at, just_before = (
+            oracle_at(h, alert.clock, alert.at),
+            oracle_at(h, alert.clock, alert.at - US),
+        )
+        if alert.is_breach:
+            assert just_before <= budget < at
+        else:
+            # reached: counted x 100 >= budget x percent, first at this very microsecond
+            assert just_before * 100 < budget * alert.percent <= at * 100
+
+
+def oracle_at(h: History, clock: Clock, when: datetime) -> timedelta:
+    if when < h.received:
+        return timedelta(0)
+    if clock is Clock.RESPONSE:
+        return oracle_response(h, when)
+    return oracle_completion(h, when)[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories(), st.sampled_from(ZONES))
+def test_the_zone_of_the_inputs_changes_nothing(h: History, zone: timezone | ZoneInfo) -> None:
+    args = (h.policy, h.received, h.events(), h.now)
+    shown = (h.policy, h.received.astimezone(zone), h.events(zone), h.now.astimezone(zone))
+    assert read_clocks(*args) == read_clocks(*shown)
+    assert due_alerts(*args) == due_alerts(*shown)
+    assert next_due_at(*args) == next_due_at(*shown)
+    assert all(a.at.tzinfo is UTC for a in due_alerts(*shown))
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_next_due_at_is_exactly_when_something_new_falls_due(h: History) -> None:
+    events = h.events()
+    sent = keys(due_alerts(h.policy, h.received, events, h.now))
+    upcoming = next_due_at(h.policy, h.received, events, h.now, emitted=sent)
+    if upcoming is None:
+        far = h.now + timedelta(days=3650)
+        assert keys(due_alerts(h.policy, h.received, events, far)) == sent
+        return
+    assert upcoming > h.now
+    assert keys(due_alerts(h.policy, h.received, events, upcoming - US)) == sent
+    assert keys(due_alerts(h.policy, h.received, events, upcoming)) > sent
+
+
+@settings(max_examples=200, deadline=None)
+@given(histories())
+def test_pauses_never_touch_the_response_clock_and_only_delay_completion(h: History) -> None:
+    clocks = read_clocks(h.policy, h.received, h.events(), h.now)
+    unpaused = [e for e in h.events() if e.action not in {Action.HOLD, Action.RESUME}]
+    assert (
+        read_clocks(h.policy, h.received, unpaused, h.now)[Clock.RESPONSE] == clocks[Clock.RESPONSE]
+    )
+    assert clocks[Clock.RESPONSE].deadline == h.received + h.policy.response
+    completion = clocks[Clock.COMPLETION]
+    if completion.status is ClockStatus.RUNNING:
+        assert completion.deadline == h.now + completion.remaining
+        assert completion.deadline is not None
+        assert completion.deadline - h.received >= h.policy.completion + completion.paused
