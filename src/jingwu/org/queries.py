@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from jingwu.accounts.scope import Principal, check_unit, scoped
+from jingwu.cards import Card
 from jingwu.org.models import Post, Staff, Unit, Zone
 from jingwu.org.standard import PostFact, StaffingResult, ZoneShare, check_staffing, zone_shares
 
@@ -123,3 +124,30 @@ def staffing_report(session: Session, principal: Principal) -> StaffingReport:
         posts_by_unit[post.unit_id].append(post)
     rows = [(u, check_staffing(_facts(posts_by_unit[u.id]))) for u in stations]
     return StaffingReport(rows)
+
+
+def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
+    """Organisation figures for the dashboard."""
+    if not principal.can("org.view"):
+        return []
+    report = staffing_report(session, principal)
+    n = len(report.rows)
+    short = len(report.below_minimum)
+    ab = len(report.ab_incomplete)
+    return [
+        Card("Community stations", str(n), href="/org", order=10),
+        Card(
+            'Stations below the "3+X" minimum',
+            str(short),
+            href="/staffing",
+            tone="bad" if short else "good",
+            order=11,
+        ),
+        Card(
+            "Stations with key posts lacking a backup",
+            str(ab),
+            href="/staffing",
+            tone="bad" if ab else "good",
+            order=12,
+        ),
+    ]

@@ -112,7 +112,7 @@ def key_file(settings: Settings) -> Path:
     return settings.var_dir / "keys.json"
 
 
-def _read_key_file(path: Path) -> dict[str, str]:
+def read_key_file(path: Path) -> dict[str, str]:
     if not path.exists():
         return {}
     try:
@@ -138,7 +138,7 @@ def write_key_file(path: Path, values: dict[str, str]) -> None:
 
 def load_keyring(settings: Settings) -> Keyring:
     """Load keys from settings, generating missing ones in development only."""
-    stored = {} if settings.is_production else _read_key_file(key_file(settings))
+    stored = {} if settings.is_production else read_key_file(key_file(settings))
     values = {
         "secret_key": settings.secret_key or stored.get("secret_key"),
         "blind_index_key": settings.blind_index_key or stored.get("blind_index_key"),

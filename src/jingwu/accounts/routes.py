@@ -1,0 +1,316 @@
+"""Pages of accounts: sign-in with a second factor, enrolment, the account page, user admin."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+import segno
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+
+from jingwu.accounts import queries, service
+from jingwu.accounts.models import User
+from jingwu.accounts.roles import ROLE_LABELS, Role
+from jingwu.errors import DomainError, Invalid, Unauthenticated
+from jingwu.org import queries as org_queries
+from jingwu.security import totp
+from jingwu.web.deps import (
+    SESSION_COOKIE,
+    CurrentPrincipal,
+    Now,
+    SessionDep,
+    SettingsDep,
+    client_ip,
+)
+from jingwu.web.nav import NavItem
+from jingwu.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Users", "/admin/users", "users.admin", order=90)]
+
+
+def _safe_next(value: str | None) -> str:
+    return value if value and value.startswith("/") and not value.startswith("//") else "/"
+
+
+def _login_page(
+    request: Request,
+    session: Session,
+    settings: SettingsDep,
+    now: Now,
+    *,
+    error: str = "",
+    username: str = "",
+    next_url: str = "/",
+    status: int = 200,
+) -> Response:
+    codes = queries.demo_codes(session, unix_time=now.timestamp()) if settings.demo else []
+    return render(
+        request,
+        "accounts/login.html",
+        {
+            "error": error,
+            "username": username,
+            "next": next_url,
+            "demo_codes": codes,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(
+    request: Request, session: SessionDep, settings: SettingsDep, now: Now, next: str = "/"
+) -> Response:
+    return _login_page(request, session, settings, now, next_url=_safe_next(next))
+
+
+@router.get("/login/demo-codes", response_class=HTMLResponse)
+def demo_codes(request: Request, session: SessionDep, settings: SettingsDep, now: Now) -> Response:
+    codes = queries.demo_codes(session, unix_time=now.timestamp()) if settings.demo else []
+    return render(request, "accounts/demo_codes.html", {"demo_codes": codes})
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: Now,
+    username: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+    code: Annotated[str, Form()] = "",
+    next: Annotated[str, Form()] = "/",
+) -> Response:
+    try:
+        user = service.authenticate(
+            session,
+            username=username,
+            password=password,
+            code=code,
+            ip=client_ip(request),
+            now=now,
+            policy=service.SignInPolicy(
+                settings.login_max_failures, dt.timedelta(minutes=settings.login_window_minutes)
+            ),
+        )
+    except DomainError as exc:  # failure is recorded: commit, then show the form again
+        return _login_page(
+            request,
+            session,
+            settings,
+            now,
+            error=exc.message,
+            username=username,
+            next_url=_safe_next(next),
+            status=exc.status,
+        )
+    token, _ = service.open_session(
+        session,
+        user=user,
+        ip=client_ip(request),
+        user_agent=request.headers.get("user-agent", ""),
+        now=now,
+        hours=settings.session_hours,
+    )
+    target = _safe_next(next) if user.totp_confirmed else "/account/enrol"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=settings.is_production,
+        max_age=settings.session_hours * 3600,
+    )
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: SessionDep, now: Now) -> Response:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+        service.close_session(session, token=token, now=now)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+def enrolling_user(request: Request, session: SessionDep, now: Now) -> User:
+    """The signed-in user, whether or not the second factor is enrolled."""
+    token = request.cookies.get(SESSION_COOKIE)
+    found = service.session_user(session, token=token, now=now) if token else None
+    if found is None:
+        raise Unauthenticated("Please sign in.")
+    return found[1]
+
+
+EnrollingUser = Annotated[User, Depends(enrolling_user)]
+
+
+def _qr_svg(uri: str) -> str:
+    return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#1b2a41"))
+
+
+@router.get("/account/enrol", response_class=HTMLResponse)
+def enrol_form(request: Request, user: EnrollingUser) -> Response:
+    if user.totp_confirmed:
+        return RedirectResponse("/account", status_code=303)
+    assert user.totp_secret is not None
+    uri = totp.provisioning_uri(user.totp_secret, user.username)
+    return render(
+        request,
+        "accounts/enrol.html",
+        {
+            "user": user,
+            "secret": user.totp_secret,
+            "qr": _qr_svg(uri),
+            "error": "",
+        },
+    )
+
+
+@router.post("/account/enrol", response_class=HTMLResponse)
+def enrol(
+    request: Request,
+    session: SessionDep,
+    user: EnrollingUser,
+    now: Now,
+    code: Annotated[str, Form()] = "",
+) -> Response:
+    if user.totp_confirmed:
+        return RedirectResponse("/account", status_code=303)
+    try:
+        codes = service.confirm_enrolment(session, user=user, code=code, now=now)
+    except Invalid as exc:
+        assert user.totp_secret is not None
+        uri = totp.provisioning_uri(user.totp_secret, user.username)
+        return render(
+            request,
+            "accounts/enrol.html",
+            {
+                "user": user,
+                "secret": user.totp_secret,
+                "qr": _qr_svg(uri),
+                "error": exc.message,
+            },
+            status_code=422,
+        )
+    return render(request, "accounts/recovery.html", {"codes": codes})
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    assert principal.user_id is not None
+    return render(
+        request,
+        "accounts/account.html",
+        {"account": queries.overview(session, user_id=principal.user_id)},
+    )
+
+
+@router.post("/account/tokens", response_class=HTMLResponse)
+def new_token(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    token = service.create_token(
+        session, principal, username=principal.username, name=name or "script", now=now
+    )
+    assert principal.user_id is not None
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "account": queries.overview(session, user_id=principal.user_id),
+            "new_token": token,
+        },
+    )
+
+
+def _users_page(
+    request: Request,
+    session: Session,
+    principal: CurrentPrincipal,
+    *,
+    form: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "accounts/users.html",
+        {
+            "users": service.list_users(session, principal),
+            "units": org_queries.list_units(session, principal),
+            "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
+            "form": form or {},
+            "errors": errors or {},
+            "message": message,
+        },
+        status_code=status,
+    )
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def users(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    principal.require("users.admin")
+    return _users_page(request, session, principal)
+
+
+@router.post("/admin/users", response_class=HTMLResponse)
+def create_user(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    username: Annotated[str, Form()] = "",
+    display_name: Annotated[str, Form()] = "",
+    unit_id: Annotated[str, Form()] = "",
+    role: Annotated[str, Form()] = "",
+    password: Annotated[str, Form()] = "",
+) -> Response:
+    principal.require("users.admin")
+    form = {"username": username, "display_name": display_name, "unit_id": unit_id, "role": role}
+    if not unit_id.isdigit():
+        return _users_page(
+            request, session, principal, form=form, errors={"unit_id": "required"}, status=422
+        )
+    try:
+        with session.begin_nested():
+            service.create_user(
+                session,
+                principal,
+                username=username.strip().lower(),
+                display_name=display_name,
+                unit_id=int(unit_id),
+                role=role,
+                password=password,
+                now=now,
+            )
+    except (Invalid, DomainError) as exc:
+        errors = exc.fields or {"form": exc.message}
+        return _users_page(
+            request,
+            session,
+            principal,
+            form=form,
+            errors=errors,
+            message=exc.message,
+            status=exc.status,
+        )
+    return _users_page(request, session, principal, message=f"User {username} created.")
+
+
+@router.post("/admin/users/{username}/reset-2fa", response_class=HTMLResponse)
+def reset_2fa(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, username: str
+) -> Response:
+    service.reset_second_factor(session, principal, username=username)
+    return _users_page(request, session, principal, message=f"Second factor of {username} reset.")

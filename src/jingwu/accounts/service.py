@@ -1,0 +1,355 @@
+"""Account use cases: users, sign-in with a second factor, sessions and API tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from jingwu.accounts.models import ApiToken, LoginFailure, RecoveryCode, User, WebSession
+from jingwu.accounts.roles import Role
+from jingwu.accounts.scope import Principal, check_unit, in_scope
+from jingwu.audit import service as audit
+from jingwu.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthenticated
+from jingwu.org.models import Unit
+from jingwu.security import passwords, totp
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
+SIGN_IN_FAILED = "Sign-in failed: the username, password or one-time code is wrong."
+
+
+def principal_of(user: User, unit_path: str, *, ip: str = "") -> Principal:
+    """The principal acting as ``user``."""
+    return Principal(
+        user_id=user.id,
+        username=user.username,
+        role=user.role,
+        unit_id=user.unit_id,
+        unit_path=unit_path,
+        ip=ip,
+        language=user.language,
+    )
+
+
+def load_principal(session: Session, user_id: int, *, ip: str = "") -> Principal | None:
+    """The principal of an active user, or None."""
+    row = session.execute(
+        select(User, Unit.path).join(Unit, Unit.id == User.unit_id).where(User.id == user_id)
+    ).first()
+    if row is None or not row[0].active:
+        return None
+    return principal_of(row[0], row[1], ip=ip)
+
+
+def create_user(
+    session: Session,
+    principal: Principal,
+    *,
+    username: str,
+    display_name: str,
+    unit_id: int,
+    role: str,
+    password: str,
+    now: dt.datetime,
+    totp_secret: str | None = None,
+) -> User:
+    """Create a user in the principal's scope; the second factor is enrolled at first sign-in."""
+    principal.require("users.admin")
+    problems: dict[str, str] = {}
+    if not USERNAME.match(username):
+        problems["username"] = "2-63 lower-case letters, digits, '.', '_' or '-'"
+    if role not in {r.value for r in Role}:
+        problems["role"] = f"unknown role {role!r}"
+    if (why := passwords.password_problem(password)) is not None:
+        problems["password"] = why
+    if not display_name.strip():
+        problems["display_name"] = "required"
+    if problems:
+        field, why = next(iter(problems.items()))
+        raise Invalid(f"The {field.replace('_', ' ')} is invalid: {why}.", fields=problems)
+    check_unit(session, principal, unit_id)
+    if session.scalar(select(func.count()).where(User.username == username)):
+        raise Conflict(f"The username {username!r} is taken.", fields={"username": "taken"})
+    user = User(
+        username=username,
+        display_name=display_name.strip(),
+        unit_id=unit_id,
+        role=role,
+        password_hash=passwords.hash_password(password),
+        totp_secret=totp_secret or totp.new_secret(),
+        totp_confirmed=totp_secret is not None,
+        created_at=now,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def get_user(session: Session, principal: Principal, *, username: str) -> User:
+    """A user in the principal's scope, else NotFound."""
+    user = session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise NotFound(f"No user {username!r}.")
+    check_unit(session, principal, user.unit_id)
+    return user
+
+
+def list_users(session: Session, principal: Principal) -> list[tuple[User, Unit]]:
+    """Users of the principal's scope with their units."""
+    principal.require("users.admin")
+    stmt = (
+        select(User, Unit)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(in_scope(principal, User.unit_id))
+        .order_by(Unit.path, User.username)
+    )
+    return [(u, unit) for u, unit in session.execute(stmt).tuples()]
+
+
+def _throttled(session: Session, *, username: str, ip: str, since: dt.datetime, limit: int) -> bool:
+    by_user = session.scalar(
+        select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
+    )
+    by_ip = session.scalar(
+        select(func.count()).where(LoginFailure.ip == ip, LoginFailure.at >= since)
+    )
+    return (by_user or 0) >= limit or (by_ip or 0) >= limit * 4
+
+
+@dataclass(frozen=True)
+class SignInPolicy:
+    max_failures: int = 5
+    window: dt.timedelta = dt.timedelta(minutes=15)
+
+
+def _second_factor_ok(session: Session, user: User, code: str, now: dt.datetime) -> bool:
+    if not user.totp_confirmed or user.totp_secret is None:
+        return True  # not enrolled yet: the session can only enrol
+    step = totp.match_step(user.totp_secret, code, now.timestamp(), user.totp_last_step)
+    if step is not None:
+        user.totp_last_step = step
+        return True
+    digest = totp.hash_recovery_code(code)
+    used = session.execute(
+        update(RecoveryCode)
+        .where(
+            RecoveryCode.user_id == user.id,
+            RecoveryCode.code_hash == digest,
+            RecoveryCode.used_at.is_(None),
+        )
+        .values(used_at=now)
+    )
+    return bool(getattr(used, "rowcount", 0))
+
+
+def authenticate(
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    code: str,
+    ip: str,
+    now: dt.datetime,
+    policy: SignInPolicy | None = None,
+) -> User:
+    """Check password and one-time code; failures are generic, counted and audited."""
+    policy = policy or SignInPolicy()
+    username = username.strip().lower()[:64]
+    if _throttled(
+        session, username=username, ip=ip, since=now - policy.window, limit=policy.max_failures
+    ):
+        audit.record(
+            session,
+            principal=None,
+            action="auth.throttled",
+            object_type="user",
+            object_id=username,
+            outcome="denied",
+            ip=ip,
+            now=now,
+        )
+        minutes = int(policy.window.total_seconds() // 60)
+        raise TooManyRequests(f"Too many failed sign-ins. Try again in {minutes} minutes.")
+    user = session.scalar(select(User).where(User.username == username))
+    ok = passwords.verify_password(user.password_hash if user else None, password)
+    if ok and user is not None and user.active and _second_factor_ok(session, user, code, now):
+        user.last_login_at = now
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+        audit.record(
+            session,
+            principal=None,
+            action="auth.sign_in",
+            object_type="user",
+            object_id=user.id,
+            unit_id=user.unit_id,
+            ip=ip,
+            now=now,
+            detail={"username": username},
+        )
+        session.flush()
+        return user
+    session.add(LoginFailure(username=username, ip=ip, at=now))
+    audit.record(
+        session,
+        principal=None,
+        action="auth.sign_in_failed",
+        object_type="user",
+        object_id=username,
+        outcome="failed",
+        ip=ip,
+        now=now,
+    )
+    session.flush()
+    raise Unauthenticated(SIGN_IN_FAILED)
+
+
+def confirm_enrolment(session: Session, *, user: User, code: str, now: dt.datetime) -> list[str]:
+    """Confirm the second factor with a first code; returns fresh recovery codes (shown once)."""
+    if user.totp_secret is None:
+        user.totp_secret = totp.new_secret()
+    step = totp.match_step(user.totp_secret, code, now.timestamp(), user.totp_last_step)
+    if step is None:
+        raise Invalid(
+            "The one-time code is wrong; check the time on your phone.",
+            fields={"code": "wrong code"},
+        )
+    user.totp_confirmed = True
+    user.totp_last_step = step
+    return replace_recovery_codes(session, user=user)
+
+
+def replace_recovery_codes(session: Session, *, user: User) -> list[str]:
+    """Issue new recovery codes, invalidating the old ones."""
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = totp.new_recovery_codes()
+    session.add_all(
+        RecoveryCode(user_id=user.id, code_hash=totp.hash_recovery_code(c)) for c in codes
+    )
+    session.flush()
+    return codes
+
+
+def reset_second_factor(session: Session, principal: Principal, *, username: str) -> User:
+    """Forget a user's second factor; they enrol again at the next sign-in."""
+    principal.require("users.admin")
+    user = get_user(session, principal, username=username)
+    user.totp_secret = totp.new_secret()
+    user.totp_confirmed = False
+    user.totp_last_step = None
+    session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    session.execute(
+        update(WebSession).where(WebSession.user_id == user.id).values(revoked_at=func.now())
+    )
+    session.flush()
+    return user
+
+
+def set_password(session: Session, principal: Principal, *, username: str, password: str) -> User:
+    """Set a user's password (administrators), refusing weak ones."""
+    principal.require("users.admin")
+    if (why := passwords.password_problem(password)) is not None:
+        raise Invalid(f"The password is invalid: {why}.", fields={"password": why})
+    user = get_user(session, principal, username=username)
+    user.password_hash = passwords.hash_password(password)
+    session.flush()
+    return user
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(
+    session: Session, *, user: User, ip: str, user_agent: str, now: dt.datetime, hours: int
+) -> tuple[str, WebSession]:
+    """Start a browser session; returns the cookie token (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    row = WebSession(
+        id=_digest(token),
+        user_id=user.id,
+        csrf_token=secrets.token_urlsafe(24),
+        created_at=now,
+        expires_at=now + dt.timedelta(hours=hours),
+        ip=ip[:64],
+        user_agent=user_agent[:255],
+    )
+    session.add(row)
+    session.flush()
+    return token, row
+
+
+def session_user(
+    session: Session, *, token: str, now: dt.datetime
+) -> tuple[WebSession, User] | None:
+    """The live session and its user for a cookie token, or None."""
+    row = session.execute(
+        select(WebSession, User)
+        .join(User, User.id == WebSession.user_id)
+        .where(
+            WebSession.id == _digest(token),
+            WebSession.revoked_at.is_(None),
+            WebSession.expires_at > now,
+            User.active.is_(True),
+        )
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def close_session(session: Session, *, token: str, now: dt.datetime) -> None:
+    """Revoke a browser session (sign-out)."""
+    session.execute(
+        update(WebSession).where(WebSession.id == _digest(token)).values(revoked_at=now)
+    )
+
+
+def create_token(
+    session: Session,
+    principal: Principal,
+    *,
+    username: str,
+    name: str,
+    now: dt.datetime,
+    days: int | None = None,
+) -> str:
+    """Issue an API token for a user; the token is returned once, its SHA-256 stored."""
+    user = get_user(session, principal, username=username)
+    if principal.user_id != user.id:
+        principal.require("users.admin")
+    token = "jw_" + secrets.token_urlsafe(32)
+    session.add(
+        ApiToken(
+            user_id=user.id,
+            name=name[:64] or "token",
+            token_hash=_digest(token),
+            prefix=token[:10],
+            created_at=now,
+            expires_at=now + dt.timedelta(days=days) if days else None,
+        )
+    )
+    session.flush()
+    return token
+
+
+def token_user(session: Session, *, token: str, now: dt.datetime) -> User | None:
+    """The active user of a bearer token, or None (one indexed lookup by hash)."""
+    row = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.token_hash == _digest(token),
+            ApiToken.revoked_at.is_(None),
+            User.active.is_(True),
+        )
+    ).first()
+    if row is None:
+        return None
+    api_token, user = row
+    if api_token.expires_at is not None and api_token.expires_at <= now:
+        return None
+    return user

@@ -1,0 +1,1 @@
+"""The ``jingwu`` command line: a root group, shell commands, and every domain's ``cli``."""

@@ -1,0 +1,1 @@
+"""The web layer: app factory, dependencies, error handlers, templating and i18n."""

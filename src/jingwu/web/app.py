@@ -1,0 +1,63 @@
+"""The FastAPI application factory: every domain's pages and API, one error shape."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from jingwu.registry import domain_modules
+from jingwu.runtime import Runtime
+from jingwu.web import errors
+from jingwu.web.csrf import CSRFMiddleware
+from jingwu.web.middleware import (
+    LanguageMiddleware,
+    Metrics,
+    MetricsMiddleware,
+    SecurityHeadersMiddleware,
+)
+from jingwu.web.nav import NavItem
+
+PROJECT_STATIC = Path(__file__).resolve().parents[3] / "static"
+PACKAGE_STATIC = Path(__file__).resolve().parent / "static"
+
+
+def _zone_ok(module: object, zone: str) -> bool:
+    zones = getattr(module, "ZONES", frozenset({"intranet"}))
+    return zone == "all" or zone in zones
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """Build the app for a started runtime (see :func:`jingwu.runtime.start`)."""
+    settings = runtime.settings
+    app = FastAPI(
+        title="Jingwu 警务",
+        version="0.1.0",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.runtime = runtime
+    app.state.settings = settings
+    app.state.db = runtime.db
+    app.state.blobs = runtime.blobs
+    app.state.clock = runtime.clock
+    app.state.metrics = Metrics()
+    nav: list[NavItem] = []
+    for module in domain_modules("routes", include=("web",)) + domain_modules("api"):
+        if not _zone_ok(module, settings.zone):
+            continue
+        app.include_router(module.router)
+        nav.extend(getattr(module, "NAV", []))
+    app.state.nav = sorted(nav, key=lambda n: n.order)
+    app.mount("/static/app", StaticFiles(directory=PACKAGE_STATIC), name="static-app")
+    vendor = PROJECT_STATIC / "vendor"
+    if vendor.is_dir():
+        app.mount("/static/vendor", StaticFiles(directory=vendor), name="static-vendor")
+    errors.install(app)
+    app.add_middleware(CSRFMiddleware, secret=runtime.keyring.secret_key)
+    app.add_middleware(LanguageMiddleware, default=settings.language)
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    return app

@@ -1,0 +1,121 @@
+"""One error shape for the API, clear pages for people; denials audited."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from jingwu.audit import service as audit
+from jingwu.db import Database
+from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from jingwu.web.deps import EnrolmentRequired, client_ip
+from jingwu.web.i18n import gettext
+from jingwu.web.templating import is_htmx, render
+
+log = logging.getLogger("jingwu.web")
+
+
+def wants_json(request: Request) -> bool:
+    path = request.url.path
+    return path.startswith(("/api/", "/open311/")) or (
+        "application/json" in request.headers.get("accept", "")
+        and "text/html" not in request.headers.get("accept", "")
+    )
+
+
+def error_body(code: str, message: str, fields: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message, "fields": fields or {}}}
+
+
+def _audit_denial(request: Request, exc: DomainError) -> None:
+    db: Database = request.app.state.db
+    principal = getattr(request.state, "principal", None)
+    with db.unit_of_work() as session:
+        audit.record(
+            session,
+            principal=principal,
+            action="access.denied",
+            object_type="request",
+            object_id=f"{request.method} {request.url.path}"[:64],
+            outcome="denied",
+            ip=client_ip(request),
+            detail={"status": exc.status, "code": exc.code, "path": request.url.path},
+        )
+
+
+def _respond(
+    request: Request, status: int, code: str, message: str, fields: dict[str, str] | None = None
+) -> Response:
+    if wants_json(request):
+        return JSONResponse(error_body(code, message, fields), status_code=status)
+    language = getattr(request.state, "language", "zh_CN")
+    template = "error_fragment.html" if is_htmx(request) else "error.html"
+    return render(
+        request,
+        template,
+        {
+            "status": status,
+            "code": code,
+            "message": gettext(language, message),
+            "fields": fields or {},
+        },
+        status_code=status,
+    )
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    if isinstance(exc, Unauthenticated) and not wants_json(request):
+        target = "/account/enrol" if isinstance(exc, EnrolmentRequired) else "/login"
+        nxt = quote(str(request.url.path))
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": f"{target}?next={nxt}"})
+        return RedirectResponse(f"{target}?next={nxt}", status_code=303)
+    if isinstance(exc, Forbidden | NotFound):
+        _audit_denial(request, exc)
+    headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
+    response = _respond(request, exc.status, exc.code, exc.message, exc.fields)
+    if headers:
+        response.headers.update(headers)
+    return response
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    fields: dict[str, str] = {}
+    for err in exc.errors():
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
+        fields[".".join(loc) or "request"] = str(err.get("msg", "invalid"))
+    first = next(iter(fields.items()), ("request", "invalid"))
+    message = f"The request is invalid: {first[0]}: {first[1]}."
+    return _respond(request, 422, "invalid", message, fields)
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, StarletteHTTPException)
+    messages = {404: "Page not found.", 405: "Method not allowed.", 401: "Please sign in."}
+    message = messages.get(exc.status_code, str(exc.detail))
+    return _respond(request, exc.status_code, f"http_{exc.status_code}", message)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(
+        request,
+        500,
+        "server_error",
+        "Something went wrong on our side; nothing was saved. Please try again.",
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, domain_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)

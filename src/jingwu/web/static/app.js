@@ -1,0 +1,36 @@
+// Jingwu shell: CSRF header for htmx requests, live countdowns.
+(function () {
+  "use strict";
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  document.addEventListener("htmx:configRequest", function (evt) {
+    evt.detail.headers["X-CSRF-Token"] = csrfToken();
+  });
+  // Show 4xx fragments (validation and permission messages) instead of ignoring them.
+  document.addEventListener("htmx:beforeSwap", function (evt) {
+    var status = evt.detail.xhr.status;
+    if (status === 409 || status === 422 || status === 403 || status === 400) {
+      evt.detail.shouldSwap = true;
+      evt.detail.isError = false;
+    }
+  });
+  function tick() {
+    document.querySelectorAll(".countdown[data-seconds]").forEach(function (el) {
+      var left = parseInt(el.getAttribute("data-seconds"), 10) - 1;
+      if (left <= 0) {
+        left = 0;
+        var box = el.closest("[hx-get]");
+        if (box && window.htmx && !box.dataset.refreshing) {
+          box.dataset.refreshing = "1";
+          window.htmx.ajax("GET", box.getAttribute("hx-get"), { target: box, swap: "innerHTML" })
+            .then(function () { delete box.dataset.refreshing; });
+        }
+      }
+      el.setAttribute("data-seconds", String(left));
+      el.textContent = String(left);
+    });
+  }
+  setInterval(tick, 1000);
+})();
