@@ -135,11 +135,12 @@ counts = st.integers(min_value=0, max_value=6)
 
 
 @given(categories, texts, texts, st.booleans(), st.booleans(), counts, counts)
-def test_more_information_never_lowers_the_tier(
+def test_a_further_sentence_or_circumstance_never_lowers_the_tier(
     category: str, first: str, more: str, minors: bool, elderly: bool, addr: int, caller: int
 ) -> None:
     base = suggest(TriageInput(category, first))
-    richer = suggest(TriageInput(category, first + more, minors, elderly, addr, caller))
+    # A further sentence (words are matched whole, so it must not glue onto the last word).
+    richer = suggest(TriageInput(category, f"{first}。{more}", minors, elderly, addr, caller))
     assert richer.tier.severity >= base.tier.severity
     assert base.tier.severity >= DEFAULT_CATALOGUE.get(category).default_tier.severity
     assert richer.tier is max((r.tier for r in richer.reasons), key=lambda t: t.severity)
