@@ -244,6 +244,18 @@ class RuleBook:
                 merged[code] = r
         return tuple(r for r in merged.values() if r.applies_to(device_class, device))
 
+    def heartbeat_horizon_s(self) -> float | None:
+        """The shortest offline delay of any enabled heartbeat rule (None without any)."""
+        # Devices silent for less cannot be offline: the heartbeat job skips them.
+        scopes = [self._global, *self._by_class.values(), *self._by_device.values()]
+        delays = [
+            r.condition.offline_after_s
+            for scope in scopes
+            for r in scope.values()
+            if r.enabled and isinstance(r.condition, Heartbeat)
+        ]
+        return min(delays, default=None)
+
     def _plan_for(self, device_class: DeviceClass, device: str) -> _Plan:
         key = (device_class, device if device in self._by_device else None)
         plan = self._plans.get(key)

@@ -231,3 +231,19 @@ def test_the_rule_book_checks_heartbeats_for_every_class() -> None:
         last_alerts={},
     )
     assert quiet == []
+
+
+def test_the_heartbeat_horizon_is_the_shortest_enabled_offline_delay() -> None:
+    assert default_rulebook().heartbeat_horizon_s() == 900
+    hb = base(kind="heartbeat", device_class=None, metric=None, op=None, value=None)
+    book = RuleBook(
+        [
+            rule_from_dict({**hb, "code": "device.offline", "offline_after_s": 900}),
+            rule_from_dict(
+                {**hb, "code": "device.offline", "device": "cam1", "offline_after_s": 120}
+            ),
+            rule_from_dict({**hb, "code": "x.off", "offline_after_s": 30, "enabled": False}),
+        ]
+    )
+    assert book.heartbeat_horizon_s() == 120
+    assert RuleBook([]).heartbeat_horizon_s() is None
