@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from evidence_log import filled_log
+from tests.unit.evidence.evidence_log import filled_log
 
 from jingwu.evidence import bundle, tlogproof
 from jingwu.evidence import keys as ev_keys

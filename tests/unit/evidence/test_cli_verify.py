@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from evidence_log import filled_log
+from tests.unit.evidence.evidence_log import filled_log
 
 from jingwu.evidence import keys
 from jingwu.evidence.cli import cli

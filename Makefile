@@ -1,0 +1,73 @@
+# Jingwu — the two commands: `make demo` (run the product) and `make test` (pass the tests).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
+PYTEST_WORKERS ?= 2
+
+.PHONY: demo test lint bench assets install install-test chromium serve clean test-sqlite test-postgres
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Front-end packages come from npm and are copied, never hand-edited, into static/vendor.
+static/vendor/.stamp: node_modules/.package-lock.json
+	rm -rf static/vendor && mkdir -p static/vendor/htmx static/vendor/leaflet static/vendor/echarts \
+	  static/vendor/leaflet.heat static/vendor/leaflet.markercluster
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
+	cp -r node_modules/leaflet/dist/. static/vendor/leaflet/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+	cp node_modules/leaflet.heat/dist/leaflet-heat.js static/vendor/leaflet.heat/
+	cp -r node_modules/leaflet.markercluster/dist/. static/vendor/leaflet.markercluster/
+	touch $@
+
+assets: static/vendor/.stamp
+
+# Debian's chromium for the browser tests (Playwright drives it with executable_path).
+chromium:
+	@command -v chromium >/dev/null || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null; \
+	  else sudo apt-get install -y -q chromium >/dev/null; fi; }
+
+demo: install assets
+	$(BIN)/jingwu demo $(DEMO_ARGS)
+
+serve: install assets
+	$(BIN)/jingwu serve
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test-sqlite: install-test assets chromium
+	JINGWU_TEST_DB=sqlite $(BIN)/pytest -n $(PYTEST_WORKERS) -q
+
+test-postgres: install-test assets
+	JINGWU_TEST_DB=postgresql JINGWU_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q \
+	  -m "not browser" tests/integration tests/web
+
+test: lint test-sqlite test-postgres
+
+bench: install-test assets
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor .pytest_cache .mypy_cache .ruff_cache
