@@ -247,6 +247,29 @@ def read_clocks(
     }
 
 
+def _scan(
+    policy: SlaPolicy,
+    received_at: datetime,
+    events: Iterable[ClockEvent],
+    now: datetime,
+    emitted: Collection[tuple[str, int]],
+) -> tuple[list[Alert], int | None]:
+    """The alerts due by ``now`` and not emitted, and the first crossing after ``now``."""
+    end, due, upcoming = _us(now), [], []
+    for clock, track, budget in _tracks(policy, received_at, events, now):
+        finished = track.status in (ClockStatus.MET, ClockStatus.STOPPED)
+        for percent in policy.levels:
+            alert_at = _reaches(track, _threshold(budget, percent))
+            if alert_at is None or (str(clock), percent) in emitted:
+                continue
+            if alert_at > end:  # only a running clock projects into the future
+                upcoming.append(alert_at)
+            elif percent >= BREACH_PERCENT or not finished:
+                # a stale warning about a stopped clock helps nobody; a breach is a fact
+                due.append(Alert(_dt(alert_at), clock, percent))
+    return sorted(due), min(upcoming, default=None)
+
+
 def due_alerts(
     policy: SlaPolicy,
     received_at: datetime,
@@ -256,18 +279,7 @@ def due_alerts(
     emitted: Collection[tuple[str, int]] = (),
 ) -> list[Alert]:
     """The warnings and breaches due by ``now`` and not in ``emitted`` ((clock, percent) keys)."""
-    end, due = _us(now), []
-    events = tuple(events)
-    for clock, track, budget in _tracks(policy, received_at, events, now):
-        for percent in policy.levels:
-            alert_at = _reaches(track, _threshold(budget, percent))
-            if alert_at is None or alert_at > end or (str(clock), percent) in emitted:
-                continue
-            finished = track.status in (ClockStatus.MET, ClockStatus.STOPPED)
-            if percent < BREACH_PERCENT and finished:
-                continue  # a stale warning about a stopped clock helps nobody
-            due.append(Alert(_dt(alert_at), clock, percent))
-    return sorted(due)
+    return _scan(policy, received_at, events, now, emitted)[0]
 
 
 def next_due_at(
@@ -286,16 +298,28 @@ def next_due_at(
     in ``emitted`` (a breach just before a resolve, say) keeps the order selected until sent.
     None: nothing can fall due until the next event (clocks met, stopped or paused).
     """
-    events = tuple(events)
-    pending = due_alerts(policy, received_at, events, now, emitted=emitted)
-    if pending:
-        return pending[0].at
-    end, upcoming = _us(now), []
-    for _clock, track, budget in _tracks(policy, received_at, events, now):
-        if track.status is not ClockStatus.RUNNING:
-            continue
-        for percent in policy.levels:
-            alert_at = _reaches(track, _threshold(budget, percent))
-            if alert_at is not None and alert_at > end:
-                upcoming.append(alert_at)
-    return _dt(min(upcoming)) if upcoming else None
+    due, upcoming = _scan(policy, received_at, events, now, emitted)
+    if due:
+        return due[0].at
+    return None if upcoming is None else _dt(upcoming)
+
+
+@dataclass(frozen=True, slots=True)
+class SweepStep:
+    """What one sweep pass does for one order: emit ``alerts``, then store ``next_due_at``."""
+
+    alerts: tuple[Alert, ...]
+    next_due_at: datetime | None
+
+
+def sweep_order(
+    policy: SlaPolicy,
+    received_at: datetime,
+    events: Iterable[ClockEvent],
+    now: datetime,
+    *,
+    emitted: Collection[tuple[str, int]] = (),
+) -> SweepStep:
+    """The alerts to emit now and the ``next_due_at`` to store once they are emitted."""
+    due, upcoming = _scan(policy, received_at, events, now, emitted)
+    return SweepStep(tuple(due), None if upcoming is None else _dt(upcoming))

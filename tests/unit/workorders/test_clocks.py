@@ -20,6 +20,7 @@ from jingwu.workorders.clocks import (
     due_alerts,
     next_due_at,
     read_clocks,
+    sweep_order,
 )
 from jingwu.workorders.sla import RED_POLICY, YELLOW_POLICY, SlaPolicy, policy_for
 from jingwu.workorders.states import TRANSITIONS, Action, State
@@ -353,3 +354,56 @@ def test_pauses_never_touch_the_response_clock_and_only_delay_completion(h: Hist
         assert completion.deadline == h.now + completion.remaining
         assert completion.deadline is not None
         assert completion.deadline - h.received >= h.policy.completion + completion.paused
+
+
+@settings(max_examples=150, deadline=None)
+@given(histories(), st.lists(gaps, min_size=1, max_size=12))
+def test_a_sweep_driven_by_next_due_at_emits_every_breach_exactly_once(
+    h: History, pauses: list[timedelta]
+) -> None:
+    """Sweeps at random times, selecting the order only when its stored next_due_at <= now."""
+    events, sent, log = h.events(), set[tuple[str, int]](), list[tuple[str, int]]()
+    sweep_times = [h.received]
+    for pause in pauses:
+        sweep_times.append(sweep_times[-1] + pause)
+    sweep_times.append(max(sweep_times[-1], h.now))
+    stored: datetime | None = h.received  # a new order is due for a first look at once
+    for at, past in ((e.at, [x for x in events if x.at <= e.at]) for e in events):
+        for t in [t for t in sweep_times if t < at]:  # sweeps before this event
+            stored = sweep_once(h, [x for x in events if x.at <= t], t, stored, sent, log)
+        sweep_times = [t for t in sweep_times if t >= at]
+        stored = next_due_at(h.policy, h.received, past, at, emitted=sent)  # the service's update
+    for t in sweep_times:
+        stored = sweep_once(h, events, t, stored, sent, log)
+    assert len(log) == len(set(log))  # nothing twice
+    end = sweep_times[-1]
+    breaches = {a.key for a in due_alerts(h.policy, h.received, events, end) if a.is_breach}
+    assert breaches <= sent  # nothing lost
+
+
+def sweep_once(
+    h: History,
+    events: list[ClockEvent],
+    now: datetime,
+    stored: datetime | None,
+    sent: set[tuple[str, int]],
+    log: list[tuple[str, int]],
+) -> datetime | None:
+    if stored is None or stored > now:
+        return stored  # the indexed query does not select the order
+    step = sweep_order(h.policy, h.received, events, now, emitted=sent)
+    assert all(alert.at <= now for alert in step.alerts)
+    log.extend(alert.key for alert in step.alerts)
+    sent.update(alert.key for alert in step.alerts)
+    assert step.next_due_at == next_due_at(h.policy, h.received, events, now, emitted=sent)
+    return step.next_due_at
+
+
+@given(st.datetimes(datetime(2000, 1, 1), datetime(2099, 1, 1), timezones=st.sampled_from(ZONES)))
+def test_a_yellow_order_is_due_at_the_same_shanghai_time_the_next_day(received: datetime) -> None:
+    # Shanghai keeps UTC+8 all year, so 24 calendar hours are always one local day on.
+    deadline = read_clocks(YELLOW_POLICY, received, [], received)[Clock.COMPLETION].deadline
+    assert deadline is not None
+    local_in, local_out = received.astimezone(SHANGHAI), deadline.astimezone(SHANGHAI)
+    assert local_out.date() == local_in.date() + timedelta(days=1)
+    assert local_out.time() == local_in.time()
