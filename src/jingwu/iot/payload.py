@@ -240,16 +240,13 @@ def _telemetry(
     metrics = obj.get("metrics")
     if type(metrics) is not dict or not metrics:
         if metrics is None:
-            return Rejected(
-                RejectReason.MISSING_FIELD, "field 'metrics' is required", "metrics", boot, seq
+            reason, detail = RejectReason.MISSING_FIELD, "field 'metrics' is required"
+        else:
+            reason, detail = (
+                RejectReason.INVALID_FIELD,
+                "field 'metrics' must be a non-empty object",
             )
-        return Rejected(
-            RejectReason.INVALID_FIELD,
-            "field 'metrics' must be a non-empty object of numbers",
-            "metrics",
-            boot,
-            seq,
-        )
+        return Rejected(reason, detail, "metrics", boot, seq)
     if len(metrics) > limits.max_metrics:
         detail = f"{len(metrics)} metrics exceed the limit of {limits.max_metrics}"
         return Rejected(RejectReason.INVALID_FIELD, detail, "metrics", boot, seq)

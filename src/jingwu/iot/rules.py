@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from jingwu.iot.classes import DeviceClass
@@ -212,13 +212,7 @@ def evaluate_telemetry(
             last_alert_at=last_alert_at,
             value=x,
         )
-    start = reading.ts.timestamp() - cond.window_s
-    end = reading.ts.timestamp()
-    base = min(
-        ((t, v) for t, v in history if start <= t.timestamp() < end),
-        key=lambda s: s[0],
-        default=None,
-    )
+    base = _baseline(history, reading.ts, cond.window_s)
     if base is None:
         return _conclude(rule, device_class, device, holds=None, now=now, last_alert_at=None)
     change = x - base[1]
@@ -230,8 +224,16 @@ def evaluate_telemetry(
         now=now,
         last_alert_at=last_alert_at,
         value=change,
-        elapsed_s=end - base[0].timestamp(),
+        elapsed_s=(reading.ts - base[0]).total_seconds(),
     )
+
+
+def _baseline(
+    history: Sequence[tuple[datetime, float]], ts: datetime, window_s: float
+) -> tuple[datetime, float] | None:
+    """The earliest sample within the window before ts (the rate's starting point)."""
+    start = ts - timedelta(seconds=window_s)
+    return min(((t, v) for t, v in history if start <= t < ts), key=lambda s: s[0], default=None)
 
 
 def evaluate_event(

@@ -281,8 +281,11 @@ class RuleBook:
         """
         plan = self._plan_for(device_class, device)
         out: list[Decision] = []
-        for metric in reading.metrics:
+        for metric, x in reading.metrics.items():
             for rule in plan.by_metric.get(metric, ()):
+                c = rule.condition
+                if not include_clear and type(c) is Threshold and not c.limit.holds(x):
+                    continue  # the common case: skip building a decision nobody reads
                 d = evaluate_telemetry(
                     rule,
                     device_class=device_class,
