@@ -67,7 +67,7 @@ class ClockStatus(StrEnum):
 class ClockEvent:
     """A recorded action and when it happened."""
 
-    action: Action
+    action: Action | str  # an Action or its string value from the event row
     at: datetime
 
 
@@ -95,7 +95,7 @@ class ClockReading:
 class Alert:
     """A warning or breach crossing: emit once per (order, clock, percent)."""
 
-    at: datetime  # the instant counted time reached the level
+    at: datetime  # when counted time reached the level (a breach: 1 µs past the deadline)
     clock: Clock
     percent: int
 
