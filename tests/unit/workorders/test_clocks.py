@@ -1,4 +1,4 @@
-"""SLA clock arithmetic: worked examples first, then properties over random histories."""
+"""SLA clock arithmetic: worked examples (properties are in test_clock_properties.py)."""
 
 from __future__ import annotations
 
