@@ -110,7 +110,7 @@ Record = Telemetry | Event | Status
 
 
 def parse_payload(
-    raw: bytes | bytearray | memoryview | str,
+    raw: bytes | bytearray | memoryview,
     *,
     channel: Channel,
     device_class: DeviceClass,
