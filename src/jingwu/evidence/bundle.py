@@ -46,10 +46,6 @@ The encoding of entries is documented in docs/evidence.md of the Jingwu sources.
 """
 
 
-class BundleError(ValueError):
-    """Bundle inputs are inconsistent (e.g. a content file without a name)."""
-
-
 def safe_file_name(name: str) -> str:
     """Return a file name safe inside the zip and on any file system."""
     cleaned = _UNSAFE.sub("_", name.strip()).strip(". ")
