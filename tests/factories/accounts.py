@@ -14,7 +14,7 @@ from jingwu.accounts.scope import SYSTEM, Principal
 from jingwu.org.models import Unit
 from jingwu.security import totp
 
-PASSWORD = "correct horse battery"  # noqa: S105
+PASSWORD = "correct horse battery"
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)
 
 
@@ -29,13 +29,21 @@ class TestUser:
         return self.user.username
 
 
-def make_user(session: Session, unit: Unit, role: str, username: str | None = None,
-              *, enrolled: bool = True) -> TestUser:
+def make_user(
+    session: Session, unit: Unit, role: str, username: str | None = None, *, enrolled: bool = True
+) -> TestUser:
     secret = totp.new_secret()
     user = service.create_user(
-        session, SYSTEM, username=username or f"{role}-{unit.short_code.lower()}",
-        display_name=f"{role} of {unit.short_code}", unit_id=unit.id, role=role,
-        password=PASSWORD, now=NOW, totp_secret=secret if enrolled else None)
+        session,
+        SYSTEM,
+        username=username or f"{role}-{unit.short_code.lower()}",
+        display_name=f"{role} of {unit.short_code}",
+        unit_id=unit.id,
+        role=role,
+        password=PASSWORD,
+        now=NOW,
+        totp_secret=secret if enrolled else None,
+    )
     session.flush()
     return TestUser(user, user.totp_secret or secret)
 
@@ -58,8 +66,14 @@ def csrf(client: TestClient) -> str:
 
 def sign_in(client: TestClient, tu: TestUser, now: dt.datetime, *, code: str | None = None):  # type: ignore[no-untyped-def]
     """Sign in through the login form; returns the response."""
-    return client.post("/login", data={
-        "username": tu.username, "password": tu.password,
-        "code": code if code is not None else totp.code_at(tu.secret, now.timestamp()),
-        "csrf_token": csrf(client), "next": "/",
-    }, follow_redirects=False)
+    return client.post(
+        "/login",
+        data={
+            "username": tu.username,
+            "password": tu.password,
+            "code": code if code is not None else totp.code_at(tu.secret, now.timestamp()),
+            "csrf_token": csrf(client),
+            "next": "/",
+        },
+        follow_redirects=False,
+    )

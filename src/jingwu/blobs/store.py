@@ -49,7 +49,9 @@ class Readable(Protocol):
 class BlobStore(Protocol):
     """The interface every blob store implements."""
 
-    def put(self, stream: Readable, *, max_bytes: int | None = None) -> StoredBlob: ...
+    def put(
+        self, stream: Readable, *, max_bytes: int | None = None, replace: bool = False
+    ) -> StoredBlob: ...
 
     def read(self, sha256: str) -> Iterator[bytes]: ...
 
@@ -84,7 +86,9 @@ class DirectoryBlobStore:
     def exists(self, sha256: str) -> bool:
         return self.path_of(sha256).exists()
 
-    def put(self, stream: Readable, *, max_bytes: int | None = None) -> StoredBlob:
+    def put(
+        self, stream: Readable, *, max_bytes: int | None = None, replace: bool = False
+    ) -> StoredBlob:
         """Store a stream; identical content is stored once. Raises BlobError if too large."""
         tmp_dir = self.root / "tmp"
         tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -92,7 +96,7 @@ class DirectoryBlobStore:
         try:
             digest, size = self._write_sealed(stream, tmp, max_bytes)
             final = self.path_of(digest)
-            if final.exists():
+            if final.exists() and not replace:
                 tmp.unlink()
             else:
                 final.parent.mkdir(parents=True, exist_ok=True)
@@ -175,7 +179,8 @@ class DirectoryBlobStore:
         """Re-seal a blob under the active key; False when it already uses it."""
         if self.key_id(sha256) == self.keyring.active:
             return False
-        stored = self.put(_IterReader(self.read(sha256)), max_bytes=None)
+        # Verified plaintext in, a fresh sealed file atomically replacing the old one out.
+        stored = self.put(_IterReader(self.read(sha256)), max_bytes=None, replace=True)
         if stored.sha256 != sha256:
             raise BlobError(f"blob {sha256} changed while re-encrypting")
         return True

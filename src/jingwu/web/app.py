@@ -61,3 +61,19 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     return app
+
+
+def all_routes(app: FastAPI) -> list[tuple[str, frozenset[str]]]:
+    """(path, methods) of every route, including those of included routers."""
+    out: list[tuple[str, frozenset[str]]] = []
+
+    def walk(routes: list[object]) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                walk(list(inner.routes))
+            elif hasattr(route, "path"):
+                out.append((str(route.path), frozenset(getattr(route, "methods", None) or ())))
+
+    walk(list(app.routes))
+    return out

@@ -13,15 +13,23 @@ def post(kind: str, holder: int | None, backup: int | None = None, key: bool = F
 
 
 def test_a_station_with_chief_officer_and_three_auxiliaries_meets_both_levels() -> None:
-    r = check_staffing([post("chief", 1, 2, True), post("community_officer", 2, 1, True),
-                        post("auxiliary", 3), post("auxiliary", 4), post("auxiliary", 5)])
+    r = check_staffing(
+        [
+            post("chief", 1, 2, True),
+            post("community_officer", 2, 1, True),
+            post("auxiliary", 3),
+            post("auxiliary", 4),
+            post("auxiliary", 5),
+        ]
+    )
     assert r.meets_minimum and r.meets_standard and r.ab_complete
     assert r.problems == []
 
 
 def test_one_officer_and_two_auxiliaries_meet_the_minimum_but_not_the_standard() -> None:
-    r = check_staffing([post("community_officer", 1, 2, True), post("auxiliary", 2),
-                        post("auxiliary", 3)])
+    r = check_staffing(
+        [post("community_officer", 1, 2, True), post("auxiliary", 2), post("auxiliary", 3)]
+    )
     assert r.meets_minimum and not r.meets_standard
     assert "no_chief" in r.problems and "auxiliaries_below_standard" in r.problems
 
@@ -39,8 +47,13 @@ def test_a_backup_that_is_the_holder_is_no_backup() -> None:
 
 def test_the_guides_zone_shares_add_up_to_the_floor_area() -> None:
     areas = standard_zone_areas(80)
-    assert areas == {"reception": 24.0, "security_control": 20.0, "professional_services": 16.0,
-                     "technical_support": 12.0, "circulation": 8.0}
+    assert areas == {
+        "reception": 24.0,
+        "security_control": 20.0,
+        "professional_services": 16.0,
+        "technical_support": 12.0,
+        "circulation": 8.0,
+    }
     assert check_zones(80, list(areas.items())) == []
 
 

@@ -8,8 +8,12 @@ from jingwu.security import crypto, keys
 
 
 def ring(alg: keys.Algorithm = "aes", kid: str = "k1") -> keys.Keyring:
-    return keys.Keyring(secret_key=b"s" * 32, blind_index_key=b"b" * 32,
-                        data_keys={kid: keys.new_data_key(kid, alg)}, active=kid)
+    return keys.Keyring(
+        secret_key=b"s" * 32,
+        blind_index_key=b"b" * 32,
+        data_keys={kid: keys.new_data_key(kid, alg)},
+        active=kid,
+    )
 
 
 @pytest.mark.parametrize("alg", ["aes", "sm4"])

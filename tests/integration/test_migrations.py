@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.script import ScriptDirectory
+from tests.conftest import fresh_database_url
+
+from jingwu.migrations import alembic_config
+
+
+def test_the_models_and_the_migrations_do_not_drift(database_url: str) -> None:
+    command.check(alembic_config(database_url))
+
+
+def test_migrations_run_down_and_up_again(tmp_path: Path) -> None:
+    with fresh_database_url(tmp_path, "updown") as url:
+        cfg = alembic_config(url)
+        command.upgrade(cfg, "head")
+        command.downgrade(cfg, "base")
+        command.upgrade(cfg, "head")
+        command.check(cfg)
+
+
+def test_there_is_one_head_and_revisions_are_date_stamped() -> None:
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1
+    for rev in script.walk_revisions():
+        assert rev.revision[:8].isdigit(), rev.revision
+        assert Path(str(rev.path)).name[:8].isdigit()
