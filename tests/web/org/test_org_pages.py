@@ -112,7 +112,7 @@ def test_a_bearer_token_works_without_cookies_or_csrf(
 def test_the_language_switch_renders_english(
     client: TestClient, session: Session, clock: FrozenClock
 ) -> None:
-    t, _ = signed_in(client, session, clock, "SA01", "officer")
+    _t, _ = signed_in(client, session, clock, "SA01", "officer")
     zh = client.get("/org").text
     assert "组织架构" in zh
     client.get("/lang/en?next=/org")
