@@ -8,6 +8,7 @@ centre lies inside the area polygon when one is given, else those holding at lea
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,7 +106,7 @@ def points_in_area(geometry: dict[str, Any], lon: FloatArray, lat: FloatArray) -
         in_poly = np.zeros(len(lon), dtype=bool)
         for ring in poly:  # outer ring and holes toggle alike under the even-odd rule
             pts = np.asarray([[float(p[0]), float(p[1])] for p in ring], dtype=np.float64)
-            for (x1, y1), (x2, y2) in zip(pts[:-1], pts[1:], strict=True):
+            for (x1, y1), (x2, y2) in itertools.pairwise(pts):
                 if y1 == y2:
                     continue  # horizontal edges never cross a horizontal ray
                 crosses = (y1 > lat) != (y2 > lat)
@@ -163,7 +164,9 @@ def build_grid(
     ny = int(np.floor((y_all.max() - y0) / cell)) + 1
     if nx * ny > MAX_GRID_CELLS:
         raise GridError(f"cells of {cell:g} m give {nx * ny:,} cells; use larger cells")
-    valid = _valid_mask(x, y, x0, y0, nx, ny, cell, area, lon0, lat0)
+    empty = np.zeros(0, dtype=np.int64)
+    frame = Grid(lon0, lat0, float(cell), x0, y0, nx, ny, empty, empty, np.zeros((0, 0), np.int64))
+    valid = _valid_mask(x, y, frame, area)
     if not valid.any():
         raise GridError("no cell lies inside the area")
     rows, cols = np.nonzero(valid)
@@ -190,25 +193,18 @@ def _origin(low: float, cell: float) -> float:
 
 
 def _valid_mask(
-    x: FloatArray,
-    y: FloatArray,
-    x0: float,
-    y0: float,
-    nx: int,
-    ny: int,
-    cell: float,
-    area: dict[str, Any] | None,
-    lon0: float,
-    lat0: float,
+    x: FloatArray, y: FloatArray, frame: Grid, area: dict[str, Any] | None
 ) -> BoolArray:
+    """Cells holding an event, or cells whose centre lies in the area (``frame`` has no
+    valid cells yet: only its origin, size and projection are read)."""
     if area is None:
-        valid = np.zeros((ny, nx), dtype=bool)
-        col = np.minimum(np.floor((x - x0) / cell).astype(np.int64), nx - 1)
-        row = np.minimum(np.floor((y - y0) / cell).astype(np.int64), ny - 1)
+        valid = np.zeros((frame.ny, frame.nx), dtype=bool)
+        col = np.minimum(np.floor((x - frame.x0) / frame.cell).astype(np.int64), frame.nx - 1)
+        row = np.minimum(np.floor((y - frame.y0) / frame.cell).astype(np.int64), frame.ny - 1)
         valid[row, col] = True
         return valid
-    rr, cc = np.mgrid[0:ny, 0:nx]
-    cx = x0 + (cc.ravel() + 0.5) * cell
-    cy = y0 + (rr.ravel() + 0.5) * cell
-    clon, clat = unproject(cx, cy, lon0, lat0)
-    return points_in_area(area, clon, clat).reshape(ny, nx)
+    rr, cc = np.mgrid[0 : frame.ny, 0 : frame.nx]
+    cx = frame.x0 + (cc.ravel() + 0.5) * frame.cell
+    cy = frame.y0 + (rr.ravel() + 0.5) * frame.cell
+    clon, clat = unproject(cx, cy, frame.lon0, frame.lat0)
+    return points_in_area(area, clon, clat).reshape(frame.ny, frame.nx)
