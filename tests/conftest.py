@@ -92,7 +92,7 @@ def fresh_database_url(tmp_dir: Path, name: str) -> Iterator[str]:
 
 
 def upgrade(url: str) -> None:
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from jingwu.db import normalize_url
 from jingwu.migrations import alembic_config
 
 
-def upgrade_database(url: str, revision: str = "head") -> None:
+def upgrade_database(url: str, revision: str = "heads") -> None:
     """Apply migrations up to ``revision`` (idempotent)."""
     command.upgrade(alembic_config(normalize_url(url)), revision)
 
@@ -21,7 +21,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.argument("revision", default="head")
+@click.argument("revision", default="heads")
 def upgrade(revision: str) -> None:
     """Apply migrations (honours JINGWU_DATABASE_URL)."""
     url = get_settings().effective_database_url
