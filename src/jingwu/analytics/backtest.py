@@ -153,7 +153,7 @@ def select_specs(cell: float, names: Sequence[str] | None) -> list[ModelSpec]:
     specs = model_specs(cell)
     if names is None:
         return specs
-    known = {s.name for s in specs}
+    known = [s.name for s in specs]
     unknown = [n for n in names if n not in known]
     if unknown:
         raise BacktestError(f"unknown model {unknown[0]!r}; choose from {', '.join(known)}")
