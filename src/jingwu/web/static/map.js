@@ -7,17 +7,19 @@
   var boundary = JSON.parse(el.getAttribute("data-boundary") || "{}");
   var point = JSON.parse(el.getAttribute("data-point") || "null");
   var tiles = el.getAttribute("data-tiles");
-  var map = L.map(el, { attributionControl: !!tiles, zoomSnap: 0.25 });
-  if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
-  var bounds = null;
+  var layers = [];
   if (boundary && boundary.type) {
-    var layer = L.geoJSON(boundary, { style: { color: "#1f4e8c", weight: 2, fillOpacity: 0.12 } }).addTo(map);
-    bounds = layer.getBounds();
+    layers.push(L.geoJSON(boundary, { style: { color: "#1f4e8c", weight: 2, fillOpacity: 0.12 } }));
   }
   if (point && point[0] !== null) {
-    var marker = L.circleMarker([point[1], point[0]], { radius: 7, color: "#c62828", fillOpacity: 0.9 }).addTo(map);
-    if (!bounds) { bounds = L.latLngBounds([marker.getLatLng()]); }
+    layers.push(L.circleMarker([point[1], point[0]], { radius: 7, color: "#c62828", fillOpacity: 0.9 }));
   }
+  var map = L.map(el, { attributionControl: !!tiles, zoomSnap: 0.25 });
+  // The view must be set before vector layers are added.
+  var group = L.featureGroup(layers);
+  var bounds = layers.length ? group.getBounds() : null;
   if (bounds && bounds.isValid()) { map.fitBounds(bounds.pad(0.15)); } else { map.setView([30.27, 120.15], 12); }
+  if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+  group.addTo(map);
   el.setAttribute("data-ready", "1");
 })();

@@ -1,0 +1,131 @@
+"""Browser journeys: the real app on a seeded SQLite database, driven in Debian's chromium.
+
+One server and one browser are shared by all browser tests (they run on one xdist worker:
+``xdist_group("browser")``); each test gets a fresh browser context (no cookies).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import uvicorn
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from sqlalchemy import select
+
+from jingwu.accounts.models import User
+from jingwu.config import Settings
+from jingwu.demodata import seed_if_empty
+from jingwu.runtime import Runtime, start
+from jingwu.security import keys, totp
+from jingwu.web.app import create_app
+from tests.conftest import upgrade
+
+CHROMIUM = os.environ.get("JINGWU_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
+@dataclass
+class LiveServer:
+    url: str
+    runtime: Runtime
+
+    def code_for(self, username: str) -> str:
+        """A fresh one-time code for a demo account (waits if this step's code was used)."""
+        while True:
+            with self.runtime.db.unit_of_work(write=False) as session:
+                user = session.scalar(select(User).where(User.username == username))
+                assert user is not None and user.totp_secret
+                now = time.time()
+                if user.totp_last_step is None or user.totp_last_step < totp.step_at(now):
+                    return totp.code_at(user.totp_secret, now)
+            time.sleep(totp.seconds_left(time.time()) + 0.2)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def live_server(
+    tmp_path_factory: pytest.TempPathFactory, keyring: keys.Keyring
+) -> Iterator[LiveServer]:
+    tmp = tmp_path_factory.mktemp("live")
+    url = f"sqlite:///{tmp / 'live.db'}"
+    upgrade(url)
+    # The process has one installed keyring: the server shares the tests' one.
+    runtime = start(Settings(database_url=url, var_dir=tmp / "var", demo=True), keyring=keyring)
+    seed_if_empty(runtime)
+    port = _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(runtime), host="127.0.0.1", port=port, log_level="warning", access_log=False
+        )
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.time() + 20
+    while not server.started and time.time() < deadline:
+        time.sleep(0.05)
+    assert server.started, "the live server did not start"
+    yield LiveServer(f"http://127.0.0.1:{port}", runtime)
+    server.should_exit = True
+    thread.join(timeout=10)
+    runtime.db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser: Browser) -> Iterator[BrowserContext]:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    ctx.set_default_timeout(15_000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+def sign_in(page: Page, server: LiveServer, username: str, password: str = "jingwu-demo") -> None:
+    """Sign in through the form with password and the current one-time code."""
+    page.goto(f"{server.url}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.fill("#code", server.code_for(username))
+    page.click("#sign-in")
+    page.wait_for_url(f"{server.url}/")
