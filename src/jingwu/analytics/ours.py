@@ -154,9 +154,11 @@ class CellChoice:
         beta = np.zeros(len(design.labels()))
         cold = True
         window: deque[tuple[FloatArray, float, float]] = deque(maxlen=w)
-        origin = float(events.t.min()) if len(events) else 0.0
+        first_seen = np.minimum.accumulate(events.t)  # earliest occurrence known so far
         for i, x in enumerate(stream(events, design.raw(), starts, dows)):
-            phi = design.transform(x, (starts[i] - origin) / DAY_S)
+            known = events.known_before(float(starts[i]))
+            history = (starts[i] - first_seen[known - 1]) / DAY_S if known else 0.0
+            phi = design.transform(x, float(history))
             if i >= w:
                 k = i - w
                 train = [item for item in window if item[2] <= periods.starts[k]]

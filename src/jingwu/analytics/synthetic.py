@@ -90,3 +90,25 @@ def synthetic_incidents(
         lat=np.round(lat, 6),
         lon=np.round(lon, 6),
     )
+
+
+def table_from_points(
+    occurred: FloatArray,
+    lon: FloatArray,
+    lat: FloatArray,
+    *,
+    category: IntArray | None = None,
+    categories: tuple[str, ...] = ("incident",),
+    reported: FloatArray | None = None,
+) -> IncidentTable:
+    """An IncidentTable from arrays (ids are the row numbers)."""
+    n = len(occurred)
+    return IncidentTable(
+        ids=tuple(str(i) for i in range(n)),
+        categories=categories,
+        category=np.zeros(n, dtype=np.int64) if category is None else category,
+        occurred=np.asarray(occurred, dtype=np.float64),
+        reported=reported,
+        lat=np.asarray(lat, dtype=np.float64),
+        lon=np.asarray(lon, dtype=np.float64),
+    )

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 import numpy as np
 import numpy.typing as npt
@@ -76,12 +75,12 @@ def weekday(day: IntArray) -> IntArray:
     return (day + 3) % 7
 
 
-def local_midnight(day: date, tz: ZoneInfo) -> float:
+def local_midnight(day: date, tz: tzinfo) -> float:
     """Unix seconds of the start of ``day`` in ``tz``."""
     return datetime.combine(day, time(0), tzinfo=tz).timestamp()
 
 
-def make_periods(first: date, end: date, tz: ZoneInfo, *, step_days: int) -> Periods:
+def make_periods(first: date, end: date, tz: tzinfo, *, step_days: int) -> Periods:
     """Periods of ``step_days`` local days from ``first`` up to ``end`` (exclusive; the last
     period is cut short at ``end``)."""
     if end <= first:
@@ -93,7 +92,7 @@ def make_periods(first: date, end: date, tz: ZoneInfo, *, step_days: int) -> Per
     return Periods(starts, ends, days)
 
 
-def local_days(t: FloatArray, tz: ZoneInfo) -> IntArray:
+def local_days(t: FloatArray, tz: tzinfo) -> IntArray:
     """Local calendar day (days since 1970-01-01 in ``tz``) of each Unix time."""
     if len(t) == 0:
         return np.zeros(0, dtype=np.int64)
@@ -105,12 +104,12 @@ def local_days(t: FloatArray, tz: ZoneInfo) -> IntArray:
     return (lo - EPOCH).days + index.astype(np.int64)
 
 
-def local_date(t: float, tz: ZoneInfo) -> date:
+def local_date(t: float, tz: tzinfo) -> date:
     """Local calendar date of a Unix time."""
     return datetime.fromtimestamp(t, tz).date()
 
 
-def place_events(table: IncidentTable, grid: Grid, tz: ZoneInfo) -> EventSet:
+def place_events(table: IncidentTable, grid: Grid, tz: tzinfo) -> EventSet:
     """Events of ``table`` that fall in valid cells, sorted by when they became known."""
     cell = grid.locate(table.lon, table.lat)
     keep = cell >= 0
