@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from jingwu.accounts.roles import label as role_label
 from jingwu.config import get_settings
 from jingwu.registry import template_dirs
 from jingwu.web.i18n import translations
@@ -38,6 +39,7 @@ def environment() -> Environment:
     )
     env.filters["local_time"] = local_time
     env.filters["percent"] = percent
+    env.globals["role_label"] = role_label
     return env
 
 

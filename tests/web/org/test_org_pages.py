@@ -118,3 +118,18 @@ def test_the_language_switch_renders_english(
     client.get("/lang/en?next=/org")
     en = client.get("/org").text
     assert "Organisation" in en and "组织架构" not in en
+
+
+def test_inspectors_read_the_audit_log_and_officers_may_not(
+    client: TestClient, session: Session, clock: FrozenClock
+) -> None:
+    t = make_tree(session)
+    inspector = make_user(session, t["D000"], "inspector")
+    officer = make_user(session, t["SA01"], "officer")
+    sign_in(client, officer, clock.now)
+    assert client.get("/audit").status_code == 403
+    client.post("/logout", data={"csrf_token": client.cookies.get("jingwu_csrf") or ""})
+    clock.advance(seconds=30)
+    sign_in(client, inspector, clock.now)
+    page = client.get("/audit?action=access.denied")
+    assert page.status_code == 200 and officer.username in page.text

@@ -33,4 +33,14 @@
     });
   }
   setInterval(tick, 1000);
+  // Demo mode: clicking a demo account fills the sign-in form (password and current code).
+  document.addEventListener("click", function (evt) {
+    var row = evt.target.closest && evt.target.closest("tr.pick[data-user]");
+    var form = document.getElementById("username");
+    if (!row || !form) { return; }
+    var code = row.querySelector(".otp");
+    form.value = row.getAttribute("data-user");
+    document.getElementById("password").value = "jingwu-demo";
+    document.getElementById("code").value = code ? code.getAttribute("data-code") : "";
+  });
 })();
