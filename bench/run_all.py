@@ -30,10 +30,12 @@ def main(argv: list[str]) -> int:
         if code != 0:
             failed.append(script.name)
     sections = sorted(RESULTS.glob("*.md"))
-    header = ("# Benchmark results\n\nProduced by `make bench` (`python bench/run_all.py`), one "
-              "section per script; each section names the exact command and compares against a "
-              "baseline measured in the same run. The machine: 2 shared cores, so absolute "
-              "times are noisy.\n\n")
+    header = (
+        "# Benchmark results\n\nProduced by `make bench` (`python bench/run_all.py`), one "
+        "section per script; each section names the exact command and compares against a "
+        "baseline measured in the same run. The machine: 2 shared cores, so absolute "
+        "times are noisy.\n\n"
+    )
     body = "\n\n".join(p.read_text().strip() for p in sections)
     (HERE / "RESULTS.md").write_text(header + body + "\n")
     if failed:

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from alembic import command
 from alembic.script import ScriptDirectory
-from tests.conftest import fresh_database_url
 
 from jingwu.migrations import alembic_config
+from tests.conftest import fresh_database_url
 
 
 def test_the_models_and_the_migrations_do_not_drift(database_url: str) -> None:

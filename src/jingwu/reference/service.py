@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jingwu.accounts.scope import Principal
+from jingwu.errors import Invalid
 from jingwu.reference.defaults import DEPARTMENTS
 from jingwu.reference.models import Category, Department
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -46,8 +50,64 @@ def departments(session: Session, *, active_only: bool = True) -> list[Departmen
     return list(session.scalars(stmt))
 
 
-def categories(session: Session, *, module: str | None = None) -> list[Category]:
-    stmt = select(Category).where(Category.active.is_(True)).order_by(Category.module, Category.id)
+def categories(
+    session: Session, *, module: str | None = None, active_only: bool = True
+) -> list[Category]:
+    stmt = select(Category).order_by(Category.module, Category.id)
+    if active_only:
+        stmt = stmt.where(Category.active.is_(True))
     if module is not None:
         stmt = stmt.where(Category.module == module)
     return list(session.scalars(stmt))
+
+
+MODULES = ("security", "livelihood", "dispute")
+TIERS = ("red", "orange", "yellow")
+
+
+def save_category(
+    session: Session,
+    principal: Principal,
+    *,
+    code: str,
+    module: str,
+    name: str,
+    name_en: str,
+    default_tier: str,
+    orange_response_minutes: int | None,
+    orange_completion_minutes: int | None,
+    active: bool = True,
+) -> Category:
+    """Add a category or change an existing one (the catalogue is editable data)."""
+    principal.require("reference.edit")
+    problems: dict[str, str] = {}
+    if not re.fullmatch(r"[a-z][a-z0-9_]{1,47}", code):
+        problems["code"] = "lower_snake_case, 2-48 characters"
+    if module not in MODULES:
+        problems["module"] = f"one of {', '.join(MODULES)}"
+    if default_tier not in TIERS:
+        problems["default_tier"] = f"one of {', '.join(TIERS)}"
+    if not name.strip():
+        problems["name"] = "required"
+    times = (orange_response_minutes, orange_completion_minutes)
+    if (times[0] is None) != (times[1] is None):
+        problems["orange_completion_minutes"] = "set both orange times or neither"
+    elif times[0] is not None and times[1] is not None and not 0 < times[0] <= times[1]:
+        problems["orange_response_minutes"] = "positive and not after the completion time"
+    if problems:
+        field, why = next(iter(problems.items()))
+        raise Invalid(f"The {field.replace('_', ' ')} is invalid: {why}.", fields=problems)
+    cat = session.scalar(select(Category).where(Category.code == code))
+    if cat is None:
+        cat = Category(code=code)
+        session.add(cat)
+    cat.module, cat.name, cat.name_en, cat.default_tier = (
+        module,
+        name.strip(),
+        name_en.strip(),
+        default_tier,
+    )
+    cat.orange_response_minutes, cat.orange_completion_minutes = times
+    cat.active = active
+    session.flush()
+    return cat

@@ -5,14 +5,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
-from tests.factories.accounts import PASSWORD, make_user
-from tests.factories.org import make_tree
 
 from jingwu.accounts import service
 from jingwu.accounts.models import LoginFailure
 from jingwu.audit.models import AuditEntry
 from jingwu.errors import Invalid, TooManyRequests, Unauthenticated
 from jingwu.security import totp
+from tests.factories.accounts import PASSWORD, make_user
+from tests.factories.org import make_tree
 
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)
 

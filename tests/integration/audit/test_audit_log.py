@@ -4,11 +4,11 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
-from tests.factories.accounts import make_user, principal
-from tests.factories.org import make_tree
 
 from jingwu.audit import service as audit
 from jingwu.audit.models import AuditEntry
+from tests.factories.accounts import make_user, principal
+from tests.factories.org import make_tree
 
 
 def test_every_orm_write_is_audited_with_its_actor_and_fields(session: Session) -> None:

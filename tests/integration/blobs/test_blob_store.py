@@ -6,10 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
-from tests.conftest import make_keyring
 
 from jingwu.blobs.store import CHUNK, BlobError, DirectoryBlobStore
 from jingwu.security import keys
+from tests.conftest import make_keyring
 
 
 @pytest.fixture

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from tests.conftest import fresh_database_url
-from tests.factories.org import org_code
 
 from jingwu.cli.main import cli
 from jingwu.config import get_settings
 from jingwu.security import keys
+from tests.conftest import fresh_database_url
+from tests.factories.org import org_code
 
 
 @pytest.fixture(scope="module")

@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from tests.factories.org import org_code, square
 
 from jingwu.org import importer
+from tests.factories.org import org_code, square
 
 HEADER = "kind,parent_code,name,short_code,division_code,org_code,lon,lat,floor_area_m2\n"
 

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy.orm import Session
-from tests.factories.accounts import make_user, principal
-from tests.factories.org import NOW, add_aux, add_police, make_tree, make_unit, org_code
 
 from jingwu.accounts.scope import SYSTEM
 from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.org import queries, service
 from jingwu.org.schemas import UnitIn
+from tests.factories.accounts import make_user, principal
+from tests.factories.org import NOW, add_aux, add_police, make_tree, make_unit, org_code
 
 
 def test_units_get_materialised_paths_under_their_parents(session: Session) -> None:

@@ -5,8 +5,6 @@ import datetime as dt
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-from tests.conftest import make_keyring
-from tests.factories.org import make_tree
 
 from jingwu.accounts.scope import SYSTEM
 from jingwu.config import ConfigError
@@ -15,6 +13,8 @@ from jingwu.org.models import Staff
 from jingwu.org.schemas import StaffIn
 from jingwu.security import keys
 from jingwu.security.service import check_keys, retire_old_canaries, rotate
+from tests.conftest import make_keyring
+from tests.factories.org import make_tree
 
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)
 

@@ -4,14 +4,13 @@ import datetime as dt
 import threading
 from pathlib import Path
 
-from tests.conftest import FrozenClock, fresh_database_url, upgrade
-
 from jingwu.blobs.store import DirectoryBlobStore
 from jingwu.config import Settings
 from jingwu.db import Database
 from jingwu.runtime import Runtime
 from jingwu.security import keys
 from jingwu.worker import runner
+from tests.conftest import FrozenClock, fresh_database_url, upgrade
 
 
 def job(calls: list[str], name: str = "tick") -> runner.JobSpec:

@@ -3,13 +3,13 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from tests.conftest import FrozenClock
-from tests.factories.accounts import csrf, make_user, sign_in
-from tests.factories.org import make_tree
 
 from jingwu.audit.models import AuditEntry
 from jingwu.config import Settings
 from jingwu.security import totp
+from tests.conftest import FrozenClock
+from tests.factories.accounts import csrf, make_user, sign_in
+from tests.factories.org import make_tree
 
 
 def test_signing_in_with_password_and_code_opens_the_dashboard(

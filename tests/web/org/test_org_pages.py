@@ -3,11 +3,11 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+
+from jingwu.audit.models import AuditEntry
 from tests.conftest import FrozenClock
 from tests.factories.accounts import make_user, sign_in
 from tests.factories.org import make_tree
-
-from jingwu.audit.models import AuditEntry
 
 
 def signed_in(client: TestClient, session: Session, clock: FrozenClock, unit: str, role: str):  # type: ignore[no-untyped-def]
