@@ -84,3 +84,21 @@ def test_two_workers_racing_run_the_job_exactly_once(tmp_path: Path, keyring: ke
             t.join()
         db.engine.dispose()
         assert len(calls) == 1
+
+
+def test_the_prune_job_drops_ended_sessions_only(runtime: Runtime, clock: FrozenClock) -> None:
+    from jingwu.accounts import service
+    from jingwu.accounts.jobs import prune
+    from jingwu.accounts.models import WebSession
+    from tests.factories.accounts import make_user
+    from tests.factories.org import make_tree
+
+    with runtime.db.unit_of_work() as session:
+        user = make_user(session, make_tree(session)["SA01"], "officer").user
+        service.open_session(session, user=user, ip="", user_agent="", now=clock.now, hours=1)
+        service.open_session(session, user=user, ip="", user_agent="", now=clock.now, hours=5)
+    clock.advance(hours=2)
+    done = prune(runner.JobContext(runtime=runtime, now=clock.now, worker_id="w"))
+    assert done["sessions"] == 1
+    with runtime.db.unit_of_work() as session:
+        assert len(session.query(WebSession).all()) == 1
