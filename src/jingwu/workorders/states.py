@@ -143,7 +143,9 @@ INTAKE_ROLES: Mapping[Channel, frozenset[Actor]] = {
     Channel.PHONE: _DAILY,
     Channel.ONLINE: frozenset({Actor.CITIZEN, Actor.SYSTEM}),  # the portal's queue, drained inward
     Channel.PARTNER: frozenset({Actor.PARTNER, Actor.SYSTEM}),
-    Channel.SENSOR: frozenset({Actor.SYSTEM}),
+    # The IoT rules file sensor orders as the system; an officer or chief may also turn an
+    # alert they are looking at into an order (the sensor stays the channel of record).
+    Channel.SENSOR: _POLICE | {Actor.SYSTEM},
 }
 
 

@@ -64,6 +64,8 @@ class TriageInput:
     elderly_involved: bool = False
     address_orders_30d: int = 0  # earlier orders at the same address in the last 30 days
     caller_orders_30d: int = 0  # earlier orders by the same reporter in the last 30 days
+    source_tier: Tier | None = None  # a tier suggested by the source, e.g. an IoT rule
+    source: str = ""  # what suggested it (shown with the reason)
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +233,19 @@ def _circumstance_reasons(inp: TriageInput) -> list[Reason]:
                 ORANGE,
                 f"同一报告人{REPEAT_WINDOW_DAYS}日内已有{n}起诉求",
                 f"{n} earlier requests by the same reporter within {REPEAT_WINDOW_DAYS} days",
+            )
+        )
+    if inp.source_tier is not None:
+        tier = parse(Tier, inp.source_tier)
+        zh_tier, en_tier = TIER_LABELS[tier]
+        what = inp.source or "source"
+        reasons.append(
+            _reason(
+                "source_suggestion",
+                tier,
+                f"来源（{what}）建议{zh_tier}",
+                f"the source ({what}) suggests {en_tier.lower()}",
+                (what,),
             )
         )
     return reasons

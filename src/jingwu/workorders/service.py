@@ -1,0 +1,193 @@
+"""Work-order use cases: intake, lookup, completed orders for analytics; actions re-exported.
+
+Other domains call this module only: ``intake`` (IoT alerts, partner and portal
+submissions), ``get_order`` and ``completed_since`` (the analytics incident store).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jingwu.accounts.scope import Principal
+from jingwu.errors import Forbidden, Invalid
+from jingwu.org.models import Unit
+from jingwu.org.service import unit_by_code
+from jingwu.security import keys
+from jingwu.security.crypto import blind_index
+from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.codes import format_code, local_date
+from jingwu.workorders.counters import next_sequence
+from jingwu.workorders.models import WorkOrder
+from jingwu.workorders.schemas import IntakeIn
+from jingwu.workorders.service_actions import act
+from jingwu.workorders.service_core import actor_of, add_event, get_order, refresh_clocks
+from jingwu.workorders.sla import policy_for
+from jingwu.workorders.states import may_create
+from jingwu.workorders.triage import REPEAT_WINDOW_DAYS, TriageInput, suggest
+from jingwu.workorders.vocab import State, Tier
+
+__all__ = ["CompletedOrder", "act", "completed_since", "get_order", "intake", "phone_index"]
+
+PHONE_CONTEXT = "work_orders.reporter_phone"
+
+
+def phone_index(phone: str) -> str:
+    """The blind index of a reporter's phone (equality search without the number)."""
+    return blind_index(keys.current(), phone, PHONE_CONTEXT)
+
+
+def address_key(address: str) -> str | None:
+    """A key for "the same address": whitespace and case folded, hashed to a fixed size."""
+    folded = re.sub(r"\s+", "", address).casefold()
+    return hashlib.sha256(folded.encode()).hexdigest() if folded else None
+
+
+def _station(session: Session, principal: Principal, code: str) -> Unit:
+    unit = unit_by_code(session, code)
+    if unit is None or unit.kind != "community" or not principal.covers_path(unit.path):
+        raise Invalid(f"Unknown station {code!r}.", fields={"station": "unknown station"})
+    return unit
+
+
+def _repeat_counts(
+    session: Session, *, phone_key: str | None, addr_key: str | None, now: dt.datetime
+) -> tuple[int, int]:
+    since = now - dt.timedelta(days=REPEAT_WINDOW_DAYS)
+    recent = (WorkOrder.received_at >= since, WorkOrder.received_at <= now)
+    by_address = by_caller = 0
+    if addr_key is not None:
+        by_address = (
+            session.scalar(select(func.count()).where(WorkOrder.address_key == addr_key, *recent))
+            or 0
+        )
+    if phone_key is not None:
+        by_caller = (
+            session.scalar(
+                select(func.count()).where(WorkOrder.reporter_phone_index == phone_key, *recent)
+            )
+            or 0
+        )
+    return int(by_address), int(by_caller)
+
+
+def intake(
+    session: Session, principal: Principal, *, data: IntakeIn, now: dt.datetime
+) -> WorkOrder:
+    """Receive a new order: code, encrypted reporter, suggested tier, provisional SLA."""
+    actor = actor_of(principal)
+    if not may_create(actor, data.channel):
+        raise Forbidden(
+            f"The role {actor} may not create orders through the {data.channel} channel.",
+            code="role_forbidden",
+        )
+    unit = _station(session, principal, data.station)
+    category = DEFAULT_CATALOGUE.get(data.category)
+    phone_key = phone_index(data.reporter_phone) if data.reporter_phone else None
+    addr_key = address_key(data.address)
+    by_address, by_caller = _repeat_counts(session, phone_key=phone_key, addr_key=addr_key, now=now)
+    suggestion = suggest(
+        TriageInput(
+            category=category.code,
+            description=data.description,
+            minors_involved=data.minors_involved,
+            elderly_involved=data.elderly_involved,
+            address_orders_30d=by_address,
+            caller_orders_30d=by_caller,
+            source_tier=Tier(data.suggested_tier) if data.suggested_tier else None,
+            source=data.source_ref or "",
+        )
+    )
+    seq = next_sequence(session, unit_id=unit.id, day=local_date(now))
+    order = WorkOrder(
+        code=format_code(unit.short_code, now, seq),
+        unit_id=unit.id,
+        channel=data.channel,
+        category=category.code,
+        module=str(category.module),
+        description=data.description,
+        lon=data.lon,
+        lat=data.lat,
+        address=data.address,
+        address_key=addr_key,
+        reporter_name=data.reporter_name,
+        reporter_phone=data.reporter_phone,
+        reporter_id_number=data.reporter_id_number,
+        reporter_phone_index=phone_key,
+        minors_involved=data.minors_involved,
+        elderly_involved=data.elderly_involved,
+        source_ref=data.source_ref,
+        state=State.RECEIVED,
+        suggested_tier=str(suggestion.tier),
+        suggestion=suggestion.to_dict(),
+        # Provisional until triage, so that untriaged orders are swept too.
+        sla=policy_for(suggestion.tier, category).to_dict(),
+        sla_provisional=True,
+        received_at=now,
+        received_by_id=principal.user_id,
+        responsible_id=principal.user_id,
+        event_count=0,
+        updated_at=now,
+    )
+    session.add(order)
+    session.flush()
+    add_event(
+        session,
+        order,
+        principal,
+        kind="intake",
+        action="intake",
+        now=now,
+        data={"channel": data.channel, "source_ref": data.source_ref, "seq": seq},
+    )
+    refresh_clocks(session, order, now)
+    session.flush()
+    return order
+
+
+class CompletedOrder(NamedTuple):
+    """An order whose loop was closed (resolved), for the analytics incident store."""
+
+    code: str
+    category: str
+    module: str
+    lon: float | None
+    lat: float | None
+    received_at: dt.datetime
+    resolved_at: dt.datetime
+
+
+def completed_since(session: Session, *, since: dt.datetime, limit: int) -> list[CompletedOrder]:
+    """Orders resolved (and possibly closed since) at or after ``since``, oldest first.
+
+    Unscoped: the analytics store is district-wide machine data without personal fields.
+    Page with the last ``resolved_at`` as the next ``since`` (ties share an instant rarely;
+    callers de-duplicate by code).
+    """
+    rows = session.execute(
+        select(
+            WorkOrder.code,
+            WorkOrder.category,
+            WorkOrder.module,
+            WorkOrder.lon,
+            WorkOrder.lat,
+            WorkOrder.received_at,
+            WorkOrder.resolved_at,
+        )
+        .where(
+            WorkOrder.resolved_at >= since,
+            WorkOrder.state.in_((State.RESOLVED, State.CLOSED)),
+        )
+        .order_by(WorkOrder.resolved_at, WorkOrder.id)
+        .limit(limit)
+    ).all()
+    return [
+        CompletedOrder(code, cat, module, lon, lat, received, resolved)
+        for code, cat, module, lon, lat, received, resolved in rows
+        if resolved is not None
+    ]

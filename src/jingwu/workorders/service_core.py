@@ -1,0 +1,140 @@
+"""What every work-order use case shares: who acts, the scoped lookup, events and clocks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jingwu.accounts.models import User
+from jingwu.accounts.scope import Principal, scoped
+from jingwu.errors import Conflict, NotFound
+from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading, next_due_at, read_clocks
+from jingwu.workorders.models import Alert, OrderEvent, WorkOrder
+from jingwu.workorders.sla import SlaPolicy
+from jingwu.workorders.vocab import Action, Actor
+
+# The reporting citizen acting through a signed feedback link (no account, no unit).
+CITIZEN = Principal(user_id=None, username="citizen", role="citizen", unit_id=None, unit_path="/")
+
+
+def actor_of(principal: Principal) -> Actor:
+    """The state table's actor for a principal: the worker/operator is ``system``."""
+    if principal.role == "citizen":
+        return Actor.CITIZEN
+    if principal.user_id is None:
+        return Actor.SYSTEM
+    return Actor(principal.role)
+
+
+def get_order(
+    session: Session, principal: Principal, *, code: str, for_update: bool = False
+) -> WorkOrder:
+    """The order with ``code`` if the principal's scope covers its station, else NotFound."""
+    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id).where(
+        WorkOrder.code == code.strip().upper()
+    )
+    if for_update:
+        # PostgreSQL: concurrent actions on one order queue here and re-read its state.
+        # SQLite: the write transaction (BEGIN IMMEDIATE) already serialises them.
+        stmt = stmt.with_for_update(of=WorkOrder)
+    order = session.scalar(stmt)
+    if order is None:
+        raise NotFound(f"No work order {code}.")
+    return order
+
+
+def add_event(
+    session: Session,
+    order: WorkOrder,
+    principal: Principal,
+    *,
+    kind: str,
+    action: str,
+    now: dt.datetime,
+    to_state: str | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> OrderEvent:
+    """Append an event to the order's timeline (the role and unit held at that moment)."""
+    last = session.scalar(
+        select(OrderEvent.at)
+        .where(OrderEvent.order_id == order.id)
+        .order_by(OrderEvent.seq.desc())
+        .limit(1)
+    )
+    if last is not None and now < last:
+        raise Conflict(f"Time {now.isoformat()} is before the order's last event.")
+    order.event_count = (order.event_count or 0) + 1
+    event = OrderEvent(
+        order_id=order.id,
+        unit_id=order.unit_id,
+        seq=order.event_count,
+        at=now,
+        kind=kind,
+        action=action,
+        from_state=order.state,
+        to_state=to_state if to_state is not None else order.state,
+        actor_id=principal.user_id,
+        actor_name=principal.username,
+        actor_role=str(actor_of(principal)),
+        actor_unit_id=principal.unit_id,
+        reason=reason,
+        data=data,
+    )
+    session.add(event)
+    order.updated_at = now
+    return event
+
+
+def clock_events(session: Session, order_id: int) -> list[ClockEvent]:
+    """The order's state-table actions in order, as the clocks read them."""
+    rows = session.execute(
+        select(OrderEvent.action, OrderEvent.at)
+        .where(OrderEvent.order_id == order_id, OrderEvent.kind == "action")
+        .order_by(OrderEvent.seq)
+    )
+    return [ClockEvent(Action(action), at) for action, at in rows]
+
+
+def emitted_keys(session: Session, order_id: int) -> set[tuple[str, int]]:
+    """The (clock, percent) alerts already written for the order."""
+    rows = session.execute(
+        select(Alert.clock, Alert.percent).where(Alert.order_id == order_id)
+    ).all()
+    return {(clock, int(percent)) for clock, percent in rows}
+
+
+def readings(
+    order: WorkOrder, events: Sequence[ClockEvent], now: dt.datetime
+) -> dict[Clock, ClockReading]:
+    """Both clocks of the order at ``now``."""
+    return read_clocks(SlaPolicy.from_dict(order.sla), order.received_at, events, now)
+
+
+def refresh_clocks(session: Session, order: WorkOrder, now: dt.datetime) -> None:
+    """Store the deadlines, paused time and next sweep instant after an event."""
+    session.flush()
+    events = clock_events(session, order.id)
+    policy = SlaPolicy.from_dict(order.sla)
+    read = read_clocks(policy, order.received_at, events, now)
+    response, completion = read[Clock.RESPONSE], read[Clock.COMPLETION]
+    order.response_due_at = response.deadline if response.status == "running" else None
+    order.completion_due_at = completion.deadline if completion.status == "running" else None
+    order.paused_seconds = int(completion.paused.total_seconds())
+    if response.breached or completion.breached:
+        order.overdue = True
+    emitted = emitted_keys(session, order.id)
+    order.next_due_at = next_due_at(policy, order.received_at, events, now, emitted=emitted)
+
+
+def user_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
+    """Display names of users by id."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
+    return dict(rows.tuples().all())
