@@ -10,11 +10,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from tests.unit.evidence.evidence_log import filled_log
 
 from jingwu.evidence import bundle, tlogproof
 from jingwu.evidence import keys as ev_keys
 from jingwu.evidence.verify import Result, verify_bundle
+from tests.unit.evidence.evidence_log import filled_log
 
 LOG = filled_log(7)
 GOOD = LOG.bundle(3)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from click.testing import CliRunner
-from tests.unit.evidence.evidence_log import filled_log
 
 from jingwu.evidence import keys
 from jingwu.evidence.cli import cli
+from tests.unit.evidence.evidence_log import filled_log
 
 LOG = filled_log(5)
 

@@ -1,0 +1,54 @@
+"""Who may record and who may read evidence (pure). Where is the org scope's business.
+
+These roles would sit in `jingwu.accounts.roles.PERMISSIONS` as ``evidence.record`` and
+``evidence.view``; until they do, the evidence domain checks them here.
+"""
+
+from __future__ import annotations
+
+from jingwu.accounts.roles import Role
+from jingwu.accounts.scope import Principal
+from jingwu.errors import Forbidden
+
+_STAFF = {Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR}
+
+RECORD = frozenset(_STAFF | {Role.ADMIN})
+"""Station staff record evidence; the operator (admin) may, e.g. from the command line."""
+
+VIEW = frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN})
+"""Staff and inspectors read evidence and export bundles (within their scope)."""
+
+ADMINISTER = frozenset({Role.ADMIN, Role.DIRECTOR})
+"""Registering witnesses and reading the scrub reports of the whole log."""
+
+
+def _require(principal: Principal, roles: frozenset[Role], permission: str) -> None:
+    if principal.role not in roles:
+        raise Forbidden(
+            f"The role {principal.role!r} may not do this ({permission}).", code="forbidden_role"
+        )
+
+
+def require_record(principal: Principal) -> None:
+    """Raise Forbidden unless the principal's role may record evidence."""
+    _require(principal, RECORD, "evidence.record")
+
+
+def require_view(principal: Principal) -> None:
+    """Raise Forbidden unless the principal's role may read evidence."""
+    _require(principal, VIEW, "evidence.view")
+
+
+def require_admin(principal: Principal) -> None:
+    """Raise Forbidden unless the principal's role may administer the log."""
+    _require(principal, ADMINISTER, "evidence.admin")
+
+
+def can_view(principal: Principal) -> bool:
+    """Return whether the principal's role may read evidence."""
+    return principal.role in VIEW
+
+
+def can_record(principal: Principal) -> bool:
+    """Return whether the principal's role may record evidence."""
+    return principal.role in RECORD
