@@ -109,20 +109,26 @@ def fit_etas(
     n_cells: int,
     span_days: float,
     *,
-    start: tuple[float, float] | None = None,
-    tol: float = 1e-5,
+    start: EtasFit | None = None,
+    tol: float = 1e-4,
     max_iter: int = 300,
 ) -> EtasFit:
     """EM fit on events at ``t_days`` in [0, span_days) of the given cells.
 
-    ``start`` is an optional (θ, ω) to begin from (a warm start from a nearby fit).
+    ``start`` is a nearby fit to begin from (a warm start: the previous day's fit).
     """
     n_events = np.bincount(cell, minlength=n_cells).astype(np.float64)
     if len(t_days) == 0 or span_days <= 0:
         return EtasFit(np.zeros(n_cells), 0.0, 1.0, 0, True)
     inst = _instants(t_days, cell)
-    theta, omega = start if start is not None else (0.5, 1.0)
-    mu = np.maximum(1.0 - theta, 0.05) * n_events / span_days
+    if start is None:
+        theta, omega = 0.5, 1.0
+        mu = 0.5 * n_events / span_days
+    else:
+        # a nearby fit; cells without events keep no background, and the trigger ratio
+        # starts off zero so EM can still move it (zero is a fixed point of its update)
+        theta, omega = max(start.theta, 0.05), start.omega
+        mu = np.where(n_events > 0, np.maximum(start.mu, 0.05 * n_events / span_days), 0.0)
     remaining = span_days - t_days  # time each event had to trigger inside the window
     for iteration in range(1, max_iter + 1):
         s, u = _excitation(inst, omega)
@@ -158,7 +164,7 @@ class Etas:
     window_days: float
 
     def fit_before(
-        self, events: EventSet, cutoff: float, start: tuple[float, float] | None = None
+        self, events: EventSet, cutoff: float, start: EtasFit | None = None
     ) -> tuple[EtasFit, slice]:
         """Fit on the events known before ``cutoff`` within the window."""
         part = window_slice(events, cutoff, self.window_days)
@@ -179,11 +185,11 @@ class Etas:
     def forecast(self, events: EventSet, periods: Periods) -> FloatArray:
         """Expected events per period and cell."""
         out = np.zeros((len(periods), events.grid.n_cells))
-        start: tuple[float, float] | None = None
+        start: EtasFit | None = None
         for k, (begin, end) in enumerate(zip(periods.starts, periods.ends, strict=True)):
             fit, part = self.fit_before(events, float(begin), start)
-            if fit.theta > 0 or fit.mu.any():
-                start = (max(fit.theta, 0.05), fit.omega)
+            if fit.mu.any():
+                start = fit
             age = (begin - events.t[part]) / DAY_S
             inside = age <= self.window_days
             out[k] = expected_counts(

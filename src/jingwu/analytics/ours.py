@@ -1,71 +1,28 @@
-"""Our model: a regularised cell-choice (conditional Poisson) regression on multi-scale history.
+"""Our model: a regularised cell-choice regression on multi-scale, weekday and category history.
 
-For a period ahead, the share of its events falling in cell c is modelled as
+For the period ahead, the share of its events falling in cell c is modelled as
     p_c = exp(β·φ_c) / Σ_c' exp(β·φ_c'),
-where φ_c are log(1 + decayed counts) of the cell's history at several time scales (a day to a
-year), spatial scales (the cell, its neighbourhood), per category, and on the same weekday as
-the period. This is the Poisson regression with a free intercept for every period, which is
-exactly what ranking cells within a period needs: totals that vary by season or weekday drop
-out. β is refitted before every period by Newton steps on the last W periods' counts, with a
-ridge penalty; expected counts are the shares times the recent event rate.
+where φ_c describes the cell's history: log event rates over a month, a season and a year
+(exponentially decayed counts), the long-run rate of its surroundings at two spatial scales,
+how much busier the coming weekday has been than the average day in the cell, its street and
+its district, and the shares of the main categories in its history. This is Poisson
+regression with a free intercept for every period (`jingwu.analytics.choice`), which is what
+ranking cells within a period needs: totals that vary by season or weekday drop out. β is
+refitted before every period by a Newton step from the previous β on the counts of the last W
+periods, with a ridge penalty; expected counts are the shares times the recent event rate.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 
 from jingwu.analytics.baselines import to_expected
+from jingwu.analytics.choice import fit_choice
 from jingwu.analytics.features import Feature, stream
 from jingwu.analytics.forecast import FloatArray, ModelSpec, Params
 from jingwu.analytics.timeline import DAY_S, EventSet, Periods, weekday
-
-
-def choice_loglik(eta: FloatArray, y: FloatArray) -> float:
-    """Σ_r Σ_c y_rc · log softmax(eta_r)_c."""
-    top = eta.max(axis=1, keepdims=True)
-    log_norm = top[:, 0] + np.log(np.exp(eta - top).sum(axis=1))
-    return float(np.sum(y * eta) - np.sum(y.sum(axis=1) * log_norm))
-
-
-def fit_choice(
-    x: FloatArray, y: FloatArray, beta: FloatArray, *, ridge: float, steps: int
-) -> FloatArray:
-    """Newton steps (with step halving) for the ridge-penalised cell-choice likelihood.
-
-    x: (periods, cells, features); y: (periods, cells) observed counts.
-    """
-    rows, cells, k = x.shape
-    flat = x.reshape(rows * cells, k)
-    n = y.sum(axis=1)
-
-    def objective(b: FloatArray) -> float:
-        return choice_loglik((flat @ b).reshape(rows, cells), y) - 0.5 * ridge * float(b @ b)
-
-    current = objective(beta)
-    for _ in range(steps):
-        eta = (flat @ beta).reshape(rows, cells)
-        p = np.exp(eta - eta.max(axis=1, keepdims=True))
-        p /= p.sum(axis=1, keepdims=True)
-        resid = (y - n[:, np.newaxis] * p).reshape(-1)
-        grad = flat.T @ resid - ridge * beta
-        weight = (n[:, np.newaxis] * p).reshape(-1)
-        mean = np.einsum("rck,rc->rk", x, p)
-        hess = (flat * weight[:, np.newaxis]).T @ flat - (mean * n[:, np.newaxis]).T @ mean
-        delta = np.linalg.solve(hess + ridge * np.eye(k), grad)
-        for _halving in range(20):
-            trial = beta + delta
-            value = objective(trial)
-            if value >= current:
-                beta, current = trial, value
-                break
-            delta = delta / 2.0
-        else:
-            break
-    return beta
-
 
 RATE_TAUS = (30.0, 90.0, 365.0)  # days: recent, seasonal and long-run rates
 NEIGHBOUR_SIGMAS = (1.0, 3.0)  # cells: the long-run rate of the surroundings
@@ -129,6 +86,66 @@ def top_categories(events: EventSet, before: float) -> tuple[int, ...]:
     return tuple(sorted(ranked[:MAX_CATEGORIES]))
 
 
+class _Window:
+    """The features and bounds of the last W periods, in a ring buffer."""
+
+    def __init__(self, size: int, n_cells: int, n_features: int) -> None:
+        self.x = np.zeros((size, n_cells, n_features))
+        self.start = np.full(size, np.inf)
+        self.end = np.full(size, np.inf)
+        self.count = 0
+
+    def push(self, phi: FloatArray, start: float, end: float) -> None:
+        slot = self.count % len(self.start)
+        self.x[slot], self.start[slot], self.end[slot] = phi, start, end
+        self.count += 1
+
+    def ended_by(self, cutoff: float) -> tuple[FloatArray, FloatArray, FloatArray] | None:
+        """(features, starts, ends) of the stored periods that ended by ``cutoff``."""
+        ok = self.end <= cutoff
+        if not ok.any():
+            return None
+        if ok.all():
+            return self.x, self.start, self.end
+        return self.x[ok], self.start[ok], self.end[ok]
+
+
+def targets(events: EventSet, starts: FloatArray, ends: FloatArray, cutoff: float) -> FloatArray:
+    """Counts per (training period, cell) of the events that occurred in the period and were
+    known before ``cutoff``; periods may come in any order but must not overlap."""
+    order = np.argsort(starts)
+    first, last = starts[order], ends[order]
+    part = slice(events.known_before(float(first[0])), events.known_before(cutoff))
+    t, cell = events.t[part], events.cell[part]
+    j = np.searchsorted(first, t, side="right") - 1
+    ok = (j >= 0) & (t < last[np.maximum(j, 0)])
+    n = events.grid.n_cells
+    flat = order[j[ok]] * n + cell[ok]
+    counts = np.bincount(flat, minlength=len(starts) * n)
+    return counts.reshape(len(starts), n).astype(np.float64)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """The periods a CellChoice run computes features for: W earlier ones, then the asked."""
+
+    starts: FloatArray
+    ends: FloatArray
+    weekdays: list[int | None]
+
+
+def _plan(periods: Periods, w: int) -> _Plan:
+    days = max(1, round(float(np.median(periods.ends - periods.starts)) / DAY_S))
+    back = days * np.arange(w, 0, -1)
+    pre = periods.starts[0] - back * DAY_S
+    local = np.r_[periods.day[0] - back, periods.day]
+    return _Plan(
+        starts=np.concatenate([pre, periods.starts]),
+        ends=np.concatenate([pre + days * DAY_S, periods.ends]),
+        weekdays=[int(d) if days == 1 else None for d in weekday(local)],
+    )
+
+
 @dataclass(frozen=True)
 class CellChoice:
     """The learned cell-choice model (see the module docstring)."""
@@ -136,66 +153,43 @@ class CellChoice:
     train_periods: int
     ridge: float
     newton_steps: int = 1
+    cold_steps: int = 6
 
     def forecast(self, events: EventSet, periods: Periods) -> FloatArray:
         """Expected events per period and cell."""
-        n_cells = events.grid.n_cells
-        out = np.zeros((len(periods), n_cells))
+        out = np.zeros((len(periods), events.grid.n_cells))
         if len(periods) == 0:
             return out
-        days = max(1, round(float(np.median(periods.ends - periods.starts)) / DAY_S))
         w = self.train_periods
-        pre = periods.starts[0] - days * DAY_S * np.arange(w, 0, -1)
-        starts = np.concatenate([pre, periods.starts])
-        ends = np.concatenate([pre + days * DAY_S, periods.ends])
-        first_day = periods.day[0] - days * np.arange(w, 0, -1)
-        dows = [int(d) if days == 1 else None for d in weekday(np.r_[first_day, periods.day])]
-        design = Design(top_categories(events, float(starts[0])))
-        beta = np.zeros(len(design.labels()))
-        cold = True
-        window: deque[tuple[FloatArray, float, float]] = deque(maxlen=w)
+        plan = _plan(periods, w)
+        design = Design(top_categories(events, float(plan.starts[0])))
+        window = _Window(w, events.grid.n_cells, len(design.labels()))
+        beta: FloatArray | None = None
         first_seen = np.minimum.accumulate(events.t)  # earliest occurrence known so far
-        for i, x in enumerate(stream(events, design.raw(), starts, dows)):
-            known = events.known_before(float(starts[i]))
-            history = (starts[i] - first_seen[known - 1]) / DAY_S if known else 0.0
+        for i, x in enumerate(stream(events, design.raw(), plan.starts, plan.weekdays)):
+            known = events.known_before(float(plan.starts[i]))
+            history = (plan.starts[i] - first_seen[known - 1]) / DAY_S if known else 0.0
             phi = design.transform(x, float(history))
             if i >= w:
-                k = i - w
-                train = [item for item in window if item[2] <= periods.starts[k]]
-                if train:
-                    y = _targets(events, train, float(periods.starts[k]))
-                    if y.any():
-                        xs = np.stack([item[0] for item in train])
-                        steps = 6 if cold else self.newton_steps
-                        beta = fit_choice(xs, y, beta, ridge=self.ridge, steps=steps)
-                        cold = False
-                out[k] = _shares(phi @ beta)
-            window.append((phi, float(starts[i]), float(ends[i])))
-        return to_expected(out, events, periods)
+                beta = self._refit(events, window, float(periods.starts[i - w]), beta)
+                eta = phi @ beta if beta is not None else np.zeros(len(phi))
+                out[i - w] = np.exp(eta - eta.max())
+            window.push(phi, float(plan.starts[i]), float(plan.ends[i]))
+        return to_expected(out / out.sum(axis=1, keepdims=True), events, periods)
 
-
-def _shares(eta: FloatArray) -> FloatArray:
-    p = np.exp(eta - eta.max())
-    return np.asarray(p / p.sum(), dtype=np.float64)
-
-
-def _targets(
-    events: EventSet, train: list[tuple[FloatArray, float, float]], cutoff: float
-) -> FloatArray:
-    """Counts per (training period, cell) of events that occurred in it, known before cutoff."""
-    first = train[0][1]
-    part = slice(events.known_before(first), events.known_before(cutoff))
-    t, cell = events.t[part], events.cell[part]
-    edges = np.array([item[1] for item in train] + [train[-1][2]])
-    row = np.searchsorted(edges, t, side="right") - 1
-    inside = (
-        (row >= 0)
-        & (row < len(train))
-        & (t < np.array([it[2] for it in train])[np.clip(row, 0, len(train) - 1)])
-    )
-    n = events.grid.n_cells
-    flat = row[inside] * n + cell[inside]
-    return np.bincount(flat, minlength=len(train) * n).reshape(len(train), n).astype(np.float64)
+    def _refit(
+        self, events: EventSet, window: _Window, cutoff: float, beta: FloatArray | None
+    ) -> FloatArray | None:
+        rows = window.ended_by(cutoff)
+        if rows is None:
+            return beta
+        x, starts, ends = rows
+        y = targets(events, starts, ends, cutoff)
+        if not y.any():
+            return beta
+        steps = self.cold_steps if beta is None else self.newton_steps
+        start = np.zeros(x.shape[2]) if beta is None else beta
+        return fit_choice(x, y, start, ridge=self.ridge, steps=steps)
 
 
 def _build(p: Params) -> CellChoice:
@@ -205,8 +199,8 @@ def _build(p: Params) -> CellChoice:
 OURS_SPEC = ModelSpec(
     "cell_choice",
     "ours",
-    "Ours: ridge cell-choice regression on multi-scale, per-category and weekday history.",
+    "Ours: ridge cell-choice regression on multi-scale, weekday and category history.",
     _build,
-    tuple({"train_periods": w, "ridge": r} for w in (28, 56) for r in (1.0, 100.0)),
+    tuple({"train_periods": w, "ridge": r} for w in (28, 56) for r in (1.0, 30.0)),
     cost=4.0,
 )

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime
 import numpy as np
 import pytest
 
+from jingwu.analytics.choice import fit_choice
 from jingwu.analytics.etas import Etas, fit_etas, linear_scan
 from jingwu.analytics.forecast import ModelSpec
 from jingwu.analytics.grid import build_grid, unproject
-from jingwu.analytics.ours import CellChoice, fit_choice
+from jingwu.analytics.ours import CellChoice
 from jingwu.analytics.registry import model_specs
 from jingwu.analytics.synthetic import simulate_grid_etas, table_from_points
 from jingwu.analytics.timeline import DAY_S, EventSet, Periods, make_periods, place_events
