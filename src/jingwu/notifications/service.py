@@ -83,11 +83,9 @@ def _queue_outside(session: Session, messages: Sequence[Message], now: dt.dateti
     }
     if not contacts:
         return
-    phones = dict(
-        session.execute(select(User.id, User.phone).where(User.id.in_(list(contacts)))).tuples()
-    )
+    phones = dict(session.execute(select(User.id, User.phone).where(User.id.in_(list(contacts)))))
     languages = dict(
-        session.execute(select(User.id, User.language).where(User.id.in_(list(contacts)))).tuples()
+        session.execute(select(User.id, User.language).where(User.id.in_(list(contacts))))
     )
     for m in messages:
         contact = contacts.get(m.user_id)

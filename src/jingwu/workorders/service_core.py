@@ -137,4 +137,4 @@ def user_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
     if not wanted:
         return {}
     rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    return dict(rows.tuples().all())
+    return dict(rows.all())

@@ -1,0 +1,281 @@
+"""Read models of the work orders: lists, the queue, the board and the order page.
+
+Every list and lookup goes through the scope filter. Reports and dashboard figures are in
+:mod:`jingwu.workorders.reports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from jingwu.accounts.scope import Principal, scoped
+from jingwu.audit import service as audit
+from jingwu.blobs.models import Blob
+from jingwu.cards import Card
+from jingwu.errors import Invalid
+from jingwu.org.models import Unit
+from jingwu.security.pii import mask_id_number, mask_name, mask_phone
+from jingwu.workorders.clocks import Clock, ClockReading
+from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
+from jingwu.workorders.reports import dashboard_cards as _cards
+from jingwu.workorders.service_core import actor_of, clock_events, get_order, readings, user_names
+from jingwu.workorders.service_tasks import TaskView, tasks_of
+from jingwu.workorders.states import ASSIGNEE_ACTIONS, OPEN_STATES, SUPERVISING_ROLES
+from jingwu.workorders.states import available_actions as table_actions
+from jingwu.workorders.vocab import Tier
+
+OPEN = tuple(str(s) for s in OPEN_STATES)
+
+
+@dataclass(frozen=True)
+class OrderFilter:
+    """Filters of the order list."""
+
+    tier: str | None = None
+    state: str | None = None
+    overdue: bool | None = None
+    unit: str | None = None  # short code: that unit and the units below it
+    received_from: dt.datetime | None = None
+    received_to: dt.datetime | None = None
+    open_only: bool = False
+
+
+def _filtered(session: Session, principal: Principal, f: OrderFilter) -> Select[WorkOrder]:
+    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id)
+    if f.tier:
+        stmt = stmt.where(WorkOrder.tier == f.tier)
+    if f.state:
+        stmt = stmt.where(WorkOrder.state == f.state)
+    if f.open_only:
+        stmt = stmt.where(WorkOrder.state.in_(OPEN))
+    if f.overdue is not None:
+        stmt = stmt.where(WorkOrder.overdue.is_(f.overdue))
+    if f.unit:
+        path = session.scalar(select(Unit.path).where(Unit.short_code == f.unit.upper()))
+        if path is None or not principal.covers_path(path):
+            raise Invalid(f"Unknown unit {f.unit!r}.", fields={"unit": "unknown unit"})
+        units = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
+        stmt = stmt.where(WorkOrder.unit_id.in_(units))
+    if f.received_from:
+        stmt = stmt.where(WorkOrder.received_at >= f.received_from)
+    if f.received_to:
+        stmt = stmt.where(WorkOrder.received_at < f.received_to)
+    return stmt
+
+
+def list_orders(
+    session: Session, principal: Principal, *, filters: OrderFilter, page: int, per_page: int
+) -> tuple[list[WorkOrder], int]:
+    """One page of the orders in scope, newest first, and the total count."""
+    stmt = _filtered(session, principal, filters)
+    total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    rows = session.scalars(
+        stmt.order_by(WorkOrder.received_at.desc(), WorkOrder.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    return list(rows), int(total)
+
+
+def due_at(order: WorkOrder) -> dt.datetime | None:
+    """The next running deadline of the order (response first, then completion)."""
+    dues = [d for d in (order.response_due_at, order.completion_due_at) if d is not None]
+    return min(dues, default=None)
+
+
+def _by_time_left(orders: list[WorkOrder]) -> list[WorkOrder]:
+    far = dt.datetime.max.replace(tzinfo=dt.UTC)
+    return sorted(orders, key=lambda o: (due_at(o) or far, o.received_at))
+
+
+def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
+    """Open orders the principal answers for or is assigned, by time left."""
+    if principal.user_id is None:
+        return []
+    mine = or_(
+        WorkOrder.responsible_id == principal.user_id, WorkOrder.assignee_id == principal.user_id
+    )
+    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id).where(
+        WorkOrder.state.in_(OPEN), mine
+    )
+    return _by_time_left(list(session.scalars(stmt)))
+
+
+@dataclass
+class Board:
+    """A station's open orders by tier (overdue first, then by time left)."""
+
+    unit: Unit | None
+    columns: dict[str, list[WorkOrder]] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        """How many open orders the board shows."""
+        return sum(len(v) for v in self.columns.values())
+
+
+def station_board(session: Session, principal: Principal, *, unit: str | None) -> Board:
+    """Open orders of a unit (default: the principal's) by tier."""
+    code = unit
+    if code is None and principal.unit_id is not None:
+        code = session.scalar(select(Unit.short_code).where(Unit.id == principal.unit_id))
+    filters = OrderFilter(unit=code, open_only=True)
+    orders = list(session.scalars(_filtered(session, principal, filters)))
+    board = Board(unit=session.scalar(select(Unit).where(Unit.short_code == (code or ""))))
+    for tier in ("red", "orange", "yellow", "untriaged"):
+        column = [o for o in orders if (o.tier or "untriaged") == tier]
+        board.columns[tier] = sorted(
+            _by_time_left(column), key=lambda o: not o.overdue
+        )  # stable: overdue first, each part by time left
+    return board
+
+
+@dataclass(frozen=True)
+class Reporter:
+    """The reporter's data as shown: masked unless unmasked (and audited)."""
+
+    name: str | None
+    phone: str | None
+    id_number: str | None
+    masked: bool
+
+
+def reporter(
+    session: Session, principal: Principal, order: WorkOrder, *, unmask: bool, now: dt.datetime
+) -> Reporter:
+    """The reporter's data; unmasked only on request by a role with ``pii.unmask``, audited."""
+    if unmask:
+        principal.require("pii.unmask")
+        audit.record(
+            session,
+            principal=principal,
+            action="pii.unmask",
+            object_type="work_orders",
+            object_id=order.code,
+            unit_id=order.unit_id,
+            detail={"fields": ["reporter_name", "reporter_phone", "reporter_id_number"]},
+            now=now,
+        )
+        return Reporter(order.reporter_name, order.reporter_phone, order.reporter_id_number, False)
+    return Reporter(
+        mask_name(order.reporter_name) if order.reporter_name else None,
+        mask_phone(order.reporter_phone) if order.reporter_phone else None,
+        mask_id_number(order.reporter_id_number) if order.reporter_id_number else None,
+        True,
+    )
+
+
+def allowed_actions(order: WorkOrder, principal: Principal) -> list[str]:
+    """The actions to offer the principal (role, state and assignee checks)."""
+    actor = actor_of(principal)
+    is_assignee = principal.user_id is not None and order.assignee_id == principal.user_id
+    return [
+        str(a)
+        for a in table_actions(order.state, actor)
+        if a not in ASSIGNEE_ACTIONS or is_assignee or actor in SUPERVISING_ROLES
+    ]
+
+
+@dataclass
+class TimelineEntry:
+    """An event or an SLA alert, in time order."""
+
+    at: dt.datetime
+    kind: str
+    action: str
+    from_state: str | None
+    to_state: str | None
+    actor: str
+    actor_role: str
+    reason: str
+    data: dict[str, Any] | None
+
+
+def timeline(session: Session, order: WorkOrder) -> list[TimelineEntry]:
+    """The order's events and alerts, oldest first."""
+    entries = [
+        TimelineEntry(e.at, e.kind, e.action, e.from_state, e.to_state, e.actor_name,
+                      e.actor_role, e.reason, e.data)
+        for e in session.scalars(
+            select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.seq)
+        )
+    ]  # fmt: skip
+    for a in session.scalars(select(Alert).where(Alert.order_id == order.id)):
+        action = "breach" if a.percent >= 100 else "warning"
+        data = {"clock": a.clock, "percent": a.percent, "recipients": a.recipients}
+        entries.append(
+            TimelineEntry(a.crossed_at, "alert", action, None, None, "system", "system", "", data)
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+@dataclass
+class OrderDetail:
+    """Everything the order page shows."""
+
+    order: WorkOrder
+    unit: Unit
+    reporter: Reporter
+    clocks: dict[Clock, ClockReading]
+    timeline: list[TimelineEntry]
+    tasks: list[TaskView]
+    attachments: Sequence[tuple[Attachment, Blob]]
+    feedback: list[Feedback]
+    actions: list[str]
+    people: dict[int, str]
+
+
+def order_detail(
+    session: Session, principal: Principal, *, code: str, now: dt.datetime, unmask: bool = False
+) -> OrderDetail:
+    """The order page's data (scoped; NotFound outside the scope)."""
+    order = get_order(session, principal, code=code)
+    unit = session.get(Unit, order.unit_id)
+    assert unit is not None
+    attachments = list(
+        session.execute(
+            select(Attachment, Blob)
+            .join(Blob, Blob.sha256 == Attachment.blob_sha256)
+            .where(Attachment.order_id == order.id)
+            .order_by(Attachment.id)
+        )
+    )
+    feedback = list(
+        session.scalars(select(Feedback).where(Feedback.order_id == order.id).order_by(Feedback.id))
+    )
+    ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
+    return OrderDetail(
+        order=order,
+        unit=unit,
+        reporter=reporter(session, principal, order, unmask=unmask, now=now),
+        clocks=readings(order, clock_events(session, order.id), now),
+        timeline=timeline(session, order),
+        tasks=tasks_of(session, order, now=now),
+        attachments=attachments,
+        feedback=feedback,
+        actions=allowed_actions(order, principal),
+        people=user_names(session, ids),
+    )
+
+
+def tier_counts(session: Session, principal: Principal) -> dict[str, int]:
+    """Open orders in scope per tier (untriaged under their suggestion)."""
+    tier = func.coalesce(WorkOrder.tier, WorkOrder.suggested_tier)
+    stmt = scoped(select(tier, func.count()), principal, WorkOrder.unit_id).where(
+        WorkOrder.state.in_(OPEN)
+    )
+    rows = session.execute(stmt.group_by(tier)).all()
+    counts = {str(t): 0 for t in Tier}
+    counts.update({str(t): int(n) for t, n in rows})
+    return counts
+
+
+def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
+    """Work-order figures for the dashboard."""
+    return _cards(session, principal)
