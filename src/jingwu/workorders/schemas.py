@@ -267,3 +267,62 @@ class OrderPage(BaseModel):
     total: int
     page: int
     per_page: int
+
+
+class PartyIn(BaseModel):
+    """A party to a mediation."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    side: Literal["applicant", "respondent", "third_party"]
+    name: str = Field(min_length=1, max_length=64, description="encrypted")
+    phone: str | None = Field(default=None, description="encrypted")
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        try:
+            return normalize_phone(value)
+        except IdentifierError as exc:
+            raise ValueError(str(exc)) from None
+
+
+class MediationIn(BaseModel):
+    """Opening a mediation case on a dispute order."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    mediator: str | None = Field(default=None, description="username; default: the caller")
+    subject: str = Field(min_length=2, max_length=2000, description="what is disputed")
+    parties: list[PartyIn] = Field(min_length=2, description="at least two parties")
+
+
+class SessionIn(BaseModel):
+    """A mediation session and its minutes."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    held_at: dt.datetime
+    place: str = Field(default="", max_length=120)
+    minutes: str = Field(min_length=2, max_length=20000)
+
+
+class AgreementIn(BaseModel):
+    """The outcome of a mediation: an agreement (with follow-up visits) or a failure."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
+
+    outcome: Literal["agreed", "failed"]
+    text: str = Field(default="", max_length=20000, description="the agreement's terms")
+    follow_up_days: list[int] = Field(
+        default=[7, 30], description="follow-up visits due this many days after agreement"
+    )
+
+
+class DrawCommitIn(BaseModel):
+    """Committing to a seed before a station-month's quota draw."""
+
+    station: str
+    month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (local calendar)")
