@@ -20,7 +20,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from typing import IO
+from typing import IO, Protocol
 
 from jingwu.evidence.entry import Entry
 from jingwu.evidence.tlogproof import TlogProof
@@ -46,6 +46,12 @@ The encoding of entries is documented in docs/evidence.md of the Jingwu sources.
 """
 
 
+class Readable(Protocol):
+    """Anything with ``read(n) -> bytes``: a file, an upload, a decrypting reader."""
+
+    def read(self, n: int = -1, /) -> bytes: ...
+
+
 def safe_file_name(name: str) -> str:
     """Return a file name safe inside the zip and on any file system."""
     cleaned = _UNSAFE.sub("_", name.strip()).strip(". ")
@@ -57,7 +63,7 @@ def write_bundle(
     *,
     entry: Entry,
     proof: TlogProof,
-    content: bytes | IO[bytes] | None,
+    content: bytes | Readable | None,
     file_name: str = "content",
 ) -> None:
     """Write a bundle to a path or binary stream; ``content`` None makes it hash-only."""
@@ -74,7 +80,7 @@ def write_bundle(
         if member is not None and content is not None:
             info = zipfile.ZipInfo(member, _EPOCH)
             info.compress_type = zipfile.ZIP_STORED
-            source = io.BytesIO(content) if isinstance(content, bytes) else content
+            source: Readable = io.BytesIO(content) if isinstance(content, bytes) else content
             with archive.open(info, "w", force_zip64=True) as sink:
                 shutil.copyfileobj(source, sink, 1 << 20)
         _put(archive, README_MEMBER, README.format(format=BUNDLE_FORMAT))

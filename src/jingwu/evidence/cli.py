@@ -1,33 +1,50 @@
-"""``jingwu evidence`` commands that need neither the database nor the web app."""
+"""``jingwu evidence``: record, export, verify, keys, sequencing, scrubbing, witnesses.
+
+``verify`` and ``witness`` need neither the database nor the Jingwu settings: they run
+wherever the package is installed (a court's laptop, a witness's server).
+"""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import click
 
-from jingwu.evidence.keys import NoteError, Verifier, parse_verifier_key
+from jingwu.evidence import cli_witness
+from jingwu.evidence.keyfile import load_key
 from jingwu.evidence.verify import verify_bundle
 
 EXIT_HOLDS, EXIT_FAILS, EXIT_UNREADABLE = 0, 1, 2
-MAX_KEY_FILE = 64 * 1024
 
-cli = click.Group("evidence", help="Evidence log: record, export and verify evidence.")
+# Commands on the log's database load on demand, so that verifying a bundle and running
+# a witness import neither the database layer nor the settings.
+LAZY = {
+    "add": "jingwu.evidence.cli_log:add",
+    "export": "jingwu.evidence.cli_log:export_cmd",
+    "key": "jingwu.evidence.cli_log:key",
+    "scrub": "jingwu.evidence.cli_log:scrub_cmd",
+    "sequence": "jingwu.evidence.cli_log:sequence",
+    "witnesses": "jingwu.evidence.cli_log:witnesses_group",
+}
 
 
-def load_key(value: str) -> Verifier:
-    """Read a verifier key given as a string or as a file holding one (first key line)."""
-    path = Path(value)
-    text = value
-    if path.is_file():
-        if path.stat().st_size > MAX_KEY_FILE:
-            raise NoteError(f"key file {value} is larger than 64 KiB")
-        lines = [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines()]
-        keys = [ln for ln in lines if ln and not ln.startswith("#")]
-        if not keys:
-            raise NoteError(f"key file {value} holds no key")
-        text = keys[0]
-    return parse_verifier_key(text)
+class LazyGroup(click.Group):
+    """A group whose listed subcommands are imported only when used."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *LAZY})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in LAZY:
+            module_name, _, attr = LAZY[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module_name), attr)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+cli = LazyGroup("evidence", help="Evidence log: record, export and verify evidence.")
 
 
 @cli.command("verify")
@@ -60,3 +77,7 @@ def verify(
         raise SystemExit(EXIT_UNREADABLE) from None
     click.echo(result.sentence)
     raise SystemExit(EXIT_HOLDS if result.ok else EXIT_FAILS)
+
+
+for _command in cli_witness.COMMANDS:
+    cli.add_command(_command)
