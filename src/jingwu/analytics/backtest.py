@@ -255,7 +255,10 @@ def report(result: BacktestResult, *, incidents: str, area: str | None) -> dict[
         "coverages": list(COVERAGES),
         "tuning": "mean pooled validation PAI at 1 % and 5 %",
         "best_baseline_rule": "highest pooled validation PAI at 5 %",
-        "validation_pai_5": {n: pai_at(r.validation, 5.0) for n, r in result.runs.items()},
+        "validation_pai": {
+            n: {level_key(c): pai_at(r.validation, c) for c in HEADLINE}
+            for n, r in result.runs.items()
+        },
         "bootstrap": {"block": "week", "replicates": setup.n_boot, "seed": setup.seed},
     }
     return {"protocol": protocol, "models": models, "best_baseline": result.best_baseline}
