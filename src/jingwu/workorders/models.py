@@ -94,6 +94,7 @@ class WorkOrder(Base):
     sla_provisional: Mapped[bool] = mapped_column(Boolean, default=True)
 
     received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # who filed it
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # first receiver
     responsible_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
@@ -186,6 +187,7 @@ class Task(Base):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # past-deadline notice
 
 
 class Alert(Base):

@@ -2,7 +2,7 @@
 
 Revision ID: 20261129_1001
 Revises: 20261129_0001
-Create Date: 2026-11-29 05:22:32.710045
+Create Date: 2026-11-29 05:30:42.535131
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ def upgrade() -> None:
         sa.Column("sla", sa.JSON(), nullable=False),
         sa.Column("sla_provisional", sa.Boolean(), nullable=False),
         sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("received_by_id", sa.Integer(), nullable=True),
         sa.Column("responsible_id", sa.Integer(), nullable=True),
         sa.Column("assignee_id", sa.Integer(), nullable=True),
@@ -100,6 +101,9 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["assignee_id"], ["users.id"], name=op.f("fk_work_orders_assignee_id_users")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by_id"], ["users.id"], name=op.f("fk_work_orders_created_by_id_users")
         ),
         sa.ForeignKeyConstraint(
             ["received_by_id"], ["users.id"], name=op.f("fk_work_orders_received_by_id_users")
@@ -331,6 +335,7 @@ def upgrade() -> None:
         sa.Column("created_by_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("done_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["created_by_id"], ["users.id"], name=op.f("fk_wo_tasks_created_by_id_users")
         ),

@@ -1,7 +1,7 @@
 """notifications
 
 Revision ID: 20261129_1002
-Revises: 20261129_1001
+Revises: 20261129_0001
 Create Date: 2026-11-29 05:23:19.796245
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "20261129_1002"
-down_revision: str | Sequence[str] | None = "20261129_1001"
+down_revision: str | Sequence[str] | None = "20261129_0001"
 branch_labels: str | Sequence[str] | None = ("notifications",)
 depends_on: str | Sequence[str] | None = None
 
