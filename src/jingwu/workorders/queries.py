@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, scoped
+from jingwu.accounts.scope import Principal
 from jingwu.audit import service as audit
 from jingwu.blobs.models import Blob
 from jingwu.cards import Card
@@ -24,7 +24,14 @@ from jingwu.security.pii import mask_id_number, mask_name, mask_phone
 from jingwu.workorders.clocks import Clock, ClockReading
 from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
 from jingwu.workorders.reports import dashboard_cards as _cards
-from jingwu.workorders.service_core import actor_of, clock_events, get_order, readings, user_names
+from jingwu.workorders.service_core import (
+    actor_of,
+    clock_events,
+    get_order,
+    readings,
+    user_names,
+    visible,
+)
 from jingwu.workorders.service_tasks import TaskView, tasks_of
 from jingwu.workorders.states import ASSIGNEE_ACTIONS, OPEN_STATES, SUPERVISING_ROLES
 from jingwu.workorders.states import available_actions as table_actions
@@ -47,7 +54,7 @@ class OrderFilter:
 
 
 def _filtered(session: Session, principal: Principal, f: OrderFilter) -> Select[WorkOrder]:
-    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id)
+    stmt = visible(select(WorkOrder), principal)
     if f.tier:
         stmt = stmt.where(WorkOrder.tier == f.tier)
     if f.state:
@@ -101,9 +108,7 @@ def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
     mine = or_(
         WorkOrder.responsible_id == principal.user_id, WorkOrder.assignee_id == principal.user_id
     )
-    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id).where(
-        WorkOrder.state.in_(OPEN), mine
-    )
+    stmt = visible(select(WorkOrder), principal).where(WorkOrder.state.in_(OPEN), mine)
     return _by_time_left(list(session.scalars(stmt)))
 
 
@@ -267,9 +272,7 @@ def order_detail(
 def tier_counts(session: Session, principal: Principal) -> dict[str, int]:
     """Open orders in scope per tier (untriaged under their suggestion)."""
     tier = func.coalesce(WorkOrder.tier, WorkOrder.suggested_tier)
-    stmt = scoped(select(tier, func.count()), principal, WorkOrder.unit_id).where(
-        WorkOrder.state.in_(OPEN)
-    )
+    stmt = visible(select(tier, func.count()), principal).where(WorkOrder.state.in_(OPEN))
     rows = session.execute(stmt.group_by(tier)).all()
     counts = {str(t): 0 for t in Tier}
     counts.update({str(t): int(n) for t, n in rows})

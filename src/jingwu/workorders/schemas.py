@@ -326,3 +326,31 @@ class DrawCommitIn(BaseModel):
 
     station: str
     month: str = Field(pattern=r"^\d{4}-\d{2}$", description="YYYY-MM (local calendar)")
+
+
+class FeedbackOut(BaseModel):
+    """A recorded rating."""
+
+    code: str
+    round: int
+    via: str
+    rating: int
+    resolved: bool
+    comment: str
+    at: dt.datetime
+    reopened: bool
+    state: str = Field(description="the order's state after the rating")
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong."""
+
+    code: str = Field(description="stable machine code, e.g. role_forbidden, wrong_state")
+    message: str = Field(description="one sentence naming the role, state or field")
+    fields: dict[str, str] = Field(description="field name → what is wrong with it")
+
+
+class ErrorOut(BaseModel):
+    """The error shape of every API error."""
+
+    error: ErrorDetail

@@ -30,11 +30,12 @@ from jingwu.workorders.service_core import actor_of, add_event, get_order, refre
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import may_create
 from jingwu.workorders.triage import REPEAT_WINDOW_DAYS, TriageInput, suggest
-from jingwu.workorders.vocab import State, Tier
+from jingwu.workorders.vocab import Actor, State, Tier
 
 __all__ = ["CompletedOrder", "act", "completed_since", "get_order", "intake", "phone_index"]
 
 PHONE_CONTEXT = "work_orders.reporter_phone"
+RECEIVERS = frozenset({Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF})
 
 
 def phone_index(phone: str) -> str:
@@ -103,6 +104,7 @@ def intake(
             source=data.source_ref or "",
         )
     )
+    receiver = principal.user_id if actor in RECEIVERS else None
     seq = next_sequence(session, unit_id=unit.id, day=local_date(now))
     order = WorkOrder(
         code=format_code(unit.short_code, now, seq),
@@ -129,8 +131,11 @@ def intake(
         sla=policy_for(suggestion.tier, category).to_dict(),
         sla_provisional=True,
         received_at=now,
-        received_by_id=principal.user_id,
-        responsible_id=principal.user_id,
+        created_by_id=principal.user_id,
+        # The police officer who takes the request is its first receiver; orders filed by a
+        # partner, the portal or a sensor get theirs when an officer triages them.
+        received_by_id=receiver,
+        responsible_id=receiver,
         event_count=0,
         updated_at=now,
     )

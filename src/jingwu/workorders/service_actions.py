@@ -25,9 +25,9 @@ from jingwu.workorders.models import Task, WorkOrder
 from jingwu.workorders.schemas import ActionIn
 from jingwu.workorders.service_core import actor_of, add_event, get_order, refresh_clocks
 from jingwu.workorders.sla import policy_for
-from jingwu.workorders.states import ActionContext, Decision, Outcome, decide
+from jingwu.workorders.states import ALLOWED_ROLES, ActionContext, Decision, Outcome, decide
 from jingwu.workorders.triage import Suggestion, confirm
-from jingwu.workorders.vocab import Action, Tier, UnknownValue, parse
+from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse
 
 WORKERS = ("officer", "auxiliary", "chief")
 
@@ -249,9 +249,13 @@ def act(
         act_ = parse(Action, action)
     except UnknownValue as exc:
         raise Invalid(str(exc), fields={"action": "unknown action"}) from None
+    actor = actor_of(principal)
+    if actor not in ALLOWED_ROLES[act_]:
+        # The role is checked before the order is even looked up: it depends on nothing else.
+        raise_refusal(decide(State.RECEIVED, act_, actor))
     order = get_order(session, principal, code=code, for_update=True)
     ctx = _context(session, order, principal, act_, data, now)
-    decision = decide(order.state, act_, actor_of(principal), ctx)
+    decision = decide(order.state, act_, actor, ctx)
     if not decision.allowed:
         raise_refusal(decision)
     # Role, state and guards first; only then is the named assignee looked up.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVarTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
@@ -16,6 +16,8 @@ from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading, next_due_a
 from jingwu.workorders.models import Alert, OrderEvent, WorkOrder
 from jingwu.workorders.sla import SlaPolicy
 from jingwu.workorders.vocab import Action, Actor
+
+Ts = TypeVarTuple("Ts")
 
 # The reporting citizen acting through a signed feedback link (no account, no unit).
 CITIZEN = Principal(user_id=None, username="citizen", role="citizen", unit_id=None, unit_path="/")
@@ -30,13 +32,22 @@ def actor_of(principal: Principal) -> Actor:
     return Actor(principal.role)
 
 
+def visible(stmt: Select[*Ts], principal: Principal) -> Select[*Ts]:
+    """Limit a query on work orders to those the principal may read.
+
+    The org scope for everyone; a partner reads only the orders it filed itself.
+    """
+    stmt = scoped(stmt, principal, WorkOrder.unit_id)
+    if principal.role == "partner":
+        stmt = stmt.where(WorkOrder.created_by_id == principal.user_id)
+    return stmt
+
+
 def get_order(
     session: Session, principal: Principal, *, code: str, for_update: bool = False
 ) -> WorkOrder:
     """The order with ``code`` if the principal's scope covers its station, else NotFound."""
-    stmt = scoped(select(WorkOrder), principal, WorkOrder.unit_id).where(
-        WorkOrder.code == code.strip().upper()
-    )
+    stmt = visible(select(WorkOrder), principal).where(WorkOrder.code == code.strip().upper())
     if for_update:
         # PostgreSQL: concurrent actions on one order queue here and re-read its state.
         # SQLite: the write transaction (BEGIN IMMEDIATE) already serialises them.

@@ -85,7 +85,7 @@ def submit(
     code: str,
     data: FeedbackIn,
     now: dt.datetime,
-) -> Feedback:
+) -> tuple[Feedback, WorkOrder]:
     """Record a rating (link token, or an officer recording a call) and act on it."""
     if data.token:
         token_code, round_ = read_token(data.token, now=now)
@@ -102,7 +102,8 @@ def submit(
             )
         order = get_order(session, principal, code=code, for_update=True)
         round_, via, recorder = order.resolve_count, "call", principal
-    return _record(session, order, data, round_=round_, via=via, recorder=recorder, now=now)
+    fb = _record(session, order, data, round_=round_, via=via, recorder=recorder, now=now)
+    return fb, order
 
 
 def _record(

@@ -174,9 +174,11 @@ def test_mark_duplicate_needs_an_order_the_actor_can_see(session: Session) -> No
 def test_no_action_reaches_an_order_of_another_community(session: Session) -> None:
     w = make_world(session)
     o = new_order(session, w)
-    for who in ("other_officer", "b_officer", "b_chief", "b_street"):
+    for who in ("other_officer", "b_officer", "b_chief"):
         with pytest.raises(NotFound):
             step(session, w, o, "triage", who, NOW, tier="yellow")
+    with pytest.raises(NotFound):
+        step(session, w, o, "assign", "b_street", NOW, assignee="officer")
     assert o.state == "received"
 
 
