@@ -167,9 +167,9 @@ class Pipeline:
 
     def commit(self, batch: Batch) -> Outcome:
         """Write the batch in one transaction; returns what was stored."""
-        now = self.clock()
         with self.db.unit_of_work() as session:
-            out = write_batch(session, batch, now=now)
+            session.connection()  # begin (on SQLite: wait for the write lock) before the clock
+            out = write_batch(session, batch, now=self.clock())
         for device_id, code, ms in out.lost_claims:
             self.engine.note_alert(device_id, code, dt.datetime.fromtimestamp(ms / 1000, dt.UTC))
         return out

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -113,14 +113,22 @@ def register_devices(
     *,
     rows: Sequence[tuple[int, DeviceIn]],
     now: dt.datetime,
+    secret_for: Callable[[str], str] | None = None,
 ) -> list[tuple[Device, str | None]]:
-    """Register every row or none; returns each device with its new secret (None if none)."""
+    """Register every row or none; returns each device with its new secret (None if none).
+
+    ``secret_for`` derives the secret from the device code instead of drawing a random one
+    (simulated and demo devices, see jingwu.iot.simdevices.simulator_secret).
+    """
     permissions.require(principal, "iot.devices")
     stations, gateways = _check_rows(session, principal, rows)
     out: list[tuple[Device, str | None]] = []
     links: list[tuple[Gateway, Device]] = []
     for _, d in rows:
         secret, digest = new_secret() if d.own_credential else (None, None)
+        if secret_for is not None and d.own_credential:
+            secret = secret_for(d.code)
+            digest = hash_password(secret)
         device = Device(
             unit_id=stations[d.station].id,
             code=d.code,

@@ -29,6 +29,7 @@ class IotSettings(BaseSettings):
     connections: int = Field(default=2, ge=1, le=32)
     client_id: str = Field(default="", max_length=40)
     demo_rate: float = Field(default=4.0, ge=0, le=10_000)
+    stats_file: str | None = None
 
     @property
     def effective_client_id(self) -> str:

@@ -12,7 +12,6 @@ second worker can raise the same alert twice within the window.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
@@ -65,20 +64,29 @@ def _sqlite_sql(table: str, cols: str, n: int) -> str:
     )
 
 
-def _insert_rows(conn: Connection, table: str, rows: list[Any]) -> set[Key]:
-    """Insert rows, returning the keys of those newly stored."""
+def _insert_rows(conn: Connection, table: str, rows: list[Any], now_ms: int) -> set[Key]:
+    """Insert rows, returning the keys of those newly stored.
+
+    ``received_ms`` is stamped with the time the writing transaction began (not when the
+    message arrived), so jobs that read by it never miss a batch that committed late.
+    """
     if not rows:
         return set()
     if conn.dialect.name == "postgresql":
         sql = _PG_READINGS if table == "iot_readings" else _PG_EVENTS
         columns = [list(c) for c in zip(*rows, strict=True)]
+        columns[4] = [now_ms] * len(rows)
         return {tuple(r) for r in conn.exec_driver_sql(sql, tuple(columns))}
     cols = _READING_COLS if table == "iot_readings" else _EVENT_COLS
     out: set[Key] = set()
     for k in range(0, len(rows), SQLITE_ROWS):
         chunk = rows[k : k + SQLITE_ROWS]
-        params = tuple(itertools.chain.from_iterable(chunk))
-        result = conn.exec_driver_sql(_sqlite_sql(table, cols, len(chunk)), params)
+        params: list[Any] = []
+        for r in chunk:
+            params.extend(r[:4])
+            params.append(now_ms)
+            params.extend(r[5:])
+        result = conn.exec_driver_sql(_sqlite_sql(table, cols, len(chunk)), tuple(params))
         out.update(tuple(r) for r in result)
     return out
 
@@ -211,13 +219,16 @@ def _alerts(
 
 
 def write_batch(session: Session, batch: Batch, *, now: dt.datetime) -> Outcome:
-    """Write the batch in the session's transaction (the caller commits)."""
+    """Write the batch in the session's transaction (the caller commits).
+
+    ``now`` should be read once the transaction holds the write lock (see Pipeline.commit).
+    """
     conn = session.connection()
     now_ms = int(now.timestamp() * 1000)
     out = Outcome(refused=len(batch.refused))
-    stored = _insert_rows(conn, "iot_readings", batch.readings)
+    stored = _insert_rows(conn, "iot_readings", batch.readings, now_ms)
     out.stored = len(stored)
-    stored_events = _insert_rows(conn, "iot_events", batch.events)
+    stored_events = _insert_rows(conn, "iot_events", batch.events, now_ms)
     out.events = len(stored_events)
     stored |= stored_events
     out.duplicates = _count_duplicates(conn, batch, stored, now_ms)
