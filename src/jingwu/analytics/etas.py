@@ -103,6 +103,18 @@ def _trigger_step(
     return theta, omega
 
 
+def _initial(
+    n_events: FloatArray, span_days: float, start: EtasFit | None
+) -> tuple[float, float, FloatArray]:
+    """Starting (θ, ω, μ): neutral guesses, or a nearby fit (a warm start)."""
+    if start is None:
+        return 0.5, 1.0, 0.5 * n_events / span_days
+    # cells without events get no background; θ starts at 0.05 or more because zero is a fixed
+    # point of its EM update, and μ never below a twentieth of the cell's rate for the same
+    mu = np.where(n_events > 0, np.maximum(start.mu, 0.05 * n_events / span_days), 0.0)
+    return max(start.theta, 0.05), start.omega, mu
+
+
 def fit_etas(
     t_days: FloatArray,
     cell: IntArray,
@@ -121,14 +133,7 @@ def fit_etas(
     if len(t_days) == 0 or span_days <= 0:
         return EtasFit(np.zeros(n_cells), 0.0, 1.0, 0, True)
     inst = _instants(t_days, cell)
-    if start is None:
-        theta, omega = 0.5, 1.0
-        mu = 0.5 * n_events / span_days
-    else:
-        # a nearby fit; cells without events keep no background, and the trigger ratio
-        # starts off zero so EM can still move it (zero is a fixed point of its update)
-        theta, omega = max(start.theta, 0.05), start.omega
-        mu = np.where(n_events > 0, np.maximum(start.mu, 0.05 * n_events / span_days), 0.0)
+    theta, omega, mu = _initial(n_events, span_days, start)
     remaining = span_days - t_days  # time each event had to trigger inside the window
     for iteration in range(1, max_iter + 1):
         s, u = _excitation(inst, omega)

@@ -146,18 +146,7 @@ def build_grid(
         raise GridError(f"the cell size must be a positive number of metres, not {cell}")
     lon0, lat0 = float(np.median(lon)), float(np.median(lat))
     x, y = project(lon, lat, lon0, lat0)
-    xs, ys = [x], [y]
-    if area is not None:
-        vertices = [p for poly in polygons_of(area) for p in poly[0]]
-        ax, ay = project(
-            np.array([float(p[0]) for p in vertices]),
-            np.array([float(p[1]) for p in vertices]),
-            lon0,
-            lat0,
-        )
-        xs.append(ax)
-        ys.append(ay)
-    x_all, y_all = np.concatenate(xs), np.concatenate(ys)
+    x_all, y_all = _extent(x, y, area, lon0, lat0)
     x0 = _origin(float(x_all.min()), cell)
     y0 = _origin(float(y_all.min()), cell)
     nx = int(np.floor((x_all.max() - x0) / cell)) + 1
@@ -172,18 +161,24 @@ def build_grid(
     rows, cols = np.nonzero(valid)
     lookup = np.full((ny, nx), -1, dtype=np.int64)
     lookup[rows, cols] = np.arange(len(rows))
-    return Grid(
+    rows64, cols64 = rows.astype(np.int64), cols.astype(np.int64)
+    return Grid(lon0, lat0, float(cell), x0, y0, nx, ny, rows64, cols64, lookup)
+
+
+def _extent(
+    x: FloatArray, y: FloatArray, area: dict[str, Any] | None, lon0: float, lat0: float
+) -> tuple[FloatArray, FloatArray]:
+    """The points the grid must cover: the events, and the area's outer rings."""
+    if area is None:
+        return x, y
+    vertices = [p for poly in polygons_of(area) for p in poly[0]]
+    ax, ay = project(
+        np.array([float(p[0]) for p in vertices]),
+        np.array([float(p[1]) for p in vertices]),
         lon0,
         lat0,
-        float(cell),
-        x0,
-        y0,
-        nx,
-        ny,
-        rows.astype(np.int64),
-        cols.astype(np.int64),
-        lookup,
     )
+    return np.concatenate([x, ax]), np.concatenate([y, ay])
 
 
 def _origin(low: float, cell: float) -> float:

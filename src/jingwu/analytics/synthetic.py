@@ -45,6 +45,19 @@ def simulate_grid_etas(
     return t[order], c[order]
 
 
+def _places(n: int, radius_m: float, n_hotspots: int, rng: np.random.Generator) -> FloatArray:
+    """Metric positions: 60 % around hotspots of heavy-tailed weight, 40 % anywhere."""
+    spot_xy = rng.uniform(-radius_m, radius_m, size=(n_hotspots, 2)) * 0.8
+    spot_w = rng.pareto(1.2, size=n_hotspots) + 1.0
+    in_spot = rng.random(n) < 0.6
+    spot = rng.choice(n_hotspots, size=n, p=spot_w / spot_w.sum())
+    return np.where(
+        in_spot[:, np.newaxis],
+        spot_xy[spot] + rng.normal(0.0, 120.0, size=(n, 2)),
+        rng.uniform(-radius_m, radius_m, size=(n, 2)),
+    )
+
+
 def synthetic_incidents(
     n_events: int,
     *,
@@ -58,19 +71,9 @@ def synthetic_incidents(
     """A plausible district history: chronic hotspots, diffuse background, near repeats
     (offspring within ~100 m and a few days), a weekly rhythm and five categories."""
     parents = int(n_events * 0.7)
-    spot_xy = rng.uniform(-radius_m, radius_m, size=(n_hotspots, 2)) * 0.8
-    spot_w = rng.pareto(1.2, size=n_hotspots) + 1.0
-    in_spot = rng.random(parents) < 0.6
-    spot = rng.choice(n_hotspots, size=parents, p=spot_w / spot_w.sum())
-    xy = np.where(
-        in_spot[:, np.newaxis],
-        spot_xy[spot] + rng.normal(0.0, 120.0, size=(parents, 2)),
-        rng.uniform(-radius_m, radius_m, size=(parents, 2)),
-    )
-    weekday_boost = np.array([1.0, 1.0, 1.0, 1.1, 1.3, 1.4, 1.2])
-    day = rng.choice(
-        days, size=parents, p=np.resize(weekday_boost, days) / np.resize(weekday_boost, days).sum()
-    )
+    xy = _places(parents, radius_m, n_hotspots, rng)
+    weekday_boost = np.resize(np.array([1.0, 1.0, 1.0, 1.1, 1.3, 1.4, 1.2]), days)
+    day = rng.choice(days, size=parents, p=weekday_boost / weekday_boost.sum())
     t = day + rng.random(parents)
     kids = n_events - parents
     parent = rng.integers(0, parents, size=kids)
