@@ -83,10 +83,12 @@ def _queue_outside(session: Session, messages: Sequence[Message], now: dt.dateti
     }
     if not contacts:
         return
-    phones = dict(session.execute(select(User.id, User.phone).where(User.id.in_(list(contacts)))))
-    languages = dict(
-        session.execute(select(User.id, User.language).where(User.id.in_(list(contacts))))
-    )
+    phones: dict[int, str | None] = {}
+    languages: dict[int, str] = {}
+    for uid, phone, language in session.execute(
+        select(User.id, User.phone, User.language).where(User.id.in_(list(contacts)))
+    ):
+        phones[uid], languages[uid] = phone, language
     for m in messages:
         contact = contacts.get(m.user_id)
         if contact is None or (contact.kinds and m.kind not in contact.kinds):
@@ -216,6 +218,9 @@ def deliver_pending(
     for delivery in session.scalars(stmt):
         channel = channels.get(delivery.channel)
         if channel is None:
+            delivery.status = "failed"
+            delivery.last_error = f"no {delivery.channel} channel is configured"
+            failed += 1
             continue
         subject, body = render(delivery.message, delivery.params, delivery.language, delivery.link)
         delivery.attempts += 1

@@ -28,7 +28,7 @@ from jingwu.workorders.clocks import Alert as ClockAlert
 from jingwu.workorders.clocks import ClockEvent, sweep_order
 from jingwu.workorders.escalation import Ladder, add_names, level_for, load_ladder, message_for
 from jingwu.workorders.guards import FEEDBACK_WINDOW
-from jingwu.workorders.models import Alert, OrderEvent, OverdueRecord, WorkOrder
+from jingwu.workorders.models import Alert, OrderEvent, OverdueRecord, Task, WorkOrder
 from jingwu.workorders.sla import SlaPolicy, escalation_for
 from jingwu.workorders.vocab import Action
 
@@ -275,6 +275,42 @@ def close_expired(session: Session, *, now: dt.datetime, limit: int = BATCH) -> 
     return len(codes)
 
 
+def remind_tasks(session: Session, *, now: dt.datetime, limit: int = BATCH) -> int:
+    """Tell the person responsible for an order once when one of its tasks passes its deadline.
+
+    Claimed with a conditional UPDATE (``reminded_at IS NULL``), so each task is reminded
+    once however many sweeps run.
+    """
+    due = (
+        select(Task.id)
+        .where(Task.status == "open", Task.due_at <= now, Task.reminded_at.is_(None))
+        .limit(limit)
+    )
+    claimed = list(
+        session.execute(
+            update(Task)
+            .where(Task.id.in_(due), Task.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .returning(Task.order_id)
+        ).scalars()
+    )
+    if not claimed:
+        return 0
+    rows = session.execute(
+        select(WorkOrder.code, WorkOrder.responsible_id).where(WorkOrder.id.in_(set(claimed)))
+    ).all()
+    messages = [
+        notifications.Message(
+            uid, "wo.task_overdue", "A department task of work order {code} is past its deadline.",
+            {"code": code}, f"/work-orders/{code}",
+        )
+        for code, uid in rows
+        if uid is not None
+    ]  # fmt: skip
+    notifications.notify_many(session, messages, now=now)
+    return len(claimed)
+
+
 def run_sweep(
     db: Database, *, now: dt.datetime, batch: int = BATCH, skip_locked: bool = True
 ) -> SweepReport:
@@ -286,6 +322,8 @@ def run_sweep(
         total.add(part)
         if part.orders < batch:
             break
+    with db.unit_of_work() as session:
+        remind_tasks(session, now=now)
     while True:
         with db.unit_of_work() as session:
             closed = close_expired(session, now=now, limit=batch)
