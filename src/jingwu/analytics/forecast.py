@@ -90,9 +90,3 @@ def kernel_smooth(grid: Grid, values: FloatArray, kernel: FloatArray) -> FloatAr
     image = grid.to_image(values)
     smooth = ndimage.convolve(image, kernel[np.newaxis], mode="constant", cval=0.0)
     return grid.from_image(smooth)
-
-
-def scale_to_horizon(rates: FloatArray, periods: Periods, per_days: float) -> FloatArray:
-    """Turn scores that count events per ``per_days`` days into events per period."""
-    length = (periods.ends - periods.starts) / DAY_S
-    return rates * (length / per_days)[:, np.newaxis]
