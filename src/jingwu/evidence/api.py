@@ -16,13 +16,15 @@ from collections.abc import Iterator
 from typing import IO, Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
+from starlette.concurrency import run_in_threadpool
 
-from jingwu.errors import NotFound
+from jingwu.errors import DomainError, Invalid, NotFound
 from jingwu.evidence import export, proofs, queries, service, store, tiles, witnesses
 from jingwu.evidence.schemas import ConsistencyOut, CosignedOut, ItemOut, ProofOut, RecordedOut
 from jingwu.evidence.sequencer import latest_checkpoint
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.errors import error_body
 
 ZONES = frozenset({"intranet", "internet"})
 MAX_COSIGNED_NOTE = 64 * 1024
@@ -71,15 +73,24 @@ def tile(session: SessionDep, path: str) -> Response:
 
 
 @public.post("/cosignature", response_model=CosignedOut)
-async def cosignature(request: Request, session: SessionDep, now: Now) -> CosignedOut:
-    """Store a witness's cosignature of a checkpoint (the body is the cosigned note)."""
+async def cosignature(request: Request, session: SessionDep, now: Now) -> Response:
+    """Store a witness's cosignature of a checkpoint (the body is the cosigned note).
+
+    Answers in JSON either way: witnesses are programs, not browsers.
+    """
     body = await request.body()
-    if len(body) > MAX_COSIGNED_NOTE:
-        raise NotFound("A cosigned checkpoint is far smaller than this.")
-    accepted = witnesses.submit_cosigned(session, note=body.decode("utf-8", "replace"), now=now)
-    return CosignedOut(
+    try:
+        if len(body) > MAX_COSIGNED_NOTE:
+            raise Invalid("A cosigned checkpoint is far smaller than this.")
+        note = body.decode("utf-8", "replace")
+        # The database work runs in the thread pool, as it does for synchronous routes.
+        accepted = await run_in_threadpool(witnesses.submit_cosigned, session, note=note, now=now)
+    except DomainError as exc:
+        return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.status)
+    out = CosignedOut(
         size=accepted.size, stored=list(accepted.stored), already=list(accepted.already)
     )
+    return JSONResponse(out.model_dump())
 
 
 @private.get("", response_model=list[ItemOut])

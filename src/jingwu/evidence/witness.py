@@ -33,7 +33,7 @@ from jingwu.evidence.checkpoint import (
 )
 from jingwu.evidence.cosignature import witness
 from jingwu.evidence.keys import Cosigner, Verifier
-from jingwu.evidence.note import parse_note
+from jingwu.evidence.note import Note, parse_note
 
 STATE_FILE = "checkpoint"
 FORKS_DIR = "forks"
@@ -92,7 +92,11 @@ class HttpLogClient:
             f"{self.base}/cosignature",
             data=note.encode(),
             method="POST",
-            headers={"Content-Type": "text/plain; charset=utf-8", "X-CSRF-Token": token or ""},
+            headers={
+                "Content-Type": "text/plain; charset=utf-8",
+                "Accept": "application/json",
+                "X-CSRF-Token": token or "",
+            },
         )
         self._open(request)
 
@@ -186,6 +190,12 @@ def tile_proof(client: LogClient, old: Checkpoint, new: Checkpoint) -> list[byte
     return tree.consistency_proof(old.size, new.size, get_node)
 
 
+def _without(note: str, name: str) -> str:
+    """Drop signature lines under our name: whatever they are, ours replaces them."""
+    parsed = parse_note(note)
+    return Note(parsed.text, tuple(s for s in parsed.signatures if s.name != name)).render()
+
+
 def witness_once(me: Witness, client: LogClient, *, timestamp: int) -> Outcome:
     """Run one round: fetch, check, cosign or refuse. Raises WitnessError to retry."""
     note = client.checkpoint()
@@ -204,7 +214,7 @@ def witness_once(me: Witness, client: LogClient, *, timestamp: int) -> Outcome:
         raise WitnessError(f"the log's tiles for size {head.size} are unusable: {exc}") from None
     try:
         result = witness(
-            note=note,
+            note=_without(note, me.cosigner.name),
             origin=me.origin,
             log_verifiers=list(me.log_verifiers),
             last=last,

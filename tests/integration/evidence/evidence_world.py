@@ -5,34 +5,24 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass
+from functools import cache
 
-import pytest
 from sqlalchemy.orm import Session
 
+from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal
 from jingwu.blobs.store import BlobStore
-from jingwu.errors import NotFound
-from jingwu.evidence import orders, service
+from jingwu.evidence import service
 from jingwu.evidence.models import EvidenceItem
-from jingwu.org import service as org_service
-from tests.factories.accounts import TestUser, make_user, principal
+from jingwu.org.models import Unit
+from jingwu.reference.service import seed_defaults
+from jingwu.security import passwords, totp
+from jingwu.workorders import service as workorders
+from jingwu.workorders.schemas import IntakeIn
+from tests.factories.accounts import PASSWORD, TestUser, principal
 from tests.factories.org import make_tree
 
-
-def station_orders(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Resolve order codes by their station part (stands in for the work-order service).
-
-    An order code is ``<station>-<day>-<seq>``; the stand-in finds the station's unit and
-    applies the org scope exactly as the work-order service's ``get_order`` does.
-    """
-
-    def resolve(session: Session, who: Principal, code: str) -> orders.OrderRef:
-        unit = org_service.unit_by_code(session, code.split("-", 1)[0])
-        if unit is None or not who.covers_path(unit.path):
-            raise NotFound(f"No work order {code!r}.")
-        return orders.OrderRef(code=code, unit_id=unit.id)
-
-    monkeypatch.setattr(orders, "resolve_order", resolve)
+NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)
 
 
 @dataclass
@@ -76,21 +66,55 @@ class World:
         )
 
 
-def build_world(session: Session, monkeypatch: pytest.MonkeyPatch) -> World:
-    """Create the units, users and order codes of the evidence tests."""
-    station_orders(monkeypatch)
+@cache
+def _password_hash() -> str:
+    return passwords.hash_password(PASSWORD)
+
+
+def fast_user(session: Session, unit: Unit, role: str, username: str) -> TestUser:
+    """A user with an enrolled second factor; the password is hashed once per run."""
+    secret = totp.new_secret()
+    user = User(
+        username=username,
+        display_name=username,
+        unit_id=unit.id,
+        role=role,
+        password_hash=_password_hash(),
+        totp_secret=secret,
+        totp_confirmed=True,
+        language="zh_CN",
+        active=True,
+        created_at=NOW,
+    )
+    session.add(user)
+    session.flush()
+    return TestUser(user, secret)
+
+
+def new_order(session: Session, who: Principal, station: str) -> str:
+    """Receive a walk-in order at ``station`` through the work-order service."""
+    data = IntakeIn(
+        station=station, channel="walk_in", category="noise", description="楼上深夜装修噪音"
+    )
+    return workorders.intake(session, who, data=data, now=NOW).code
+
+
+def build_world(session: Session) -> World:
+    """Create the units, users and work orders of the evidence tests."""
+    seed_defaults(session)
     units = make_tree(session)
-    officer = make_user(session, units["SA01"], "officer", "officer-sa01")
-    other = make_user(session, units["SB01"], "officer", "officer-sb01")
-    inspector = make_user(session, units["D000"], "inspector", "inspector-d000")
+    officer = fast_user(session, units["SA01"], "officer", "officer-sa01")
+    other = fast_user(session, units["SB01"], "officer", "officer-sb01")
+    inspector = fast_user(session, units["D000"], "inspector", "inspector-d000")
+    officer_p, other_p = principal(session, officer), principal(session, other)
     return World(
         session=session,
         officer_user=officer,
         other_user=other,
         inspector_user=inspector,
-        officer=principal(session, officer),
-        other=principal(session, other),
+        officer=officer_p,
+        other=other_p,
         inspector=principal(session, inspector),
-        order="SA01-20261129-0001",
-        other_order="SB01-20261129-0001",
+        order=new_order(session, officer_p, "SA01"),
+        other_order=new_order(session, other_p, "SB01"),
     )

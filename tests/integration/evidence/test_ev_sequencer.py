@@ -17,8 +17,8 @@ from tests.integration.evidence.evidence_world import World, build_world
 
 
 @pytest.fixture
-def world(session: Session, monkeypatch: pytest.MonkeyPatch) -> World:
-    return build_world(session, monkeypatch)
+def world(session: Session) -> World:
+    return build_world(session)
 
 
 @pytest.fixture
