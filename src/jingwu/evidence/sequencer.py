@@ -89,6 +89,9 @@ def integrate(session: Session, *, now: dt.datetime, max_batch: int = MAX_BATCH)
         except KeyError:
             raise LogIntegrityError(f"tree node {(level, index)} is missing") from None
 
+    if size and tree.root_plan(size).assemble(stored)[0] != head.root:
+        # Appending over a changed node would bake the change into every later root.
+        raise LogIntegrityError(f"the stored nodes give another root for size {size} than the head")
     ids = [int(r[0]) for r in rows]
     appended = tree.append(size, [bytes(r[1]) for r in rows], get_node)
     conn = session.connection()
