@@ -133,3 +133,32 @@ def test_inspectors_read_the_audit_log_and_officers_may_not(
     sign_in(client, inspector, clock.now)
     page = client.get("/audit?action=access.denied")
     assert page.status_code == 200 and officer.username in page.text
+
+
+def test_a_chief_names_a_backup_and_the_a_b_check_follows(
+    client: TestClient, session: Session, clock: FrozenClock
+) -> None:
+    from jingwu.accounts.scope import SYSTEM
+    from jingwu.org import queries, service
+    from tests.factories.org import add_police
+
+    t, _ = signed_in(client, session, clock, "SA01", "chief")
+    a, b = add_police(session, t["SA01"], "200001"), add_police(session, t["SA01"], "200002")
+    post = service.set_post(
+        session, SYSTEM, unit_id=t["SA01"].id, kind="chief", holder_id=a, backup_id=None
+    )
+    assert not queries.profile(session, SYSTEM, unit_id=t["SA01"].id).staffing.ab_complete  # type: ignore[union-attr]
+    token = client.cookies.get("jingwu_csrf") or ""
+    same = client.post(
+        f"/org/units/{t['SA01'].id}/posts/{post.id}",
+        data={"csrf_token": token, "holder_id": str(a), "backup_id": str(a)},
+    )
+    assert same.status_code == 422 and "备岗须为另一人" in same.text
+    ok = client.post(
+        f"/org/units/{t['SA01'].id}/posts/{post.id}",
+        data={"csrf_token": token, "holder_id": str(a), "backup_id": str(b)},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    session.expire_all()
+    assert queries.profile(session, SYSTEM, unit_id=t["SA01"].id).staffing.ab_complete  # type: ignore[union-attr]
