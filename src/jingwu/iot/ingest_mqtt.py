@@ -68,6 +68,7 @@ class MqttIngester:
         batch_size: int = 2000,
         batch_ms: int = 100,
         stats_file: str | None = None,
+        subscription: str = SHARED_SUBSCRIPTION,
     ) -> None:
         self.pipeline = pipeline
         self.target = target
@@ -77,6 +78,7 @@ class MqttIngester:
         self.batch_s = batch_ms / 1000
         self.stats = IngestStats()
         self.stats_file = stats_file
+        self.subscription = subscription
         self.links: list[_Link] = []
         self.batch = Batch()
         self._wake: asyncio.Event | None = None
@@ -118,8 +120,11 @@ class MqttIngester:
         def on_connect(_c: object, _flags: object, _rc: object, _p: object) -> None:
             link.epoch += 1
             link.connected = True
-            client.subscribe(SHARED_SUBSCRIPTION, qos=1)
+            client.subscribe(self.subscription, qos=1)
             log.info("connected %s (epoch %d)", self.client_id, link.epoch)
+
+        def on_subscribe(_c: object, _mid: object, _qos: object, _p: object) -> None:
+            log.info("subscribed %s-%d to %s", self.client_id, index, self.subscription)
 
         def on_disconnect(_c: object, _packet: object, _exc: object = None) -> None:
             link.connected = False
@@ -127,6 +132,7 @@ class MqttIngester:
         client.on_message = on_qos0
         client.on_connect = on_connect
         client.on_disconnect = on_disconnect
+        client.on_subscribe = on_subscribe
         return link
 
     async def _connect(self, link: _Link, stop: threading.Event) -> None:

@@ -70,8 +70,11 @@ def run_ingester(runtime: Runtime, stop: threading.Event) -> None:
     from jingwu.iot.settings import parse_mqtt_url  # noqa: PLC0415
 
     iot = load_iot_settings()
-    with runtime.db.unit_of_work() as session:
-        partitions.ensure(session.connection(), today=runtime.clock().date())
+    try:
+        with runtime.db.unit_of_work() as session:
+            partitions.ensure(session.connection(), today=runtime.clock().date())
+    except Exception:  # the default partition takes the rows meanwhile; the job retries
+        log.exception("could not create the readings partitions")
     ingester = MqttIngester(
         Pipeline(runtime.db, runtime.clock),
         parse_mqtt_url(url),
@@ -80,6 +83,7 @@ def run_ingester(runtime: Runtime, stop: threading.Event) -> None:
         batch_size=iot.batch_size,
         batch_ms=iot.batch_ms,
         stats_file=iot.stats_file,
+        subscription=iot.subscription,
     )
     log.info("MQTT ingestion from %s as %s", url.split("@")[-1], iot.effective_client_id)
     run_loop(lambda: ingester.run(stop))

@@ -18,6 +18,7 @@ SCHEMA = "iot_part"
 DEFAULT = f"{SCHEMA}.iot_readings_default"
 _NAME = re.compile(r"iot_readings_p(\d{8})")
 DAY_MS = 86_400_000
+LOCK_KEY = 0x696F745F70617274  # "iot_part"
 
 
 def _bounds(day: dt.date) -> tuple[int, int]:
@@ -65,6 +66,8 @@ def ensure(conn: Connection, *, today: dt.date, back: int = 8, ahead: int = 2) -
     """Create the missing partitions from ``today - back`` to ``today + ahead``."""
     if conn.dialect.name != "postgresql":
         return []
+    # workers starting together: one creates, the others wait and then find the partitions
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({LOCK_KEY})")
     have = set(existing(conn))
     made = []
     for k in range(-back, ahead + 1):

@@ -15,6 +15,7 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jingwu.config import ConfigError
+from jingwu.iot.topics import ALL_DEVICES_FILTER
 
 
 class IotSettings(BaseSettings):
@@ -30,6 +31,12 @@ class IotSettings(BaseSettings):
     client_id: str = Field(default="", max_length=40)
     demo_rate: float = Field(default=4.0, ge=0, le=10_000)
     stats_file: str | None = None
+    share_group: str = Field(default="jingwu", pattern=r"^[A-Za-z0-9_-]{1,40}$")
+
+    @property
+    def subscription(self) -> str:
+        """The shared subscription the workers join (``$share/<group>/jingwu/v1/+/+/+``)."""
+        return f"$share/{self.share_group}/{ALL_DEVICES_FILTER}"
 
     @property
     def effective_client_id(self) -> str:
