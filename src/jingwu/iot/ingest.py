@@ -84,16 +84,30 @@ def _refuse(
     topic: str, raw: bytes, reason: str, detail: str, device: DeviceInfo | None = None
 ) -> Refused:
     return Refused(
-        topic[:255], device.id if device else None, reason, detail[:500], None, None, None,
-        len(raw), bytes(raw[:KEEP_BYTES]),
-    )  # fmt: skip
+        topic[:255],
+        device.id if device else None,
+        reason,
+        detail[:500],
+        None,
+        None,
+        None,
+        len(raw),
+        bytes(raw[:KEEP_BYTES]),
+    )
 
 
 def _rejected(topic: str, raw: bytes, dev: DeviceInfo, r: Rejected) -> Refused:
     return Refused(
-        topic[:255], dev.id, r.reason.value, r.detail[:500], r.field, r.boot, r.seq,
-        len(raw), bytes(raw[:KEEP_BYTES]),
-    )  # fmt: skip
+        topic[:255],
+        dev.id,
+        r.reason.value,
+        r.detail[:500],
+        r.field,
+        r.boot,
+        r.seq,
+        len(raw),
+        bytes(raw[:KEEP_BYTES]),
+    )
 
 
 def decode(

@@ -140,9 +140,12 @@ class MqttIngester:
         while not stop.is_set():
             try:
                 await link.client.connect(
-                    self.target.host, self.target.port, ssl=self.target.tls, version=MQTTv311,
+                    self.target.host,
+                    self.target.port,
+                    ssl=self.target.tls,
+                    version=MQTTv311,
                     keepalive=30,
-                )  # fmt: skip
+                )
                 return
             except Exception as exc:  # the broker may be down: keep trying
                 log.warning("cannot connect to %s:%d: %s", self.target.host, self.target.port, exc)

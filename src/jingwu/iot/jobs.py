@@ -46,9 +46,11 @@ def _retention(ctx: JobContext) -> object:
     iot = load_iot_settings()
     with ctx.runtime.db.unit_of_work() as session:
         return apply_retention(
-            session, now=ctx.now, raw_days=iot.raw_retention_days,
+            session,
+            now=ctx.now,
+            raw_days=iot.raw_retention_days,
             minute_days=iot.minute_rollup_days,
-        )  # fmt: skip
+        )
 
 
 JOBS = [

@@ -49,11 +49,17 @@ class Registry:
 
     def _query(self, *where: object) -> list[DeviceInfo]:
         stmt = (
-            select(Device.id, Device.code, Unit.short_code, Device.unit_id, Device.device_class,
-                   Device.status)
+            select(
+                Device.id,
+                Device.code,
+                Unit.short_code,
+                Device.unit_id,
+                Device.device_class,
+                Device.status,
+            )
             .join(Unit, Unit.id == Device.unit_id)
             .where(Device.retired.is_(False), *where)  # type: ignore[arg-type]
-        )  # fmt: skip
+        )
         with self.db.unit_of_work(write=False) as session:
             return [
                 DeviceInfo(i, code, station, unit_id, DeviceClass(cls), status)

@@ -165,13 +165,18 @@ def confirm(
         session,
         principal,
         data=IntakeIn(
-            station=unit.short_code, channel="sensor", category=category_for(alert.rule_code),
-            description=text[:4000], lon=device.lon, lat=device.lat,
-            address=f"{unit.name} {device.indoor_zone}".strip()[:255], suggested_tier=tier,
+            station=unit.short_code,
+            channel="sensor",
+            category=category_for(alert.rule_code),
+            description=text[:4000],
+            lon=device.lon,
+            lat=device.lat,
+            address=f"{unit.name} {device.indoor_zone}".strip()[:255],
+            suggested_tier=tier,
             source_ref=f"iot-alert:{alert.id}",
         ),
         now=now,
-    )  # fmt: skip
+    )
     alert.work_order_id, alert.work_order_ref = order.id, order.code
     if alert.state == "open":
         alert.state, alert.acknowledged_at, alert.acknowledged_by = (
@@ -222,10 +227,12 @@ def heartbeat_sweep(session: Session, *, now: dt.datetime) -> SweepRun:
             device.status = "offline"
             run.marked_offline += 1
         decisions = book.evaluate_heartbeat(
-            device_class=DeviceClass(device.device_class), device=device.code,
-            last_seen=device.last_seen_at or device.registered_at, now=now,
+            device_class=DeviceClass(device.device_class),
+            device=device.code,
+            last_seen=device.last_seen_at or device.registered_at,
+            now=now,
             last_alerts=last.get(device.id, {}),
-        )  # fmt: skip
+        )
         for d in decisions:
             if not d.fire or not claim(conn, device.id, d.rule.code, now_ms, d.rule.dedup_s):
                 continue

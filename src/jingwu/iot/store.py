@@ -105,11 +105,20 @@ def _count_duplicates(conn: Connection, batch: Batch, stored: set[Key], now_ms: 
         return 0
     ins = _upsert(conn)(BootSequence).values(
         [
-            {"device_id": d, "boot": b, "ranges": "[]", "stored": 0, "missing": 0,
-             "duplicates": n, "rejected": 0, "first_ms": now_ms, "last_ms": now_ms}
+            {
+                "device_id": d,
+                "boot": b,
+                "ranges": "[]",
+                "stored": 0,
+                "missing": 0,
+                "duplicates": n,
+                "rejected": 0,
+                "first_ms": now_ms,
+                "last_ms": now_ms,
+            }
             for (d, b), n in dups.items()
         ]
-    )  # fmt: skip
+    )
     conn.execute(
         ins.on_conflict_do_update(
             index_elements=["device_id", "boot"],
@@ -125,12 +134,21 @@ def _dead_letters(conn: Connection, batch: Batch, now_ms: int) -> None:
     conn.execute(
         insert(DeadLetter),
         [
-            {"received_ms": now_ms, "device_id": r.device_id, "topic": r.topic,
-             "reason": r.reason, "detail": r.detail, "field": r.field, "boot": r.boot,
-             "seq": r.seq, "size": r.size, "payload": r.payload}
+            {
+                "received_ms": now_ms,
+                "device_id": r.device_id,
+                "topic": r.topic,
+                "reason": r.reason,
+                "detail": r.detail,
+                "field": r.field,
+                "boot": r.boot,
+                "seq": r.seq,
+                "size": r.size,
+                "payload": r.payload,
+            }
             for r in batch.refused
         ],
-    )  # fmt: skip
+    )
 
 
 def _device_state(conn: Connection, batch: Batch) -> None:
@@ -186,13 +204,23 @@ def raise_alert(conn: Connection, c: Candidate, now: dt.datetime) -> int:
     alert_id = conn.execute(
         insert(Alert)
         .values(
-            unit_id=c.device.unit_id, device_id=c.device.id, rule_code=d.rule.code,
-            tier=d.rule.tier.value, state="open", source=c.source, raised_at=now,
-            observed_ms=c.observed_ms, value=d.value, reason_zh=zh[:300], reason_en=en[:300],
-            label_zh=d.rule.label_zh, label_en=d.rule.label_en, note="",
+            unit_id=c.device.unit_id,
+            device_id=c.device.id,
+            rule_code=d.rule.code,
+            tier=d.rule.tier.value,
+            state="open",
+            source=c.source,
+            raised_at=now,
+            observed_ms=c.observed_ms,
+            value=d.value,
+            reason_zh=zh[:300],
+            reason_en=en[:300],
+            label_zh=d.rule.label_zh,
+            label_en=d.rule.label_en,
+            note="",
         )
         .returning(Alert.id)
-    ).scalar_one()  # fmt: skip
+    ).scalar_one()
     conn.execute(
         update(RuleState)
         .where(RuleState.device_id == c.device.id, RuleState.rule_code == d.rule.code)

@@ -119,8 +119,11 @@ class Broker:
         return f"mqtt://{INGEST_USER}:{INGEST_PASSWORD}@127.0.0.1:{self.port}"
 
     def start(self) -> None:
-        self.proc = subprocess.Popen([str(MOSQUITTO), "-c", str(self.config)],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [str(MOSQUITTO), "-c", str(self.config)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
 
         def listening() -> bool:
             assert self.proc is not None and self.proc.poll() is None, "mosquitto exited"
@@ -144,9 +147,13 @@ def broker_for(s: Site) -> Iterator[Broker]:
     (bdir / "data").mkdir(parents=True, exist_ok=True)
     port = free_port()
     settings = BrokerSettings(
-        port=port, users_file=str(bdir / "passwd"), acl_file=str(bdir / "acl"),
-        persistence_dir=str(bdir / "data"), run_as=getpass.getuser(), log_dest="none",
-    )  # fmt: skip
+        port=port,
+        users_file=str(bdir / "passwd"),
+        acl_file=str(bdir / "acl"),
+        persistence_dir=str(bdir / "data"),
+        run_as=getpass.getuser(),
+        log_dest="none",
+    )
     with s.runtime.db.unit_of_work(write=False) as session:
         accounts = broker_accounts(session, SYSTEM, ingester=(INGEST_USER, INGEST_PASSWORD))
     for name, content in broker_files(accounts, settings).items():
@@ -170,8 +177,9 @@ class Ingester:
 
     def start(self) -> None:
         out = self.log.open("ab")
-        self.proc = subprocess.Popen([str(JINGWU), "iot", "ingest"], env=self.env, stdout=out,
-                                     stderr=subprocess.STDOUT)  # fmt: skip
+        self.proc = subprocess.Popen(
+            [str(JINGWU), "iot", "ingest"], env=self.env, stdout=out, stderr=subprocess.STDOUT
+        )
 
     def wait_subscribed(self, times: int = 1) -> None:
         """Wait until the log says the subscription is in place (``times`` starts so far)."""
@@ -219,8 +227,13 @@ def publish(
         pubs: dict[str, Publisher] = {}
         for dev in {d.code: d for d, _, _ in messages}.values():
             p = Publisher(window=500)
-            await p.connect("127.0.0.1", port, f"{dev.code}-{uuid.uuid4().hex[:6]}", dev.code,
-                            s.secret(dev.code))  # fmt: skip
+            await p.connect(
+                "127.0.0.1",
+                port,
+                f"{dev.code}-{uuid.uuid4().hex[:6]}",
+                dev.code,
+                s.secret(dev.code),
+            )
             pubs[dev.code] = p
         t0 = time.monotonic()
         for k, (dev, topic, payload) in enumerate(messages):

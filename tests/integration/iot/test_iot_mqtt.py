@@ -48,10 +48,13 @@ def test_publish_store_rule_alert_through_the_broker_on_1883(tmp_path: Path) -> 
     with site(tmp_path, "mqtt1883", devices=8) as s:
         stop = threading.Event()
         ing = MqttIngester(
-            Pipeline(s.runtime.db, s.runtime.clock), parse_mqtt_url("mqtt://127.0.0.1:1883"),
-            client_id=f"jingwu-test-{group}", connections=1, batch_ms=50,
+            Pipeline(s.runtime.db, s.runtime.clock),
+            parse_mqtt_url("mqtt://127.0.0.1:1883"),
+            client_id=f"jingwu-test-{group}",
+            connections=1,
+            batch_ms=50,
             subscription=f"$share/{group}/jingwu/v1/+/+/+",
-        )  # fmt: skip
+        )
         thread = threading.Thread(target=run_loop, args=(lambda: ing.run(stop),), daemon=True)
         thread.start()
         try:

@@ -67,9 +67,13 @@ def test_refused_messages_are_kept_with_their_reason(
     assert out.refused == 6 and out.stored == 0
     reasons = dict(session.execute(select(DeadLetter.reason, DeadLetter.size)).all())
     assert set(reasons) == {
-        "malformed_json", "oversized", "out_of_range", "wrong_station", "unknown_device",
+        "malformed_json",
+        "oversized",
+        "out_of_range",
+        "wrong_station",
+        "unknown_device",
         "bad_topic",
-    }  # fmt: skip
+    }
     assert reasons["oversized"] > 5000
     kept = session.scalar(select(DeadLetter).where(DeadLetter.reason == "out_of_range"))
     assert kept is not None and (kept.boot, kept.seq, kept.device_id) == ("b1", 1, dev.id)
@@ -89,8 +93,11 @@ def test_an_alarm_event_raises_one_alert_and_the_same_incident_is_suppressed(
     alert = session.get(Alert, out.alerts[0])
     assert alert is not None
     assert (alert.rule_code, alert.tier, alert.state, alert.source) == (
-        "smoke.alarm", "red", "open", "event",
-    )  # fmt: skip
+        "smoke.alarm",
+        "red",
+        "open",
+        "event",
+    )
     assert alert.unit_id == smoke.unit_id
     assert "烟雾报警" in alert.reason_zh and "Smoke alarm" in alert.reason_en
     assert _count(session, DeviceEvent, DeviceEvent.device_id == smoke.id) == 2
