@@ -114,8 +114,12 @@ def check_nodes(session: Session, found: Findings, limit: int) -> bool:
         .order_by(LogNode.level, LogNode.idx)
         .limit(limit)
     ).all()
-    children = [(lv - 1, 2 * ix + k) for lv, ix, _ in rows for k in (0, 1)]
-    stored = store.get_nodes(session, children)
+    stored: dict[tuple[int, int], bytes] = {}
+    for level in sorted({int(r[0]) for r in rows}):
+        # The window's nodes of one level have their children in one range below.
+        indices = [int(r[1]) for r in rows if r[0] == level]
+        below = store.node_range(session, level - 1, 2 * min(indices), 2 * max(indices) + 1)
+        stored.update(((level - 1, ix), h) for ix, h in below.items())
     for level, index, value in rows:
         left, right = stored.get((level - 1, 2 * index)), stored.get((level - 1, 2 * index + 1))
         if left is None or right is None:

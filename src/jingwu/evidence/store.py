@@ -74,6 +74,17 @@ def get_nodes(session: Session, keys: Sequence[Key]) -> dict[Key, bytes]:
     return {(int(lv), int(ix)): bytes(h) for lv, ix, h in session.execute(stmt)}
 
 
+def node_range(session: Session, level: int, first: int, last: int) -> dict[int, bytes]:
+    """Read the stored nodes ``(level, first … last)`` (leaves when level is 0) by index."""
+    if level == 0:
+        stmt = select(LogLeaf.idx, LogLeaf.hash).where(LogLeaf.idx.between(first, last))
+    else:
+        stmt = select(LogNode.idx, LogNode.hash).where(
+            LogNode.level == level, LogNode.idx.between(first, last)
+        )
+    return {int(ix): bytes(h) for ix, h in session.execute(stmt)}
+
+
 def resolve(session: Session, plan: tree.Plan) -> list[bytes]:
     """Read a plan's nodes in one statement and fold them into its hashes."""
     return plan.assemble(get_nodes(session, plan.keys))
