@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal
+from jingwu.accounts.scope import Principal, scoped
 from jingwu.audit import service as audit
 from jingwu.blobs.models import Blob
 from jingwu.cards import Card
@@ -282,3 +282,26 @@ def tier_counts(session: Session, principal: Principal) -> dict[str, int]:
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Work-order figures for the dashboard."""
     return _cards(session, principal)
+
+
+def assignable(session: Session, principal: Principal, order: WorkOrder) -> list[tuple[str, str]]:
+    """(username, display name) of the people the principal may assign the order to."""
+    from jingwu.accounts.models import User  # noqa: PLC0415 - only the assign form needs it
+
+    stmt = (
+        scoped(select(User.username, User.display_name, Unit.path), principal, User.unit_id)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(User.active.is_(True), User.role.in_(("officer", "auxiliary", "chief")))
+        .order_by(User.unit_id == order.unit_id, User.username)
+    )
+    return [(name, display) for name, display, _ in session.execute(stmt)]
+
+
+def own_station_code(session: Session, principal: Principal) -> str:
+    """The short code of the principal's unit if it is a station, else empty."""
+    if principal.unit_id is None:
+        return ""
+    row = session.execute(
+        select(Unit.short_code, Unit.kind).where(Unit.id == principal.unit_id)
+    ).first()
+    return row[0] if row is not None and row[1] == "community" else ""

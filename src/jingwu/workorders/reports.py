@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.cards import Card
-from jingwu.errors import Invalid
+from jingwu.errors import Forbidden, Invalid
 from jingwu.org.models import Unit
 from jingwu.workorders.codes import SHANGHAI
 from jingwu.workorders.models import Feedback, OverdueRecord, WorkOrder
@@ -74,8 +74,18 @@ class Accountability:
         return sum(1 for r in self.records if r.handled_at) / len(self.records)
 
 
+_READERS = frozenset({"officer", "auxiliary", "chief", "street", "director", "inspector"})
+
+
+def require_reader(principal: Principal) -> None:
+    """Reports name people: only police staff and inspectors read them."""
+    if principal.user_id is not None and principal.role not in _READERS:
+        raise Forbidden(f"The role {principal.role} may not read work-order reports.")
+
+
 def accountability(session: Session, principal: Principal, *, month: str) -> Accountability:
     """Overdue records whose deadline fell in the local ``month``, in the principal's scope."""
+    require_reader(principal)
     start, end = month_bounds(month)
     stmt = (
         scoped(
@@ -144,6 +154,7 @@ def _local_midnight(now: dt.datetime) -> dt.datetime:
 
 def dashboard(session: Session, principal: Principal, *, now: dt.datetime) -> Dashboard:
     """Today's intake, on-time rate and response times by tier, satisfaction (30 days)."""
+    require_reader(principal)
     base = scoped(select(func.count()).select_from(WorkOrder), principal, WorkOrder.unit_id)
     today = session.scalar(base.where(WorkOrder.received_at >= _local_midnight(now))) or 0
     open_n = session.scalar(base.where(WorkOrder.state.in_(OPEN))) or 0

@@ -144,3 +144,35 @@ def parse(kind: type[E], value: str) -> E:
         allowed = ", ".join(member.value for member in kind)
         name = kind.__name__.lower()
         raise UnknownValue(f"unknown {name} {value!r}; expected one of: {allowed}") from None
+
+
+STATE_LABELS: dict[State, tuple[str, str]] = {
+    State.RECEIVED: ("已接收", "Received"),
+    State.TRIAGED: ("已分级", "Triaged"),
+    State.ASSIGNED: ("已指派", "Assigned"),
+    State.ACCEPTED: ("已签收", "Accepted"),
+    State.IN_PROGRESS: ("处置中", "In progress"),
+    State.ON_HOLD: ("已挂起", "On hold"),
+    State.RESOLVED: ("已办结", "Resolved"),
+    State.CLOSED: ("已关闭", "Closed"),
+    State.TRANSFERRED: ("已移交", "Transferred"),
+    State.REJECTED: ("不予受理", "Rejected"),
+    State.DUPLICATE: ("重复工单", "Duplicate"),
+}
+
+ACTION_LABELS: dict[Action, tuple[str, str]] = {
+    Action.TRIAGE: ("分级确认", "Triage"),
+    Action.ASSIGN: ("指派", "Assign"),
+    Action.ACCEPT: ("签收", "Accept"),
+    Action.START: ("开始处置", "Start"),
+    Action.HOLD: ("挂起", "Hold"),
+    Action.RESUME: ("恢复处置", "Resume"),
+    Action.RECORD_CONTACT: ("记录联系", "Record contact"),
+    Action.RESOLVE: ("办结", "Resolve"),
+    Action.CLOSE: ("关闭", "Close"),
+    Action.RETURN: ("退回", "Return"),
+    Action.REOPEN: ("重新办理", "Reopen"),
+    Action.TRANSFER: ("移交", "Transfer"),
+    Action.REJECT: ("不予受理", "Reject"),
+    Action.MARK_DUPLICATE: ("标记重复", "Mark duplicate"),
+}

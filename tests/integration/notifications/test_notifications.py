@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 from collections.abc import Iterator
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -24,7 +24,9 @@ class Inbox:
         self.messages: list[Any] = []
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content)))
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=policy.default))
+        )
         return "250 OK"
 
 
@@ -82,7 +84,7 @@ def test_e_mail_goes_through_the_outbox_to_an_smtp_server(
     assert service.deliver_pending(session, channels=channels, now=NOW) == (1, 0)
     [(to, mail)] = inbox.messages
     assert to == ["wang@example.org"]
-    assert "SA01-20261129-0001" in mail["Subject"]
+    assert mail["Subject"] == "【警务】工单 SA01-20261129-0001 已指派给您。"
     assert service.deliver_pending(session, channels=channels, now=NOW) == (0, 0)
 
 

@@ -1,0 +1,41 @@
+"""Pages of the work orders: the router joins the order pages and the case and report pages.
+
+My queue, the station board, intake, the order page and its forms live in
+:mod:`~jingwu.workorders.routes_orders`; mediation, accountability, draws and the station
+dashboard in :mod:`~jingwu.workorders.routes_cases`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+
+from jingwu.errors import NotFound
+from jingwu.web.nav import NavItem
+from jingwu.workorders.routes_cases import router as cases_router
+from jingwu.workorders.routes_orders import router as orders_router
+
+STATIC = Path(__file__).parent / "static"
+_MEDIA = {".js": "text/javascript", ".css": "text/css"}
+
+router = APIRouter(include_in_schema=False)
+NAV = [
+    NavItem("Work orders", "/work-orders", "dashboard.view", order=20),
+    NavItem("Station board", "/work-orders/board", "dashboard.view", order=21),
+]
+
+
+@router.get("/work-orders/static/{name}")
+def static_file(name: str) -> FileResponse:
+    """The domain's own script and style sheet."""
+    path = STATIC / name
+    if path.parent != STATIC or path.suffix not in _MEDIA or not path.is_file():
+        raise NotFound("No such file.")
+    return FileResponse(path, media_type=_MEDIA[path.suffix])
+
+
+# Fixed paths first: "/work-orders/static/..." or "/work-orders/draws" are not order codes.
+router.include_router(cases_router)
+router.include_router(orders_router)

@@ -1,0 +1,307 @@
+"""Order pages: my queue, the station board, intake, the order page and its forms."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
+from pydantic import ValidationError
+
+from jingwu.accounts.scope import Principal
+from jingwu.errors import DomainError, Invalid
+from jingwu.reference import service as reference
+from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
+from jingwu.web.templating import render
+from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
+from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.schemas import (
+    ActionIn,
+    ClosureIn,
+    FeedbackIn,
+    IntakeIn,
+    TaskIn,
+    TaskUpdateIn,
+)
+from jingwu.workorders.vocab import (
+    ACTION_LABELS,
+    CHANNEL_LABELS,
+    MODULE_LABELS,
+    STATE_LABELS,
+    TIER_LABELS,
+    Module,
+)
+
+router = APIRouter(include_in_schema=False)
+
+
+def field_errors(exc: ValidationError) -> dict[str, str]:
+    """Per-field messages of a pydantic error (the first message of each field)."""
+    out: dict[str, str] = {}
+    for err in exc.errors():
+        name = ".".join(str(p) for p in err.get("loc", ())) or "request"
+        out.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
+    return out
+
+
+def labels() -> dict[str, Any]:
+    """Vocabulary labels for the templates."""
+    return {
+        "tier_labels": {str(k): v for k, v in TIER_LABELS.items()},
+        "module_labels": {str(k): v for k, v in MODULE_LABELS.items()},
+        "channel_labels": {str(k): v for k, v in CHANNEL_LABELS.items()},
+        "categories": {c.code: c for c in DEFAULT_CATALOGUE},
+        "state_labels": {str(k): v for k, v in STATE_LABELS.items()},
+        "action_labels": {str(k): v for k, v in ACTION_LABELS.items()},
+    }
+
+
+@router.get("/work-orders", response_class=HTMLResponse)
+def my_queue(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """Open orders I answer for, by time left, with live countdowns."""
+    orders = queries.my_queue(session, principal)
+    return render(request, "workorders/queue.html", {"orders": orders, **labels(), "tab": "queue"})
+
+
+@router.get("/work-orders/board", response_class=HTMLResponse)
+def board(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, unit: str | None = None
+) -> Response:
+    """All open orders of a station by tier, overdue first."""
+    data = queries.station_board(session, principal, unit=unit)
+    return render(request, "workorders/board.html", {"board": data, **labels(), "tab": "board"})
+
+
+def _intake_form(
+    request: Request,
+    principal: Principal,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status: int = 200,
+) -> Response:
+    modules = {m: DEFAULT_CATALOGUE.by_module(m) for m in Module}
+    return render(
+        request,
+        "workorders/new.html",
+        {"values": values, "errors": errors, "modules": modules, **labels(), "tab": "new"},
+        status_code=status,
+    )
+
+
+@router.get("/work-orders/new", response_class=HTMLResponse)
+def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    """The intake form (the station defaults to the caller's)."""
+    station = queries.own_station_code(session, principal)
+    return _intake_form(request, principal, {"station": station, "channel": "walk_in"}, {})
+
+
+@router.post("/work-orders/new", response_class=HTMLResponse)
+async def create(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+) -> Response:
+    """Receive an order from the form; per-field errors on the form when it is wrong."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
+    for flag in ("minors_involved", "elderly_involved"):
+        values[flag] = flag in form
+    for number in ("lon", "lat"):
+        if not values.get(number):
+            values.pop(number, None)
+    try:
+        data = IntakeIn.model_validate(values)
+        order = service.intake(session, principal, data=data, now=now)
+    except ValidationError as exc:
+        return _intake_form(request, principal, values, field_errors(exc), status=422)
+    except DomainError as exc:
+        errors = exc.fields or {"request": exc.message}
+        return _intake_form(request, principal, values, errors, status=exc.status)
+    return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
+
+
+def order_page(
+    request: Request,
+    session: SessionDep,
+    principal: Principal,
+    now: dt.datetime,
+    code: str,
+    *,
+    unmask: bool = False,
+    error: DomainError | None = None,
+) -> Response:
+    """The order page, optionally with the error of a refused form."""
+    detail = queries.order_detail(session, principal, code=code, now=now, unmask=unmask)
+    ctx: dict[str, Any] = {
+        "d": detail,
+        "now": now,
+        "error": error,
+        "assignable": queries.assignable(session, principal, detail.order)
+        if "assign" in detail.actions
+        else [],
+        "departments": reference.departments(session),
+        **labels(),
+    }
+    return render(request, "workorders/order.html", ctx, status_code=error.status if error else 200)
+
+
+@router.get("/work-orders/{code}", response_class=HTMLResponse)
+def show(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    unmask: bool = False,
+) -> Response:
+    """The order: clocks, timeline, tasks, attachments, map and the actions allowed to me."""
+    return order_page(request, session, principal, now, code, unmask=unmask)
+
+
+def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
+    closure = None
+    if form.get("summary") is not None:
+        attempted = form.get("contact_attempt") == "on"
+        closure = ClosureIn(
+            summary=form.get("summary", ""),
+            citizen_confirmed=form.get("citizen_confirmed") == "on",
+            contact_attempt_at=now if attempted else None,
+        )
+    return ActionIn(
+        reason=form.get("reason", ""),
+        tier=form.get("tier") or None,
+        assignee=form.get("assignee") or None,
+        closure=closure,
+        citizen_confirmed=form.get("confirm") == "on",
+        transfer_to=form.get("transfer_to") or None,
+        duplicate_of=form.get("duplicate_of") or None,
+        note=form.get("note", ""),
+    )
+
+
+@router.post("/work-orders/{code}/actions/{action}", response_class=HTMLResponse)
+async def take_action(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    action: str,
+) -> Response:
+    """One action from the order page; a refusal is shown on the page, nothing changed."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    try:
+        data = _action_data(form, now)
+        service.act(session, principal, code=code, action=action, data=data, now=now)
+    except ValidationError as exc:
+        fields = field_errors(exc)
+        invalid = Invalid(next(iter(fields.values())), fields=fields)
+        return order_page(request, session, principal, now, code, error=invalid)
+    except DomainError as exc:
+        session.rollback()
+        return order_page(request, session, principal, now, code, error=exc)
+    return RedirectResponse(f"/work-orders/{code}", status_code=303)
+
+
+@router.post("/work-orders/{code}/tasks", response_class=HTMLResponse)
+def add_task(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    department: Annotated[str, Form()],
+    instructions: Annotated[str, Form()],
+    due_hours: Annotated[float, Form(gt=0, le=24 * 60)],
+) -> Response:
+    """Give a department a task due in so many hours."""
+    data = TaskIn(department=department, instructions=instructions,
+                  due_at=now + dt.timedelta(hours=due_hours))  # fmt: skip
+    try:
+        service_tasks.add_task(session, principal, code=code, data=data, now=now)
+    except DomainError as exc:
+        session.rollback()
+        return order_page(request, session, principal, now, code, error=exc)
+    return RedirectResponse(f"/work-orders/{code}#tasks", status_code=303)
+
+
+@router.post("/work-orders/{code}/tasks/{task_id}", response_class=HTMLResponse)
+def update_task(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    task_id: int,
+    status: Annotated[str, Form()],
+    result: Annotated[str, Form()] = "",
+) -> Response:
+    """Mark a task done or cancelled."""
+    try:
+        data = TaskUpdateIn.model_validate({"status": status, "result": result})
+        service_tasks.update_task(
+            session, principal, code=code, task_id=task_id, data=data, now=now
+        )
+    except DomainError as exc:
+        session.rollback()
+        return order_page(request, session, principal, now, code, error=exc)
+    return RedirectResponse(f"/work-orders/{code}#tasks", status_code=303)
+
+
+@router.post("/work-orders/{code}/attachments", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    blobs: BlobsDep,
+    now: Now,
+    code: str,
+    file: Annotated[UploadFile, File()],
+) -> Response:
+    """Attach a file (multipart; the CSRF token travels in the query string)."""
+    try:
+        service_files.add_attachment(
+            session, principal, blobs, code=code, stream=file.file,
+            filename=file.filename or "", media_type=file.content_type or "", now=now,
+        )  # fmt: skip
+    except DomainError as exc:
+        session.rollback()
+        return order_page(request, session, principal, now, code, error=exc)
+    return RedirectResponse(f"/work-orders/{code}#attachments", status_code=303)
+
+
+@router.get("/work-orders/{code}/attachments/{attachment_id}")
+def download(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    blobs: BlobsDep,
+    code: str,
+    attachment_id: int,
+) -> Response:
+    """An attachment's content (scoped like its order)."""
+    row, chunks = service_files.read_attachment(
+        session, principal, blobs, code=code, attachment_id=attachment_id
+    )
+    name = row.filename.encode("ascii", "replace").decode().replace('"', "")
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return StreamingResponse(chunks, media_type=row.media_type, headers=headers)
+
+
+@router.post("/work-orders/{code}/feedback", response_class=HTMLResponse)
+def record_call(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    rating: Annotated[int, Form(ge=1, le=5)],
+    resolved: Annotated[str, Form()],
+    comment: Annotated[str, Form()] = "",
+) -> Response:
+    """Record the citizen's rating from a call."""
+    data = FeedbackIn(rating=rating, resolved=resolved == "yes", comment=comment)
+    try:
+        service_feedback.submit(session, principal, code=code, data=data, now=now)
+    except DomainError as exc:
+        session.rollback()
+        return order_page(request, session, principal, now, code, error=exc)
+    return RedirectResponse(f"/work-orders/{code}#feedback", status_code=303)
