@@ -7,12 +7,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Invalid
+from jingwu.evidence import bulk
 from jingwu.evidence.entry import CATEGORIES, MAX_CODE, MAX_NOTE_CHARS, Entry, EntryError
 from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 
@@ -102,13 +103,23 @@ def next_seqs(session: Session, order_codes: Iterable[str]) -> dict[str, int]:
     return {code: found.get(code, 0) + 1 for code in codes}
 
 
-def check_not_recorded(session: Session, pairs: Sequence[tuple[str, str]]) -> None:
-    """Raise Conflict when one of the (order code, SHA-256 hex) pairs is already evidence."""
+def check_distinct(pairs: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Raise Conflict when the same content appears twice for one order in ``pairs``."""
     seen: set[tuple[str, str]] = set()
     for pair in pairs:
         if pair in seen:
             raise _duplicate(pair[0], None)
         seen.add(pair)
+    return seen
+
+
+def check_not_recorded(session: Session, pairs: Sequence[tuple[str, str]]) -> None:
+    """Raise Conflict when one of the (order code, SHA-256 hex) pairs is already evidence.
+
+    Recording relies on the (order, sha256) unique constraint and calls this only to
+    name the existing item once the constraint has refused a row.
+    """
+    seen = check_distinct(pairs)
     # Two IN lists probe the (order_code, sha256) index on both databases; a row-value
     # IN would scan the table on SQLite. Exact pairs are picked out here.
     rows = session.execute(
@@ -116,8 +127,8 @@ def check_not_recorded(session: Session, pairs: Sequence[tuple[str, str]]) -> No
         .add_columns(EvidenceEntry.version)
         .join(EvidenceItem, EvidenceItem.id == EvidenceEntry.item_id)
         .where(
-            EvidenceEntry.order_code.in_(sorted({o for o, _ in seen})),
-            EvidenceEntry.sha256.in_(sorted({h for _, h in seen})),
+            bulk.among(session, EvidenceEntry.order_code, sorted({o for o, _ in seen})),
+            bulk.among(session, EvidenceEntry.sha256, sorted({h for _, h in seen})),
         )
     ).all()
     for order, sha, code, version in rows:
@@ -169,18 +180,13 @@ class NewEntry:
 
 def insert_entries(session: Session, entries: Sequence[NewEntry]) -> list[int]:
     """Insert entries and queue them for the log; Conflict if content is already there."""
-    table = ENTRIES
     try:
         with session.begin_nested():
-            conn = session.connection()
-            result = conn.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                [e.row() for e in entries],
-            )
-            ids = [int(i) for i in result.scalars()]
-            conn.execute(insert(QUEUE), [{"entry_id": i} for i in ids])
+            ids = bulk.insert_returning_ids(session, ENTRIES, [e.row() for e in entries])
+            bulk.copy_rows(session, QUEUE, [{"entry_id": i} for i in ids])
     except IntegrityError:
-        # A concurrent upload of the same content to the same order won the race.
+        # The (order, sha256) constraint refused it; name the item that holds the content.
+        check_not_recorded(session, [(e.entry.order, e.entry.sha256.hex()) for e in entries])
         raise _duplicate(entries[0].entry.order, "recorded a moment ago") from None
     return ids
 

@@ -22,11 +22,11 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from jingwu.db import Database
-from jingwu.evidence import checkpoint, tree
+from jingwu.evidence import bulk, checkpoint, tree
 from jingwu.evidence.logkeys import LogKeys
 from jingwu.evidence.models import HEAD, LEAVES, NODES, QUEUE, EvidenceEntry, LogCheckpoint
 from jingwu.evidence.models import QueuedEntry as Queue
@@ -43,7 +43,6 @@ log = logging.getLogger("jingwu.evidence")
 
 MAX_BATCH = 20_000
 POLL_SECONDS = 0.05
-_DELETE_CHUNK = 5_000
 
 
 class LogIntegrityError(Exception):
@@ -94,19 +93,18 @@ def integrate(session: Session, *, now: dt.datetime, max_batch: int = MAX_BATCH)
         raise LogIntegrityError(f"the stored nodes give another root for size {size} than the head")
     ids = [int(r[0]) for r in rows]
     appended = tree.append(size, [bytes(r[1]) for r in rows], get_node)
-    conn = session.connection()
     leaves = [
         {"idx": size + i, "entry_id": e, "hash": bytes(r[1])}
         for i, (e, r) in enumerate(zip(ids, rows, strict=True))
     ]
-    conn.execute(insert(LEAVES), leaves)
-    nodes = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in appended.nodes() if lv > 0]
-    if nodes:
-        conn.execute(insert(NODES), nodes)
-    for start in range(0, len(ids), _DELETE_CHUNK):
-        chunk = ids[start : start + _DELETE_CHUNK]
-        conn.execute(delete(QUEUE).where(QUEUE.c.entry_id.in_(chunk)))
-    conn.execute(
+    bulk.copy_rows(session, LEAVES, leaves)
+    bulk.copy_rows(
+        session,
+        NODES,
+        [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in appended.nodes() if lv > 0],
+    )
+    bulk.delete_ids(session, QUEUE, "entry_id", ids)
+    session.connection().execute(
         update(HEAD)
         .where(HEAD.c.id == HEAD_ID)
         .values(size=appended.size, root=appended.root, updated_at=now)

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
@@ -22,14 +22,14 @@ from jingwu.blobs import service as blob_service
 from jingwu.blobs.models import Blob
 from jingwu.blobs.store import BlobError, BlobStore, Readable
 from jingwu.errors import Invalid, NotFound
-from jingwu.evidence import orders, permissions
+from jingwu.evidence import bulk, orders, permissions
 from jingwu.evidence.entry import Entry, EntryError
 from jingwu.evidence.models import ITEMS, EvidenceEntry, EvidenceItem
 from jingwu.evidence.recording import (
     NewEntry,
     as_utc,
     check_category,
-    check_not_recorded,
+    check_distinct,
     check_note,
     clean_filename,
     entry_error,
@@ -92,7 +92,6 @@ def record_item(
     mtype = normalize_media_type(media_type)
     order = orders.resolve_order(session, principal, order_code)
     blob = _store_file(session, blobs, stream, name, mtype, now)
-    check_not_recorded(session, [(order.code, blob.sha256)])
     lock_orders(session, [order.code])
     seq = next_seqs(session, [order.code])[order.code]
     item = EvidenceItem(
@@ -133,7 +132,6 @@ def record_version(
     lock_orders(session, [item.order_code])
     last = latest_entry(session, item.id)
     blob = _store_file(session, blobs, stream, name, mtype, now)
-    check_not_recorded(session, [(item.order_code, blob.sha256)])
     entry = _entry(
         item, blob, mtype, principal, note, now, version=last.version + 1, previous=last.leaf_hash
     )
@@ -229,10 +227,12 @@ def record_hashed(
         check_note(r.note)
     refs = {c: orders.resolve_order(session, principal, c) for c in {r.order_code for r in records}}
     hexes = [r.sha256.hex() for r in records]
-    check_not_recorded(
-        session, [(refs[r.order_code].code, h) for r, h in zip(records, hexes, strict=True)]
+    check_distinct([(refs[r.order_code].code, h) for r, h in zip(records, hexes, strict=True)])
+    held = set(
+        session.scalars(
+            select(Blob.sha256).where(bulk.among(session, Blob.sha256, sorted(set(hexes))))
+        )
     )
-    held = set(session.scalars(select(Blob.sha256).where(Blob.sha256.in_(sorted(set(hexes))))))
     lock_orders(session, [ref.code for ref in refs.values()])
     seqs = next_seqs(session, [ref.code for ref in refs.values()])
     item_rows = []
@@ -240,13 +240,7 @@ def record_hashed(
         code = refs[r.order_code].code
         item_rows.append(_item_row(code, seqs[code], refs[r.order_code].unit_id, r, principal, now))
         seqs[code] += 1
-    table = ITEMS
-    ids = (
-        session.connection()
-        .execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), item_rows)
-        .scalars()
-        .all()
-    )
+    ids = bulk.insert_returning_ids(session, ITEMS, item_rows)
     news = [
         _hashed_entry(int(i), row, r, h in held, principal, now)
         for i, row, r, h in zip(ids, item_rows, records, hexes, strict=True)
