@@ -69,8 +69,14 @@ def list_orders(
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
     """Orders in the caller's scope, newest first, with filters and paging."""
-    filters = OrderFilter(tier=tier, state=state, overdue=overdue, unit=unit,
-                          received_from=received_from, received_to=received_to)  # fmt: skip
+    filters = OrderFilter(
+        tier=tier,
+        state=state,
+        overdue=overdue,
+        unit=unit,
+        received_from=received_from,
+        received_to=received_to,
+    )
     rows, total = queries.list_orders(
         session, principal, filters=filters, page=page, per_page=per_page
     )

@@ -16,8 +16,12 @@ def sweep(ctx: JobContext) -> None:
     if report.alerts or report.closed:
         log.info(
             "sweep: %d orders, %d alerts, %d overdue, %d notifications, %d closed",
-            report.orders, report.alerts, report.overdue, report.notifications, report.closed,
-        )  # fmt: skip
+            report.orders,
+            report.alerts,
+            report.overdue,
+            report.notifications,
+            report.closed,
+        )
 
 
 JOBS = [JobSpec("workorders.sweep", interval_seconds=60, run=sweep, lease_seconds=600)]

@@ -109,11 +109,18 @@ def detail_out(d: OrderDetail, *, language: str = "en") -> OrderDetailOut:
     )
     events = [
         EventOut(
-            seq=n, at=e.at, kind=e.kind, action=e.action, from_state=e.from_state,
-            to_state=e.to_state, actor=e.actor, actor_role=e.actor_role, reason=e.reason,
+            seq=n,
+            at=e.at,
+            kind=e.kind,
+            action=e.action,
+            from_state=e.from_state,
+            to_state=e.to_state,
+            actor=e.actor,
+            actor_role=e.actor_role,
+            reason=e.reason,
         )
         for n, e in enumerate(d.timeline, start=1)
-    ]  # fmt: skip
+    ]
     tasks = [
         TaskOut(
             id=t.task.id,

@@ -205,12 +205,21 @@ class TimelineEntry:
 def timeline(session: Session, order: WorkOrder) -> list[TimelineEntry]:
     """The order's events and alerts, oldest first."""
     entries = [
-        TimelineEntry(e.at, e.kind, e.action, e.from_state, e.to_state, e.actor_name,
-                      e.actor_role, e.reason, e.data)
+        TimelineEntry(
+            e.at,
+            e.kind,
+            e.action,
+            e.from_state,
+            e.to_state,
+            e.actor_name,
+            e.actor_role,
+            e.reason,
+            e.data,
+        )
         for e in session.scalars(
             select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.seq)
         )
-    ]  # fmt: skip
+    ]
     for a in session.scalars(select(Alert).where(Alert.order_id == order.id)):
         action = "breach" if a.percent >= 100 else "warning"
         data = {"clock": a.clock, "percent": a.percent, "recipients": a.recipients}

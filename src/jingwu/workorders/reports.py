@@ -99,10 +99,21 @@ def accountability(session: Session, principal: Principal, *, month: str) -> Acc
         .order_by(OverdueRecord.deadline_at)
     )
     records = [
-        OverdueRow(r.id, code, r.clock, r.tier, unit, unit_name, r.responsible_name or "—",
-                   r.deadline_at, r.detected_at, r.handled_at, r.handling_note)
+        OverdueRow(
+            r.id,
+            code,
+            r.clock,
+            r.tier,
+            unit,
+            unit_name,
+            r.responsible_name or "—",
+            r.deadline_at,
+            r.detected_at,
+            r.handled_at,
+            r.handling_note,
+        )
         for r, code, unit, unit_name in session.execute(stmt)
-    ]  # fmt: skip
+    ]
     person: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     units: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     for r in records:

@@ -214,8 +214,9 @@ def add_task(
     due_hours: Annotated[float, Form(gt=0, le=24 * 60)],
 ) -> Response:
     """Give a department a task due in so many hours."""
-    data = TaskIn(department=department, instructions=instructions,
-                  due_at=now + dt.timedelta(hours=due_hours))  # fmt: skip
+    data = TaskIn(
+        department=department, instructions=instructions, due_at=now + dt.timedelta(hours=due_hours)
+    )
     try:
         service_tasks.add_task(session, principal, code=code, data=data, now=now)
     except DomainError as exc:
@@ -260,9 +261,15 @@ def upload(
     """Attach a file (multipart; the CSRF token travels in the query string)."""
     try:
         service_files.add_attachment(
-            session, principal, blobs, code=code, stream=file.file,
-            filename=file.filename or "", media_type=file.content_type or "", now=now,
-        )  # fmt: skip
+            session,
+            principal,
+            blobs,
+            code=code,
+            stream=file.file,
+            filename=file.filename or "",
+            media_type=file.content_type or "",
+            now=now,
+        )
     except DomainError as exc:
         session.rollback()
         return order_page(request, session, principal, now, code, error=exc)

@@ -88,8 +88,16 @@ def open_mediation(
                 phone=party.phone,
             )
         )
-    add_event(session, order, principal, kind="mediation", action="mediation_opened", now=now,
-              reason=data.subject, data={"mediator": mediator_name})  # fmt: skip
+    add_event(
+        session,
+        order,
+        principal,
+        kind="mediation",
+        action="mediation_opened",
+        now=now,
+        reason=data.subject,
+        data={"mediator": mediator_name},
+    )
     session.flush()
     return case
 
@@ -112,12 +120,24 @@ def add_session(
         raise Conflict(f"The mediation is {case.status}.", code="wrong_state")
     if data.held_at.tzinfo is None or data.held_at > now:
         raise Invalid("A session is recorded after it was held.", fields={"held_at": "future"})
-    row = MediationSession(mediation_id=case.id, unit_id=case.unit_id, held_at=data.held_at,
-                           place=data.place, minutes=data.minutes,
-                           recorded_by_id=principal.user_id)  # fmt: skip
+    row = MediationSession(
+        mediation_id=case.id,
+        unit_id=case.unit_id,
+        held_at=data.held_at,
+        place=data.place,
+        minutes=data.minutes,
+        recorded_by_id=principal.user_id,
+    )
     session.add(row)
-    add_event(session, order, principal, kind="mediation", action="mediation_session", now=now,
-              reason=data.place)  # fmt: skip
+    add_event(
+        session,
+        order,
+        principal,
+        kind="mediation",
+        action="mediation_session",
+        now=now,
+        reason=data.place,
+    )
     session.flush()
     return row
 
@@ -139,11 +159,18 @@ def conclude(
             )
         case.agreement_text, case.agreed_at = data.text, now
         for days in sorted(set(data.follow_up_days)):
-            session.add(FollowUp(mediation_id=case.id, unit_id=case.unit_id,
-                                 due_at=now + dt.timedelta(days=days), note=""))  # fmt: skip
+            session.add(
+                FollowUp(
+                    mediation_id=case.id,
+                    unit_id=case.unit_id,
+                    due_at=now + dt.timedelta(days=days),
+                    note="",
+                )
+            )
     case.status, case.ended_at = data.outcome, now
-    add_event(session, order, principal, kind="mediation", action=f"mediation_{data.outcome}",
-              now=now)  # fmt: skip
+    add_event(
+        session, order, principal, kind="mediation", action=f"mediation_{data.outcome}", now=now
+    )
     session.flush()
     return case
 

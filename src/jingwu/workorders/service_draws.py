@@ -58,8 +58,14 @@ def commit_draw(
             f"The draw for {month} must be committed before the month begins.", code="too_late"
         )
     secret = seed or secrets.token_hex(32)
-    row = Draw(unit_id=unit.id, month=month, commitment=quota.commit(secret), seed=secret,
-               committed_at=now, committed_by_id=principal.user_id)  # fmt: skip
+    row = Draw(
+        unit_id=unit.id,
+        month=month,
+        commitment=quota.commit(secret),
+        seed=secret,
+        committed_at=now,
+        committed_by_id=principal.user_id,
+    )
     session.add(row)
     try:
         with session.begin_nested():

@@ -39,15 +39,36 @@ def add_attachment(
     order = get_order(session, principal, code=code, for_update=True)
     if not filename.strip():
         raise Invalid("The file needs a name.", fields={"file": "required"})
-    blob = blobs_service.store(session, blobs, stream=stream, filename=filename,
-                               media_type=media_type, now=now,
-                               max_bytes=MAX_ATTACHMENT_BYTES)  # fmt: skip
-    row = Attachment(order_id=order.id, unit_id=order.unit_id, blob_sha256=blob.sha256,
-                     filename=filename[:255], media_type=blob.media_type, size=blob.size,
-                     added_by_id=principal.user_id, added_at=now)  # fmt: skip
+    blob = blobs_service.store(
+        session,
+        blobs,
+        stream=stream,
+        filename=filename,
+        media_type=media_type,
+        now=now,
+        max_bytes=MAX_ATTACHMENT_BYTES,
+    )
+    row = Attachment(
+        order_id=order.id,
+        unit_id=order.unit_id,
+        blob_sha256=blob.sha256,
+        filename=filename[:255],
+        media_type=blob.media_type,
+        size=blob.size,
+        added_by_id=principal.user_id,
+        added_at=now,
+    )
     session.add(row)
-    add_event(session, order, principal, kind="attachment", action="attachment_added", now=now,
-              reason=filename[:255], data={"sha256": blob.sha256, "size": blob.size})  # fmt: skip
+    add_event(
+        session,
+        order,
+        principal,
+        kind="attachment",
+        action="attachment_added",
+        now=now,
+        reason=filename[:255],
+        data={"sha256": blob.sha256, "size": blob.size},
+    )
     session.flush()
     return row
 

@@ -301,12 +301,15 @@ def remind_tasks(session: Session, *, now: dt.datetime, limit: int = BATCH) -> i
     ).all()
     messages = [
         notifications.Message(
-            uid, "wo.task_overdue", "A department task of work order {code} is past its deadline.",
-            {"code": code}, f"/work-orders/{code}",
+            uid,
+            "wo.task_overdue",
+            "A department task of work order {code} is past its deadline.",
+            {"code": code},
+            f"/work-orders/{code}",
         )
         for code, uid in rows
         if uid is not None
-    ]  # fmt: skip
+    ]
     notifications.notify_many(session, messages, now=now)
     return len(claimed)
 
