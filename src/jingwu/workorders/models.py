@@ -60,6 +60,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_unit_id_received_at", "unit_id", "received_at"),
         Index("ix_work_orders_phone_received", "reporter_phone_index", "received_at"),
         Index("ix_work_orders_address_received", "address_key", "received_at"),
+        # The sweep's window close reads resolved orders by resolve time.
+        Index("ix_work_orders_state_resolved_at", "state", "resolved_at"),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -174,6 +176,7 @@ class Task(Base):
     """A task given to an outside department or another unit, with its own deadline (WO-4)."""
 
     __tablename__ = "wo_tasks"
+    __table_args__ = (Index("ix_wo_tasks_status_due_at", "status", "due_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id"), index=True)

@@ -2,7 +2,7 @@
 
 Revision ID: 20261129_1001
 Revises: 20261129_0001
-Create Date: 2026-11-29 05:30:42.535131
+Create Date: 2026-11-29 05:41:55.389371
 """
 
 from __future__ import annotations
@@ -140,6 +140,9 @@ def upgrade() -> None:
             batch_op.f("ix_work_orders_responsible_id"), ["responsible_id"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_work_orders_source_ref"), ["source_ref"], unique=False)
+        batch_op.create_index(
+            "ix_work_orders_state_resolved_at", ["state", "resolved_at"], unique=False
+        )
         batch_op.create_index(
             "ix_work_orders_unit_id_received_at", ["unit_id", "received_at"], unique=False
         )
@@ -355,6 +358,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("wo_tasks", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_wo_tasks_order_id"), ["order_id"], unique=False)
+        batch_op.create_index("ix_wo_tasks_status_due_at", ["status", "due_at"], unique=False)
 
     op.create_table(
         "wo_follow_ups",
@@ -455,6 +459,7 @@ def downgrade() -> None:
 
     op.drop_table("wo_follow_ups")
     with op.batch_alter_table("wo_tasks", schema=None) as batch_op:
+        batch_op.drop_index("ix_wo_tasks_status_due_at")
         batch_op.drop_index(batch_op.f("ix_wo_tasks_order_id"))
 
     op.drop_table("wo_tasks")
@@ -483,6 +488,7 @@ def downgrade() -> None:
     with op.batch_alter_table("work_orders", schema=None) as batch_op:
         batch_op.drop_index("ix_work_orders_unit_id_state")
         batch_op.drop_index("ix_work_orders_unit_id_received_at")
+        batch_op.drop_index("ix_work_orders_state_resolved_at")
         batch_op.drop_index(batch_op.f("ix_work_orders_source_ref"))
         batch_op.drop_index(batch_op.f("ix_work_orders_responsible_id"))
         batch_op.drop_index(batch_op.f("ix_work_orders_resolved_at"))
