@@ -1,0 +1,36 @@
+"""Who may see and feed the incident analytics (pure); where is the org scope's business.
+
+The shared permission table (:mod:`jingwu.accounts.roles`) does not list these yet, so the
+domain keeps its own with the same role × scope model. Partners see no incident data.
+"""
+
+from __future__ import annotations
+
+from jingwu.accounts.roles import Role
+from jingwu.accounts.scope import Principal
+from jingwu.errors import Forbidden
+
+_STAFF = frozenset({Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR})
+
+ANALYTICS_PERMISSIONS: dict[str, frozenset[Role]] = {
+    # the map page, heat and forecast layers, exports, the incident list, backtest results
+    "analytics.view": _STAFF | {Role.INSPECTOR, Role.ADMIN},
+    # ask the worker for a refresh now
+    "analytics.refresh": _STAFF | {Role.ADMIN},
+    # import incident files and store backtest results (district-wide data)
+    "analytics.import": frozenset({Role.DIRECTOR, Role.ADMIN}),
+}
+
+
+def can(principal: Principal, permission: str) -> bool:
+    """True when the principal's role holds the analytics permission."""
+    holders = ANALYTICS_PERMISSIONS.get(permission)
+    return holders is not None and principal.role in holders
+
+
+def require(principal: Principal, permission: str) -> None:
+    """Raise Forbidden naming the role when it lacks the analytics permission."""
+    if not can(principal, permission):
+        raise Forbidden(
+            f"The role {principal.role!r} may not do this ({permission}).", code="forbidden_role"
+        )

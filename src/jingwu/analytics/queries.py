@@ -1,0 +1,281 @@
+"""Read models of the map: the heat layer, a cell's counts and trend, tomorrow's hotspots,
+the GeoJSON export. Every figure is limited to the units in the principal's scope.
+
+The heat layer sums the cube's days of a window over the units the principal may see; the
+forecast ranks cells district-wide (a station sees which of its cells are among the
+district's top 5 %) but shows only cells whose centre lies in a unit of the scope.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from jingwu.accounts.scope import Principal, visible_units
+from jingwu.analytics import permissions
+from jingwu.analytics.heatcube import Frame, IntArray, cell_series, window_counts
+from jingwu.analytics.models import Forecast, HeatGrid, Incident, IncidentCategory
+from jingwu.analytics.queries_lists import dashboard_cards
+from jingwu.analytics.service_forecast import latest_forecast
+from jingwu.analytics.service_heat import current_grid, day_number, frame_of, load_cube
+from jingwu.analytics.timeline import EPOCH
+from jingwu.errors import Invalid, NotFound
+
+WINDOWS = (7, 30, 90)
+TREND_WEEKS = 26
+HOTSPOT_SHARE = 0.05
+
+__all__ = ["WINDOWS", "dashboard_cards", "heat_layer"]
+
+
+def scope_units(session: Session, principal: Principal) -> IntArray | None:
+    """Unit ids the principal may see (None: every unit)."""
+    permissions.require(principal, "analytics.view")
+    if principal.unit_path == "/":
+        return None
+    return np.array(sorted(session.scalars(visible_units(principal))), dtype=np.int64)
+
+
+def category_id(session: Session, name: str | None) -> int | None:
+    """The number of a category name (None: all categories); unknown names are refused."""
+    if not name:
+        return None
+    found = session.scalar(select(IncidentCategory.id).where(IncidentCategory.name == name))
+    if found is None:
+        raise Invalid(f"Unknown category {name!r}.", fields={"category": "unknown"})
+    return int(found)
+
+
+def categories(session: Session) -> list[str]:
+    """Category names in use, alphabetically."""
+    used = select(Incident.category_id).distinct().scalar_subquery()
+    stmt = select(IncidentCategory.name).where(IncidentCategory.id.in_(used))
+    return sorted(session.scalars(stmt))
+
+
+def _window(window: int) -> int:
+    if window not in WINDOWS:
+        raise Invalid(f"The window must be one of {WINDOWS} days.", fields={"window": "unknown"})
+    return window
+
+
+@dataclass(frozen=True)
+class HeatLayer:
+    """Incidents per cell over a window: (lat, lon, count) of every non-empty cell."""
+
+    window: int
+    category: str | None
+    points: list[tuple[float, float, int]]
+    total: int
+    max: int
+    cell_m: float
+    refreshed_at: dt.datetime | None
+    frame: Frame | None
+
+
+def _grid(session: Session) -> HeatGrid | None:
+    return current_grid(session)
+
+
+def heat_layer(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    window: int,
+    category: str | None,
+) -> HeatLayer:
+    """The heat layer of the last ``window`` local days (today included)."""
+    units = scope_units(session, principal)
+    cat = category_id(session, category)
+    grid = _grid(session)
+    if grid is None:
+        return HeatLayer(_window(window), category, [], 0, 0, 0.0, None, None)
+    today = day_number(now, tz)
+    frame = frame_of(grid)
+    cube = load_cube(session, grid.id, first=today - _window(window) + 1, last=today)
+    counts = window_counts(cube.values(), frame.n_cells, units=units, cat=cat)
+    cells = np.flatnonzero(counts)
+    lon, lat = frame.centres(cells)
+    points = [
+        (round(float(y), 6), round(float(x), 6), int(n))
+        for y, x, n in zip(lat, lon, counts[cells], strict=True)
+    ]
+    return HeatLayer(
+        window, category, points, int(counts.sum()), int(counts.max(initial=0)),
+        frame.cell, grid.refreshed_at, frame,
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Risk:
+    """A cell of a forecast: expected incidents tomorrow and its rank in the district."""
+
+    cell: int
+    expected: float
+    rank: int  # 1 = the highest expected count among all valid cells
+    of: int  # valid cells in the forecast
+    hotspot: bool  # among the top 5 %
+
+
+def _risks(forecast: Forecast, units: IntArray | None) -> list[Risk]:
+    cells = np.frombuffer(forecast.cells, dtype="<i4").astype(np.int64)
+    expected = np.frombuffer(forecast.expected, dtype="<f8")
+    owner = np.frombuffer(forecast.units, dtype="<i4").astype(np.int64)
+    order = np.argsort(-expected, kind="stable")
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(1, len(order) + 1)
+    top = max(1, math.ceil(HOTSPOT_SHARE * len(cells)))
+    seen = np.ones(len(cells), dtype=bool) if units is None else np.isin(owner, units)
+    return [
+        Risk(int(cells[i]), float(expected[i]), int(rank[i]), len(cells), int(rank[i]) <= top)
+        for i in np.flatnonzero(seen)
+    ]
+
+
+@dataclass(frozen=True)
+class ForecastView:
+    """Tomorrow's forecast as the principal may see it."""
+
+    forecast: Forecast
+    frame: Frame
+    hotspots: list[Risk]  # in scope, best first
+    risks: dict[int, Risk]  # every valid cell in scope
+
+
+def forecast_view(session: Session, principal: Principal) -> ForecastView | None:
+    """The latest forecast's hotspots (top 5 % of the district) in the principal's scope."""
+    units = scope_units(session, principal)
+    forecast = latest_forecast(session)
+    if forecast is None:
+        return None
+    risks = _risks(forecast, units)
+    hotspots = sorted((r for r in risks if r.hotspot), key=lambda r: r.rank)
+    return ForecastView(forecast, frame_of(forecast), hotspots, {r.cell: r for r in risks})
+
+
+@dataclass(frozen=True)
+class CellDetail:
+    """One cell: where it is, its counts per window, a weekly trend and tomorrow's risk."""
+
+    cell: int
+    bounds: tuple[float, float, float, float]  # west, south, east, north
+    counts: dict[int, int]
+    weeks: list[tuple[str, int]]  # (first day of the week, incidents)
+    risk: Risk | None
+
+
+def cell_detail(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    lon: float,
+    lat: float,
+    category: str | None,
+) -> CellDetail:
+    """The cell holding (lon, lat): counts in scope over 7/30/90 days and 26 weekly counts."""
+    units = scope_units(session, principal)
+    cat = category_id(session, category)
+    grid = _grid(session)
+    cell = -1 if grid is None else int(frame_of(grid).locate(np.array([lon]), np.array([lat]))[0])
+    if grid is None or cell < 0:
+        raise NotFound("No cell of the map lies there.")
+    frame = frame_of(grid)
+    today = day_number(now, tz)
+    first = today - 7 * TREND_WEEKS + 1
+    series = cell_series(load_cube(session, grid.id, first=first, last=today), cell, first, today,
+                         units=units, cat=cat)  # fmt: skip
+    weeks = series.reshape(TREND_WEEKS, 7).sum(axis=1)
+    west, south, east, north = (float(v[0]) for v in frame.corners(np.array([cell])))
+    view = forecast_view(session, principal)
+    risk = None
+    if view is not None and view.frame == frame:
+        risk = view.risks.get(cell)
+    return CellDetail(
+        cell=cell,
+        bounds=(west, south, east, north),
+        counts={w: int(series[-w:].sum()) for w in WINDOWS},
+        weeks=[
+            ((EPOCH + dt.timedelta(days=first + 7 * k)).isoformat(), int(n))
+            for k, n in enumerate(weeks)
+        ],
+        risk=risk,
+    )
+
+
+def _square(frame: Frame, cells: IntArray) -> list[list[list[list[float]]]]:
+    west, south, east, north = frame.corners(cells)
+    return [
+        [[[round(float(w), 6), round(float(s), 6)], [round(float(e), 6), round(float(s), 6)],
+          [round(float(e), 6), round(float(n), 6)], [round(float(w), 6), round(float(n), 6)],
+          [round(float(w), 6), round(float(s), 6)]]]
+        for w, s, e, n in zip(west, south, east, north, strict=True)
+    ]  # fmt: skip
+
+
+def hotspots_geojson(view: ForecastView | None) -> dict[str, Any]:
+    """Tomorrow's hotspot cells as a GeoJSON FeatureCollection."""
+    if view is None:
+        return {"type": "FeatureCollection", "features": []}
+    cells = np.array([r.cell for r in view.hotspots], dtype=np.int64)
+    features = [
+        {"type": "Feature", "geometry": {"type": "Polygon", "coordinates": ring},
+         "properties": {"cell": r.cell, "expected": round(r.expected, 4), "rank": r.rank,
+                        "of": r.of}}
+        for r, ring in zip(view.hotspots, _square(view.frame, cells), strict=True)
+    ]  # fmt: skip
+    return {"type": "FeatureCollection", "day": view.forecast.day.isoformat(), "features": features}
+
+
+def grid_geojson(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    window: int,
+    category: str | None,
+) -> dict[str, Any]:
+    """Every cell in scope with incidents in the window or a forecast: counts and risk."""
+    layer = heat_layer(session, principal, now=now, tz=tz, window=window, category=category)
+    if layer.frame is None:
+        return {"type": "FeatureCollection", "features": []}
+    frame = layer.frame
+    counts = dict(zip(frame.locate(np.array([p[1] for p in layer.points]),
+                                   np.array([p[0] for p in layer.points])).tolist(),
+                      [p[2] for p in layer.points], strict=True))  # fmt: skip
+    view = forecast_view(session, principal)
+    risks = view.risks if view is not None and view.frame == frame else {}
+    cells = np.array(sorted(set(counts) | set(risks)), dtype=np.int64)
+    features = []
+    for cell, ring in zip(cells.tolist(), _square(frame, cells), strict=True):
+        risk = risks.get(cell)
+        features.append({
+            "type": "Feature",
+            "geometry": {"type": "Polygon", "coordinates": ring},
+            "properties": {
+                "cell": cell, "row": cell // frame.nx, "col": cell % frame.nx,
+                "count": counts.get(cell, 0),
+                "risk": None if risk is None else round(risk.expected, 6),
+                "risk_rank": None if risk is None else risk.rank,
+                "hotspot": bool(risk and risk.hotspot),
+            },
+        })  # fmt: skip
+    return {
+        "type": "FeatureCollection",
+        "window_days": window,
+        "category": category,
+        "forecast_day": None if view is None else view.forecast.day.isoformat(),
+        "cell_m": frame.cell,
+        "features": features,
+    }
