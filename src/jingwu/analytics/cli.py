@@ -1,10 +1,13 @@
-"""``jingwu analytics …``: list the forecasting models and backtest them on an incident file."""
+"""``jingwu analytics …``: the forecasting models and their backtest, incident imports, stored
+backtest results and running the analytics jobs by hand."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import click
+
+from jingwu.cli.context import CliContext, pass_ctx
 
 
 class _OneSentence(click.Command):
@@ -92,3 +95,55 @@ def backtest_command(
         models=models,
         json_out=json_out,
     )
+
+
+@cli.command("import", cls=_OneSentence)
+@click.argument("file")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="COL=NAME",
+    help="Read our column COL (id, category, occurred_at, lat, lon, reported_at) from NAME.",
+)
+@click.option(
+    "--unit",
+    default=None,
+    metavar="CODE",
+    help="District of incidents outside every station (default: the only district).",
+)
+@click.option(
+    "--source",
+    default="import",
+    show_default=True,
+    help="Namespace of the file's ids: re-importing an id of the same source is a no-op.",
+)
+@pass_ctx
+def import_command(
+    ctx: CliContext, *, file: str, mapping: tuple[str, ...], unit: str | None, source: str
+) -> None:
+    """Import incidents from CSV or CSV.gz (id, category, occurred_at, lat, lon[, reported_at]):
+    all rows or, when any row is bad, none."""
+    from jingwu.analytics.cli_store import run_import  # noqa: PLC0415
+
+    run_import(ctx, file=file, mapping=mapping, unit=unit, source=source)
+
+
+@cli.command("store-backtest", cls=_OneSentence)
+@click.argument("file")
+@pass_ctx
+def store_backtest_command(ctx: CliContext, *, file: str) -> None:
+    """Store a `jingwu analytics backtest --json` result for the map page and the forecast."""
+    from jingwu.analytics.cli_store import run_store_backtest  # noqa: PLC0415
+
+    run_store_backtest(ctx, file=file)
+
+
+@cli.command("refresh", cls=_OneSentence)
+@click.option("--full", is_flag=True, help="Rebuild the heat map from all incidents.")
+@pass_ctx
+def refresh_command(ctx: CliContext, *, full: bool) -> None:
+    """Run the analytics jobs now: work-order feed, heat-map refresh, tomorrow's forecast."""
+    from jingwu.analytics.cli_store import run_refresh  # noqa: PLC0415
+
+    run_refresh(ctx, full=full)

@@ -22,9 +22,10 @@ from jingwu.accounts.scope import Principal, visible_units
 from jingwu.analytics import permissions
 from jingwu.analytics.heatcube import Frame, IntArray, cell_series, window_counts
 from jingwu.analytics.models import Forecast, HeatGrid, Incident, IncidentCategory
-from jingwu.analytics.queries_lists import dashboard_cards
+from jingwu.analytics.queries_lists import dashboard_cards, stations_geojson
 from jingwu.analytics.service_forecast import latest_forecast
 from jingwu.analytics.service_heat import current_grid, day_number, frame_of, load_cube
+from jingwu.analytics.svgmap import MapText, render_svg
 from jingwu.analytics.timeline import EPOCH
 from jingwu.errors import Invalid, NotFound
 
@@ -84,6 +85,27 @@ def _grid(session: Session) -> HeatGrid | None:
     return current_grid(session)
 
 
+def window_cells(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    window: int,
+    category: str | None,
+) -> tuple[HeatGrid | None, IntArray]:
+    """The grid and the incidents per cell over the last ``window`` local days, in scope."""
+    units = scope_units(session, principal)
+    cat = category_id(session, category)
+    _window(window)
+    grid = _grid(session)
+    if grid is None:
+        return None, np.zeros(0, dtype=np.int64)
+    today = day_number(now, tz)
+    cube = load_cube(session, grid.id, first=today - window + 1, last=today)
+    return grid, window_counts(cube.values(), grid.nx * grid.ny, units=units, cat=cat)
+
+
 def heat_layer(
     session: Session,
     principal: Principal,
@@ -94,15 +116,12 @@ def heat_layer(
     category: str | None,
 ) -> HeatLayer:
     """The heat layer of the last ``window`` local days (today included)."""
-    units = scope_units(session, principal)
-    cat = category_id(session, category)
-    grid = _grid(session)
+    grid, counts = window_cells(
+        session, principal, now=now, tz=tz, window=window, category=category
+    )
     if grid is None:
-        return HeatLayer(_window(window), category, [], 0, 0, 0.0, None, None)
-    today = day_number(now, tz)
+        return HeatLayer(window, category, [], 0, 0, 0.0, None, None)
     frame = frame_of(grid)
-    cube = load_cube(session, grid.id, first=today - _window(window) + 1, last=today)
-    counts = window_counts(cube.values(), frame.n_cells, units=units, cat=cat)
     cells = np.flatnonzero(counts)
     lon, lat = frame.centres(cells)
     points = [
@@ -279,3 +298,28 @@ def grid_geojson(
         "cell_m": frame.cell,
         "features": features,
     }
+
+
+def svg_map(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    window: int,
+    category: str | None,
+    text: MapText,
+) -> str:
+    """The report map (SVG): counts of the window, tomorrow's hotspots, station boundaries."""
+    grid, counts = window_cells(
+        session, principal, now=now, tz=tz, window=window, category=category
+    )
+    if grid is None:
+        raise NotFound("There is no heat map yet.")
+    frame = frame_of(grid)
+    view = forecast_view(session, principal)
+    spots = [r.cell for r in view.hotspots] if view is not None and view.frame == frame else []
+    stations = stations_geojson(session, principal, "zh_CN")["features"]
+    return render_svg(
+        frame, counts, hotspots=spots, boundaries=[f["geometry"] for f in stations], text=text
+    )

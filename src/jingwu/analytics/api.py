@@ -1,0 +1,131 @@
+"""The analytics JSON API (``/api/v1/analytics``): incidents, the heat layer, a cell, the
+forecast, the map layers, exports, the latest backtest and an on-demand refresh.
+
+Every answer is limited to the caller's scope (the heat counts to the units it may see,
+the forecast to cells whose centre lies in them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse
+
+from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.analytics.jobs import REFRESH
+from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
+from jingwu.runtime import Runtime
+from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.worker.runner import request_run
+
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+
+Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
+Category = Annotated[str | None, Query(description="One category (default: all).")]
+
+
+@router.get("/heat", response_model=HeatOut)
+def heat(
+    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    window: Window = 30, category: Category = None,
+) -> HeatOut:  # fmt: skip
+    """Incidents per cell over the last ``window`` days, in scope."""
+    layer = queries.heat_layer(
+        session, principal, now=now, tz=settings.tz, window=window, category=category
+    )
+    return HeatOut.of(layer)
+
+
+@router.get("/cell", response_model=CellOut)
+def cell(
+    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    lon: float, lat: float, category: Category = None,
+) -> CellOut:  # fmt: skip
+    """The cell holding (lon, lat): counts over 7/30/90 days, 26 weeks, tomorrow's risk."""
+    detail = queries.cell_detail(
+        session, principal, now=now, tz=settings.tz, lon=lon, lat=lat, category=category
+    )
+    return CellOut.of(detail)
+
+
+@router.get("/forecast")
+def forecast(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Tomorrow's hotspots (the district's top 5 % of cells) in scope, as GeoJSON."""
+    view = queries.forecast_view(session, principal)
+    body = queries.hotspots_geojson(view)
+    if view is not None:
+        f = view.forecast
+        body["forecast"] = {
+            "day": f.day.isoformat(), "model": f.model, "params": f.params,
+            "backtest_id": f.backtest_id, "made_at": f.made_at.isoformat(), "events": f.events,
+            "grid": {"lon0": f.lon0, "lat0": f.lat0, "cell_m": f.cell_m, "x0": f.x0,
+                     "y0": f.y0, "nx": f.nx, "ny": f.ny, "tz": f.tz},
+        }  # fmt: skip
+    return body
+
+
+@router.get("/grid.geojson")
+def grid_export(
+    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    window: Window = 30, category: Category = None,
+) -> JSONResponse:  # fmt: skip
+    """The grid's cells in scope with their counts and tomorrow's risk (a download)."""
+    body = queries.grid_geojson(
+        session, principal, now=now, tz=settings.tz, window=window, category=category
+    )
+    name = f"jingwu-heat-{now.astimezone(settings.tz):%Y%m%d}-{window}d.geojson"
+    return JSONResponse(
+        body,
+        media_type="application/geo+json",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@router.get("/layers")
+def layers(request: Request, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """Station boundaries and open work orders in scope."""
+    language = getattr(request.state, "language", "zh_CN")
+    return {
+        "stations": queries_lists.stations_geojson(session, principal, language),
+        "orders": queries_lists.open_orders(session, principal),
+    }
+
+
+@router.get("/incidents", response_model=IncidentPage)
+def incidents(
+    session: SessionDep, principal: CurrentPrincipal,
+    since: dt.datetime | None = None, category: Category = None,
+    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> IncidentPage:  # fmt: skip
+    """Incidents in scope, newest first."""
+    rows, total = queries_lists.list_incidents(
+        session, principal, since=since, category=category, page=page, per_page=per_page
+    )
+    return IncidentPage(
+        total=total, page=page, per_page=per_page, items=[IncidentOut.of(r) for r in rows]
+    )
+
+
+@router.get("/backtest")
+def backtest(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    """The latest stored backtest document."""
+    view = queries_lists.backtest_view(session, principal)
+    if view is None:
+        return {"backtest": None}
+    return {
+        "backtest": {"id": view.run.id, "source": view.run.source,
+                     "stored_at": view.run.stored_at.isoformat(), "deployed": view.deployed,
+                     "document": view.run.document}
+    }  # fmt: skip
+
+
+@router.post("/refresh", response_model=RefreshOut, status_code=202)
+def refresh(request: Request, principal: CurrentPrincipal) -> RefreshOut:
+    """Make the feed, the heat-map refresh and the forecast due now (the worker runs them)."""
+    permissions.require(principal, "analytics.refresh")
+    runtime: Runtime = request.app.state.runtime
+    for name in REFRESH:
+        request_run(runtime, name)
+    return RefreshOut(requested=list(REFRESH))

@@ -1,0 +1,103 @@
+"""The map page (AN-1, AN-2, AN-4): heat layer, stations, open orders, tomorrow's hotspots,
+a cell's trend, the latest backtest; the SVG export and the refresh button."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.analytics.jobs import REFRESH
+from jingwu.analytics.service_heat import current_grid
+from jingwu.analytics.svgmap import MapText
+from jingwu.errors import NotFound
+from jingwu.runtime import Runtime
+from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.i18n import gettext
+from jingwu.web.nav import NavItem
+from jingwu.web.templating import is_htmx, render
+from jingwu.worker.runner import request_run
+
+STATIC = Path(__file__).parent / "static"
+_MEDIA = {".js": "text/javascript", ".css": "text/css"}
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Heat map", "/analytics", "org.view", order=40)]
+
+Window = Annotated[int, Query()]
+Category = Annotated[str | None, Query()]
+
+
+@router.get("/analytics/static/{name}")
+def static_file(name: str) -> FileResponse:
+    """The page's script and style sheet."""
+    path = STATIC / name
+    if path.parent != STATIC or path.suffix not in _MEDIA or not path.is_file():
+        raise NotFound("No such file.")
+    return FileResponse(path, media_type=_MEDIA[path.suffix])
+
+
+@router.get("/analytics", response_class=HTMLResponse)
+def map_page(
+    request: Request, session: SessionDep, principal: CurrentPrincipal,
+    window: Window = 30, category: Category = None,
+) -> Response:  # fmt: skip
+    """The map with its filters, the forecast summary and the latest backtest."""
+    permissions.require(principal, "analytics.view")
+    queries.category_id(session, category)  # an unknown category is refused here
+    context = {
+        "windows": queries.WINDOWS,
+        "window": window if window in queries.WINDOWS else 30,
+        "category": category or "",
+        "categories": queries.categories(session),
+        "grid": current_grid(session),
+        "forecast": queries.forecast_view(session, principal),
+        "backtest": queries_lists.backtest_view(session, principal),
+        "can_refresh": permissions.can(principal, "analytics.refresh"),
+    }
+    return render(request, "analytics/map.html", context)
+
+
+@router.post("/analytics/refresh", response_class=HTMLResponse)
+def refresh(request: Request, principal: CurrentPrincipal) -> Response:
+    """Ask the worker to run the feed, the heat map and the forecast now."""
+    permissions.require(principal, "analytics.refresh")
+    runtime: Runtime = request.app.state.runtime
+    for name in REFRESH:
+        request_run(runtime, name)
+    if is_htmx(request):
+        return render(request, "analytics/refresh_done.html")
+    return RedirectResponse("/analytics", status_code=303)
+
+
+@router.get("/analytics/map.svg")
+def map_svg(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep,
+    now: Now, window: Window = 30, category: Category = None,
+) -> Response:  # fmt: skip
+    """The map as an SVG file for reports."""
+    language = getattr(request.state, "language", "zh_CN")
+
+    def _(message: str) -> str:
+        return gettext(language, message)
+
+    local = now.astimezone(settings.tz)
+    what = category or _("all categories")
+    text = MapText(
+        title=_("Incidents and tomorrow's hotspots"),
+        subtitle=f"{local:%Y-%m-%d %H:%M} · {window} {_('days')} · {what}",
+        incidents=_("Incidents per cell"),
+        hotspots=_("Forecast hotspot (top 5 %)"),
+    )
+    body = queries.svg_map(
+        session, principal, now=now, tz=settings.tz, window=window, category=category, text=text
+    )
+    name = f"jingwu-heat-{local:%Y%m%d}-{window}d.svg"
+    return Response(
+        body,
+        media_type="image/svg+xml",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
