@@ -32,7 +32,7 @@ def copy_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
     if not rows:
         return
     if not is_postgresql(session):
-        session.connection().execute(insert(table), list(rows))
+        _sqlite_executemany(session, table, rows)
         return
     columns = list(rows[0])
     driver = session.connection().connection.driver_connection
@@ -53,13 +53,44 @@ def insert_returning_ids(session: Session, table: Table, rows: Sequence[Row]) ->
     if not rows:
         return []
     if not is_postgresql(session):
-        result = session.connection().execute(
-            insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
-        )
-        return [int(i) for i in result.scalars()]
+        return _sqlite_insert_ids(session, table, rows)
     ids = reserve_ids(session, table, len(rows))
     copy_rows(session, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
     return ids
+
+
+def _sqlite_executemany(session: Session, table: Table, rows: Sequence[Row]) -> None:
+    # The driver's executemany loops in C; SQLAlchemy's would process every row in Python.
+    # Values still go through each column type's bind processor (UTC times and so on).
+    columns = list(rows[0])
+    conn = session.connection()
+    dialect = conn.dialect
+    procs = [table.c[c].type.bind_processor(dialect) for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    values = [
+        tuple(
+            v if p is None else p(v) for p, v in zip(procs, (row[c] for c in columns), strict=True)
+        )
+        for row in rows
+    ]
+    driver = conn.connection.driver_connection
+    assert driver is not None
+    # Names come from our own table metadata; every value is a parameter.
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608
+    driver.executemany(sql, values)
+
+
+def _sqlite_insert_ids(session: Session, table: Table, rows: Sequence[Row]) -> list[int]:
+    # The first insert takes the write lock and gets max(id) + 1, so every id above it is
+    # free until this transaction ends: the rest go in with explicit ids through the
+    # driver's executemany (RETURNING would cost one statement per row).
+    conn = session.connection()
+    first = int(conn.execute(insert(table).returning(table.c.id), dict(rows[0])).scalar_one())
+    rest = [{"id": first + n, **row} for n, row in enumerate(rows[1:], start=1)]
+    if rest:
+        _sqlite_executemany(session, table, rest)
+    return list(range(first, first + len(rows)))
 
 
 def reserve_ids(session: Session, table: Table, count: int) -> list[int]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,10 +14,13 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Invalid
-from jingwu.evidence import bulk
+from jingwu.evidence import bulk, merkle, sequencer
 from jingwu.evidence.entry import CATEGORIES, MAX_CODE, MAX_NOTE_CHARS, Entry, EntryError
 from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 
+log = logging.getLogger("jingwu.evidence")
+
+SEQUENCE_INLINE_ON_SQLITE = True
 MAX_FILENAME = 255
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 ORDER_LOCK_NAMESPACE = 0x4A57  # advisory locks numbering one order's items (PostgreSQL)
@@ -162,7 +166,7 @@ class NewEntry:
 
     def row(self) -> dict[str, object]:
         e = self.entry
-        body = e.encode()
+        body = e.encode()  # once: the leaf hash is of these very bytes
         return {
             "item_id": self.item_id,
             "version": e.version,
@@ -172,7 +176,7 @@ class NewEntry:
             "filename": self.filename,
             "content_held": self.content_held,
             "body": body,
-            "leaf_hash": e.leaf_hash(),
+            "leaf_hash": merkle.leaf_hash(body),
             "recorded_at": e.recorded_at,
             "recorded_by_id": self.recorded_by_id,
         }
@@ -188,7 +192,25 @@ def insert_entries(session: Session, entries: Sequence[NewEntry]) -> list[int]:
         # The (order, sha256) constraint refused it; name the item that holds the content.
         check_not_recorded(session, [(e.entry.order, e.entry.sha256.hex()) for e in entries])
         raise _duplicate(entries[0].entry.order, "recorded a moment ago") from None
+    if SEQUENCE_INLINE_ON_SQLITE and not bulk.is_postgresql(session):
+        sequence_inline(session, now=entries[0].entry.recorded_at)
     return ids
+
+
+def sequence_inline(session: Session, *, now: dt.datetime) -> None:
+    """Sequence queued entries in the recording transaction (SQLite).
+
+    SQLite has one write lock, which the recording transaction already holds: appending to
+    the tree here costs less than another transaction (and fsync) in the sequencer, which
+    then only signs checkpoints. On PostgreSQL recorders run in parallel and the sequencer
+    appends in batches. A tree that fails its own check leaves the entries queued: the
+    recording still succeeds, and the sequencer and the scrub report the problem.
+    """
+    try:
+        with session.begin_nested():
+            sequencer.integrate(session, now=now)
+    except sequencer.LogIntegrityError as exc:
+        log.error("evidence entries stay queued: %s", exc)
 
 
 def as_utc(now: dt.datetime) -> dt.datetime:

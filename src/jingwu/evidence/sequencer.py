@@ -36,8 +36,10 @@ from jingwu.evidence.store import (
     frontier,
     load_head,
     lock_log,
+    read_head,
     root_at,
 )
+from jingwu.evidence.writer import write_session
 
 log = logging.getLogger("jingwu.evidence")
 
@@ -160,12 +162,34 @@ def sequence_once(
     clock: Callable[[], dt.datetime],
     max_batch: int = MAX_BATCH,
 ) -> Round:
-    """Run one round: integrate a batch (committed), then sign its checkpoint (committed)."""
-    with db.unit_of_work() as session:
-        batch = integrate(session, now=clock(), max_batch=max_batch)
-    with db.unit_of_work() as session:
-        signed = sign_head(session, keys, now=clock())
+    """Run one round: integrate a batch (committed), then sign its checkpoint (committed).
+
+    Each step first looks (reading, which never waits for writers) whether it has work, so
+    an idle sequencer does not take the write lock away from recorders.
+    """
+    pending, unsigned = _work(db)
+    batch = signed = None
+    if pending:
+        with write_session(db) as session:
+            batch = integrate(session, now=clock(), max_batch=max_batch)
+    if pending or unsigned:
+        with write_session(db) as session:
+            signed = sign_head(session, keys, now=clock())
     return Round(batch, signed)
+
+
+def _work(db: Database) -> tuple[bool, bool]:
+    """Return whether entries wait in the queue, and whether the head is unsigned."""
+    with db.unit_of_work(write=False) as session:
+        pending = session.scalar(select(Queue.entry_id).limit(1)) is not None
+        size, root = read_head(session)
+        last = session.execute(
+            select(LogCheckpoint.size, LogCheckpoint.root)
+            .order_by(LogCheckpoint.size.desc())
+            .limit(1)
+        ).first()
+    unsigned = last is None or (int(last[0]), bytes(last[1])) != (size, root)
+    return pending, unsigned
 
 
 def run(

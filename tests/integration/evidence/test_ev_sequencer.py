@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jingwu.evidence import checkpoint, merkle, sequencer, store
+from jingwu.evidence import checkpoint, merkle, recording, sequencer, store
 from jingwu.evidence.logkeys import LogKeys, build_log_keys, generate_signer_key, load_log_keys
 from jingwu.evidence.models import EvidenceEntry, LogCheckpoint, LogLeaf, QueuedEntry
 from jingwu.runtime import Runtime
@@ -19,6 +19,12 @@ from tests.integration.evidence.evidence_world import World, build_world
 @pytest.fixture
 def world(session: Session) -> World:
     return build_world(session)
+
+
+@pytest.fixture(autouse=True)
+def _queue_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Leave every entry to the sequencer, on SQLite too (it sequences inline there)."""
+    monkeypatch.setattr(recording, "SEQUENCE_INLINE_ON_SQLITE", False)
 
 
 @pytest.fixture
@@ -102,3 +108,19 @@ def test_leaf_hashes_are_those_of_the_canonical_entries(
     sequencer.sequence_once(runtime.db, log_keys, clock=clock)
     for body, leaf in world.session.execute(select(EvidenceEntry.body, EvidenceEntry.leaf_hash)):
         assert hashlib.sha256(b"\x00" + bytes(body)).digest() == bytes(leaf)
+
+
+def test_on_sqlite_recording_sequences_inline_and_the_sequencer_only_signs(
+    world: World,
+    runtime: Runtime,
+    clock: FrozenClock,
+    log_keys: LogKeys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recording, "SEQUENCE_INLINE_ON_SQLITE", True)
+    _record(world, runtime, clock, 3)
+    sqlite = world.session.get_bind().dialect.name == "sqlite"
+    assert store.read_head(world.session)[0] == (3 if sqlite else 0)
+    done = sequencer.sequence_once(runtime.db, log_keys, clock=clock)
+    assert (done.batch is None) is sqlite
+    assert done.checkpoint is not None and done.checkpoint.size == 3

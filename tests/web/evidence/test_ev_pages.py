@@ -41,13 +41,15 @@ def test_the_panel_shows_index_time_status_and_bundle_links_in_both_languages(
     assert sign_in(client, world.officer_user, clock.now).status_code == 303
     zh = client.get(f"/evidence/orders/{world.order}")
     assert zh.status_code == 200
-    assert "现场照片" in zh.text and "已验证" in zh.text and "排队中" in zh.text
+    assert "现场照片" in zh.text and "已验证" in zh.text
+    assert "排队中" in zh.text or "等待检查点" in zh.text
     assert f"/api/v1/evidence/items/{item.code}/bundle" in zh.text
     assert "north gate" in zh.text and "2026-11-29 10:00:00" in zh.text  # Shanghai time
     assert 'hx-trigger="every 2s"' in zh.text  # it refreshes while an item waits
     client.get("/lang/en")
     en = client.get(f"/evidence/orders/{world.order}", headers={"HX-Request": "true"})
-    assert "scene photo" in en.text and "Verified" in en.text and "Queued" in en.text
+    assert "scene photo" in en.text and "Verified" in en.text
+    assert "Queued" in en.text or "Awaiting checkpoint" in en.text
     assert "<html" not in en.text  # htmx gets the fragment only
     assert queued_item.code in en.text
 
