@@ -8,6 +8,7 @@ decision is only a candidate until the store's dedup claim in the database succe
 
 from __future__ import annotations
 
+import itertools
 from collections import deque
 from collections.abc import Sequence
 from datetime import datetime, timedelta
@@ -56,7 +57,8 @@ class RuleEngine:
                 samples = self._history[key] = deque()
             while samples and samples[0][0] < reading.ts - window:
                 samples.popleft()
-            out[metric] = list(samples)
+            # time-ordered and pruned to the window: the baseline is among the first two
+            out[metric] = list(itertools.islice(samples, 2))
             samples.append((reading.ts, value))
         return out
 

@@ -139,6 +139,40 @@ def decode(
     return Accepted(dev, rec)
 
 
+TopicCache = dict[str, tuple[DeviceInfo, Channel]]
+
+
+def decode_cached(
+    topic: str,
+    raw: bytes,
+    *,
+    cache: TopicCache,
+    lookup: Lookup,
+    now: datetime,
+    limits: PayloadLimits = DEFAULT_LIMITS,
+) -> Accepted | Refused:
+    """:func:`decode` with a memory of topics already resolved to a device and channel.
+
+    Every message repeats its device's topic; resolving it once saves the topic checks and
+    the registry lookup on the hot path. The caller clears the cache when the registry
+    reloads (a device retired or moved).
+    """
+    hit = cache.get(topic)
+    if hit is None:
+        item = decode(topic, raw, lookup=lookup, now=now, limits=limits)
+        if type(item) is Accepted or (type(item) is Refused and item.device_id is not None):
+            t = parse_topic(topic)
+            dev = lookup(t.device)
+            if dev is not None and dev.station == t.station:
+                cache[topic] = (dev, t.channel)
+        return item
+    dev, channel = hit
+    rec = parse_payload(raw, channel=channel, device_class=dev.device_class, now=now, limits=limits)
+    if isinstance(rec, Rejected):
+        return _rejected(topic, raw, dev, rec)
+    return Accepted(dev, rec)
+
+
 def decode_object(
     device: DeviceInfo,
     channel: Channel,

@@ -83,6 +83,10 @@ class MqttIngester:
         self.batch = Batch()
         self._wake: asyncio.Event | None = None
         self._stopping = False
+        # Messages held while a batch commits; beyond this the sockets stop being read, so a
+        # backlog of millions (a worker back after an outage) waits in the broker, not here.
+        self.max_pending = max(5 * batch_size, 10_000)
+        self._paused = False
         self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="iot-writer")
 
     # --- receiving -------------------------------------------------------------------
@@ -96,8 +100,22 @@ class MqttIngester:
         self.stats.messages += 1
         if mid is not None:
             batch.acks.append((link, link.epoch, mid))
-        if (batch.alarm or len(batch.acks) >= self.batch_size) and self._wake is not None:
+        pending = len(batch.acks)
+        if (batch.alarm or pending >= self.batch_size) and self._wake is not None:
             self._wake.set()
+        if pending >= self.max_pending and not self._paused:
+            self._pause(True)
+
+    def _pause(self, on: bool) -> None:
+        self._paused = on
+        for link in self.links:
+            transport = getattr(getattr(link.client, "_connection", None), "_transport", None)
+            if transport is None or transport.is_closing():
+                continue
+            if on:
+                transport.pause_reading()
+            else:
+                transport.resume_reading()
 
     def _make_link(self, index: int) -> _Link:
         client = Client(
@@ -221,6 +239,8 @@ class MqttIngester:
                 await self._wait(self.batch_s - self._age_s())
                 continue
             batch, self.batch = self.batch, Batch()
+            if self._paused:
+                self._pause(False)
             out = await loop.run_in_executor(self._writer, self._commit, batch, stop)
             if out is None:
                 return  # stopping: the broker will redeliver what was not acknowledged

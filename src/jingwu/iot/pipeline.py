@@ -18,7 +18,7 @@ from sqlalchemy import select
 from jingwu.db import Database
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.engine import RuleEngine
-from jingwu.iot.ingest import Batch, DeviceInfo, decode, decode_object, epoch_ms
+from jingwu.iot.ingest import Batch, DeviceInfo, TopicCache, decode_cached, decode_object, epoch_ms
 from jingwu.iot.models import Device
 from jingwu.iot.payload import DEFAULT_LIMITS, PayloadLimits
 from jingwu.iot.service_rules import effective_rules, rules_version
@@ -41,6 +41,7 @@ class Registry:
         self._by_code: dict[str, DeviceInfo] = {}
         self._max_id = 0
         self._misses: dict[str, float] = {}
+        self.topics: TopicCache = {}  # cleared at every full load
         self._loaded_at = 0.0
         self._full_at = 0.0
 
@@ -76,6 +77,7 @@ class Registry:
         self._by_code = found
         self._max_id = max((d.id for d in found.values()), default=0)
         self._misses.clear()
+        self.topics = {}
         self._loaded_at = self._full_at = time.monotonic()
 
     def refresh(self) -> None:
@@ -156,7 +158,14 @@ class Pipeline:
 
     def feed(self, batch: Batch, topic: str, payload: bytes, now: dt.datetime) -> None:
         """Decode one MQTT message into the batch."""
-        item = decode(topic, payload, lookup=self.registry.get, now=now, limits=self.limits)
+        item = decode_cached(
+            topic,
+            payload,
+            cache=self.registry.topics,
+            lookup=self.registry.get,
+            now=now,
+            limits=self.limits,
+        )
         self.engine.apply(batch, item, now=now, received_ms=epoch_ms(now))
 
     def feed_object(

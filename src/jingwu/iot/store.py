@@ -1,10 +1,9 @@
 """Writing one ingestion batch in one transaction: exactly once, whatever is redelivered.
 
-Readings and events go in with multi-row INSERT ... ON CONFLICT DO NOTHING RETURNING on the
-key (device, boot, seq, reading time): rows already stored (a QoS 1 redelivery, a batch
-retried after a crash) are skipped and counted as duplicates. On PostgreSQL the rows travel
-as one array per column (``unnest``), one statement per batch; on SQLite as multi-row VALUES
-inside the batch's WAL transaction. A rule's alert is raised only for a newly stored row
+Readings and events go in with multi-row INSERT ... ON CONFLICT DO NOTHING on the key
+(device, boot, seq, reading time): rows already stored (a QoS 1 redelivery, a batch retried
+after a crash) are skipped and counted as duplicates (see :mod:`jingwu.iot.store_sql` for
+the statements on each database). A rule's alert is raised only for a newly stored row
 and only if the dedup claim in ``iot_rule_state`` succeeds, so neither a redelivery nor a
 second worker can raise the same alert twice within the window.
 """
@@ -14,32 +13,18 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, case, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jingwu.iot import explain
 from jingwu.iot.ingest import Batch, Candidate, Key
 from jingwu.iot.models import Alert, BootSequence, DeadLetter, Device, RuleState
+from jingwu.iot.store_sql import insert_rows, mark_seen
 
 SEEN_WRITE_MS = 60_000  # last_seen is written at most once a minute per device and worker
-SQLITE_ROWS = 4000  # rows per statement: 6 x 4000 parameters, below SQLite's 32,766
-
-_READING_COLS = "device_id, ts_ms, boot, seq, received_ms, metrics"
-_EVENT_COLS = "device_id, ts_ms, boot, seq, received_ms, event, alarm, attrs"
-_PG_READINGS = (
-    f"INSERT INTO iot_readings ({_READING_COLS}) SELECT * FROM unnest("  # noqa: S608 - constants
-    "%s::int[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::text[]) "
-    "ON CONFLICT DO NOTHING RETURNING device_id, ts_ms, boot, seq"
-)
-_PG_EVENTS = (
-    f"INSERT INTO iot_events ({_EVENT_COLS}) SELECT * FROM unnest("  # noqa: S608 - constants
-    "%s::int[], %s::bigint[], %s::text[], %s::bigint[], %s::bigint[], %s::text[], "
-    "%s::boolean[], %s::text[]) ON CONFLICT DO NOTHING RETURNING device_id, ts_ms, boot, seq"
-)
 
 
 @dataclass
@@ -52,43 +37,6 @@ class Outcome:
     refused: int = 0
     alerts: list[int] = field(default_factory=list)
     lost_claims: list[tuple[int, str, int]] = field(default_factory=list)  # device, rule, ms
-
-
-@cache
-def _sqlite_sql(table: str, cols: str, n: int) -> str:
-    width = cols.count(",") + 1
-    row = "(" + ",".join("?" * width) + ")"
-    return (
-        f"INSERT INTO {table} ({cols}) VALUES {','.join([row] * n)} "  # noqa: S608 - no input
-        "ON CONFLICT DO NOTHING RETURNING device_id, ts_ms, boot, seq"
-    )
-
-
-def _insert_rows(conn: Connection, table: str, rows: list[Any], now_ms: int) -> set[Key]:
-    """Insert rows, returning the keys of those newly stored.
-
-    ``received_ms`` is stamped with the time the writing transaction began (not when the
-    message arrived), so jobs that read by it never miss a batch that committed late.
-    """
-    if not rows:
-        return set()
-    if conn.dialect.name == "postgresql":
-        sql = _PG_READINGS if table == "iot_readings" else _PG_EVENTS
-        columns = [list(c) for c in zip(*rows, strict=True)]
-        columns[4] = [now_ms] * len(rows)
-        return {tuple(r) for r in conn.exec_driver_sql(sql, tuple(columns))}
-    cols = _READING_COLS if table == "iot_readings" else _EVENT_COLS
-    out: set[Key] = set()
-    for k in range(0, len(rows), SQLITE_ROWS):
-        chunk = rows[k : k + SQLITE_ROWS]
-        params: list[Any] = []
-        for r in chunk:
-            params.extend(r[:4])
-            params.append(now_ms)
-            params.extend(r[5:])
-        result = conn.exec_driver_sql(_sqlite_sql(table, cols, len(chunk)), tuple(params))
-        out.update(tuple(r) for r in result)
-    return out
 
 
 def _upsert(conn: Connection) -> Any:
@@ -132,42 +80,35 @@ def _dead_letters(conn: Connection, batch: Batch, now_ms: int) -> None:
     if not batch.refused:
         return
     conn.execute(
-        insert(DeadLetter),
-        [
-            {
-                "received_ms": now_ms,
-                "device_id": r.device_id,
-                "topic": r.topic,
-                "reason": r.reason,
-                "detail": r.detail,
-                "field": r.field,
-                "boot": r.boot,
-                "seq": r.seq,
-                "size": r.size,
-                "payload": r.payload,
-            }
-            for r in batch.refused
-        ],
+        insert(DeadLetter).values(
+            [
+                {
+                    "received_ms": now_ms,
+                    "device_id": r.device_id,
+                    "topic": r.topic,
+                    "reason": r.reason,
+                    "detail": r.detail,
+                    "field": r.field,
+                    "boot": r.boot,
+                    "seq": r.seq,
+                    "size": r.size,
+                    "payload": r.payload,
+                }
+                for r in batch.refused
+            ]
+        )
     )
 
 
-def _device_state(conn: Connection, batch: Batch) -> None:
+def _device_state(session: Session, batch: Batch) -> None:
     due = []
     for dev, received_ms in batch.seen.values():
         if received_ms - dev.seen_written_ms >= SEEN_WRITE_MS or dev.status == "offline":
-            due.append({"i": dev.id, "t": dt.datetime.fromtimestamp(received_ms / 1000, dt.UTC)})
+            due.append((dev.id, received_ms))
             dev.seen_written_ms = received_ms
             dev.status = "online" if dev.status == "offline" else dev.status
-    if due:
-        conn.execute(
-            update(Device)
-            .where(Device.id == bindparam("i"))
-            .values(
-                last_seen_at=bindparam("t"),
-                status=case((Device.status == "offline", "online"), else_=Device.status),
-            ),
-            due,
-        )
+    mark_seen(session, due)
+    conn = session.connection()
     for device_id, (state, _ts) in batch.statuses.items():
         held = Device.status == "maintenance"
         conn.execute(update(Device).where(Device.id == device_id, ~held).values(status=state))
@@ -254,13 +195,13 @@ def write_batch(session: Session, batch: Batch, *, now: dt.datetime) -> Outcome:
     conn = session.connection()
     now_ms = int(now.timestamp() * 1000)
     out = Outcome(refused=len(batch.refused))
-    stored = _insert_rows(conn, "iot_readings", batch.readings, now_ms)
+    stored = insert_rows(session, "iot_readings", batch.readings, now_ms)
     out.stored = len(stored)
-    stored_events = _insert_rows(conn, "iot_events", batch.events, now_ms)
+    stored_events = insert_rows(session, "iot_events", batch.events, now_ms)
     out.events = len(stored_events)
     stored |= stored_events
     out.duplicates = _count_duplicates(conn, batch, stored, now_ms)
     _dead_letters(conn, batch, now_ms)
-    _device_state(conn, batch)
+    _device_state(session, batch)
     _alerts(conn, batch, stored, now, now_ms, out)
     return out
