@@ -50,12 +50,12 @@ def read_with_progress(path: Path, column_map: dict[str, str], console: Console)
         raise IncidentFileError(f"{path} cannot be read ({exc})") from None
 
 
-def _report_bad_rows(file: str, result: ParseResult, console: Console) -> None:
+def _report_bad_rows(file: str, result: ParseResult) -> None:
     for error in result.errors[:SHOWN_ERRORS]:
-        console.print(f"{file}:{error.line}: {error.reason}", markup=False, highlight=False)
+        click.echo(f"{file}:{error.line}: {error.reason}", err=True)
     more = len(result.errors) - SHOWN_ERRORS
     if more > 0:
-        console.print(f"… and {more} more bad rows", markup=False, highlight=False)
+        click.echo(f"… and {more} more bad rows", err=True)
 
 
 def run_import(
@@ -71,7 +71,7 @@ def run_import(
     except IncidentFileError as exc:
         raise click.UsageError(sentence(str(exc))) from None
     if result.errors:
-        _report_bad_rows(file, result, err)
+        _report_bad_rows(file, result)
         raise _Refused(f"Nothing imported: {len(result.errors)} bad rows in {file}.")
     runtime = ctx.runtime()
     columns = (TextColumn("storing"), BarColumn(), TextColumn("{task.completed:,}/{task.total:,}"))
