@@ -49,10 +49,16 @@ def list_notifications(
 ) -> list[NotificationOut]:
     """The caller's notifications, newest first."""
     return [
-        NotificationOut(id=n.id, kind=n.kind, text=text(n.message, n.params, principal.language),
-                        link=n.link, created_at=n.created_at, read_at=n.read_at)
+        NotificationOut(
+            id=n.id,
+            kind=n.kind,
+            text=text(n.message, n.params, principal.language),
+            link=n.link,
+            created_at=n.created_at,
+            read_at=n.read_at,
+        )
         for n in service.list_for(session, principal, unread_only=unread_only)
-    ]  # fmt: skip
+    ]
 
 
 @router.get("/unread-count", response_model=UnreadOut)

@@ -31,9 +31,13 @@ def notification_list(
     return render(
         request,
         "notifications/list.html",
-        {"rows": rows, "unread": service.unread_count(session, principal), "contact": contact,
-         "errors": {}},
-    )  # fmt: skip
+        {
+            "rows": rows,
+            "unread": service.unread_count(session, principal),
+            "contact": contact,
+            "errors": {},
+        },
+    )
 
 
 @router.get("/notifications/badge", response_class=HTMLResponse)
@@ -71,15 +75,24 @@ def set_contact(
     sms_enabled: Annotated[bool, Form()] = False,
 ) -> Response:
     try:
-        service.set_contact(session, principal, email=email.strip() or None,
-                            email_enabled=email_enabled, sms_enabled=sms_enabled)  # fmt: skip
+        service.set_contact(
+            session,
+            principal,
+            email=email.strip() or None,
+            email_enabled=email_enabled,
+            sms_enabled=sms_enabled,
+        )
     except Invalid as exc:
         contact = session.get(Contact, principal.user_id) if principal.user_id else None
         return render(
             request,
             "notifications/list.html",
-            {"rows": [], "unread": service.unread_count(session, principal), "contact": contact,
-             "errors": exc.fields},
+            {
+                "rows": [],
+                "unread": service.unread_count(session, principal),
+                "contact": contact,
+                "errors": exc.fields,
+            },
             status_code=422,
-        )  # fmt: skip
+        )
     return RedirectResponse("/notifications", status_code=303)

@@ -9,12 +9,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid
+from jingwu.notifications import bulk
 from jingwu.notifications.channels import Channel, ChannelError
 from jingwu.notifications.messages import render
 from jingwu.notifications.models import Contact, Delivery, Notification
@@ -66,7 +67,9 @@ def notify_many(session: Session, messages: Sequence[Message], *, now: dt.dateti
         }
         for m in messages
     ]
-    session.execute(insert(Notification), rows)
+    table = Notification.__table__
+    assert isinstance(table, Table)
+    bulk.insert_rows(session, table, rows)
     _queue_outside(session, messages, now)
     return len(rows)
 

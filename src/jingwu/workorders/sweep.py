@@ -13,16 +13,18 @@ sweeps share the work instead of queueing behind each other.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, select, update
+from sqlalchemy import Row, Table, Text, cast, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jingwu.audit import service as audit
 from jingwu.db import Database
+from jingwu.notifications import bulk
 from jingwu.notifications import service as notifications
 from jingwu.workorders.clocks import Alert as ClockAlert
 from jingwu.workorders.clocks import ClockEvent, sweep_order
@@ -65,7 +67,8 @@ def _claim(session: Session, now: dt.datetime, limit: int, skip_locked: bool) ->
             WorkOrder.id,
             WorkOrder.code,
             WorkOrder.unit_id,
-            WorkOrder.sla,
+            # The snapshot as text: orders share a handful of policies, parsed once each.
+            cast(WorkOrder.sla, Text).label("sla"),
             WorkOrder.received_at,
             WorkOrder.tier,
             WorkOrder.suggested_tier,
@@ -118,8 +121,11 @@ def sweep_batch(
     events, emitted = _events(session, ids), _emitted(session, ids)
     due: list[tuple[Row[Any], ClockAlert]] = []
     next_due: dict[int, dt.datetime | None] = {}
+    policies: dict[str, SlaPolicy] = {}
     for o in orders:
-        policy = SlaPolicy.from_dict(o.sla)
+        policy = policies.get(o.sla)
+        if policy is None:
+            policy = policies[o.sla] = SlaPolicy.from_dict(json.loads(o.sla))
         step = sweep_order(policy, o.received_at, events[o.id], now, emitted=emitted[o.id])
         due.extend((o, alert) for alert in step.alerts)
         next_due[o.id] = step.next_due_at
@@ -163,12 +169,13 @@ def _write_alerts(
         }
         for o, a in due
     ]
-    stmt = (
-        _insert(session)(Alert)
-        .on_conflict_do_nothing(index_elements=["order_id", "clock", "percent"])
-        .returning(Alert.order_id, Alert.clock, Alert.percent)
-    )
-    won = {(r.order_id, r.clock, int(r.percent)) for r in session.execute(stmt, rows)}
+    table = Alert.__table__
+    assert isinstance(table, Table)
+    key = ("order_id", "clock", "percent")
+    won = {
+        (r[0], r[1], int(r[2]))
+        for r in bulk.insert_rows(session, table, rows, skip_conflicts_on=key, returning=key)
+    }
     return [(o, a) for o, a in due if (o.id, str(a.clock), a.percent) in won]
 
 
@@ -198,10 +205,9 @@ def _write_overdue(
         )
     if not rows:
         return 0
-    stmt = _insert(session)(OverdueRecord).on_conflict_do_nothing(
-        index_elements=["order_id", "clock"]
-    )
-    session.execute(stmt, rows)
+    table = OverdueRecord.__table__
+    assert isinstance(table, Table)
+    bulk.insert_rows(session, table, rows, skip_conflicts_on=("order_id", "clock"))
     return len(rows)
 
 
@@ -234,20 +240,22 @@ def _update_orders(
         level[o.id] = max(level.get(o.id, o.escalation_level), level_for(_tier(o), a.percent))
         if a.is_breach:
             breached.add(o.id)
-    params = []
+    rows = []
     for o in orders:
         row: dict[str, Any] = {"id": o.id, "next_due_at": next_due[o.id]}
         if o.id in level:
             row["escalation_level"] = level[o.id]
         if o.id in breached:
             row["overdue"] = True
-        params.append(row)
-    # Group by the set of columns: executemany needs one statement shape per group.
+        rows.append(row)
+    # Grouped by the set of columns: one statement shape per group.
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    for row in params:
-        groups[tuple(sorted(row))].append(row)
+    for row in rows:
+        groups[tuple(row)].append(row)
+    table = WorkOrder.__table__
+    assert isinstance(table, Table)
     for group in groups.values():
-        session.execute(update(WorkOrder), group)
+        bulk.update_by_id(session, table, group)
     # Orders loaded earlier in this session must not show the values from before the sweep.
     ids = set(next_due)
     for obj in list(session.identity_map.values()):
