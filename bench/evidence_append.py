@@ -148,7 +148,11 @@ def run_sequencer(url: str, keyring: keys.Keyring, signer: str, stop: object, ou
 def run_recorder(
     url: str, keyring: keys.Keyring, orders: list[str], tag: int, batch: int, until: float, out: str
 ) -> None:
-    """A recording process: batches of records until ``until``; log (t0, first id, last id)."""
+    """A recording process: batches of records until ``until``; log (t0, first id, last id).
+
+    Each transaction is one upload of ``batch`` files for one order (as a body-camera dock
+    hands over a shift's clips for a case); orders take turns.
+    """
     keys.install(keyring)
     db = Database.from_url(url)
     log: list[tuple[float, int, int]] = []
@@ -156,7 +160,7 @@ def run_recorder(
     while time.time() < until:
         records = [
             service.HashedRecord(
-                order_code=orders[(n + i) % len(orders)],
+                order_code=orders[(n // batch) % len(orders)],
                 category=CATEGORIES[(n + i) % len(CATEGORIES)],
                 sha256=hashlib.sha256(f"{tag}:{n + i}".encode()).digest(),
                 size=1_000_000 + n + i,

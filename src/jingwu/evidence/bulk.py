@@ -20,6 +20,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 Row = Mapping[str, Any]
 _CHUNK = 5_000
+COPY_FROM = 32  # fewer rows go in as plain INSERTs: a COPY has its own set-up cost
 
 
 def is_postgresql(session: Session) -> bool:
@@ -33,6 +34,9 @@ def copy_rows(session: Session, table: Table, rows: Sequence[Row]) -> None:
         return
     if not is_postgresql(session):
         _sqlite_executemany(session, table, rows)
+        return
+    if len(rows) < COPY_FROM:
+        session.connection().execute(insert(table), list(rows))
         return
     columns = list(rows[0])
     driver = session.connection().connection.driver_connection
@@ -54,26 +58,34 @@ def insert_returning_ids(session: Session, table: Table, rows: Sequence[Row]) ->
         return []
     if not is_postgresql(session):
         return _sqlite_insert_ids(session, table, rows)
+    if len(rows) < COPY_FROM:
+        result = session.connection().execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), list(rows)
+        )
+        return [int(i) for i in result.scalars()]
     ids = reserve_ids(session, table, len(rows))
     copy_rows(session, table, [{"id": i, **row} for i, row in zip(ids, rows, strict=True)])
     return ids
 
 
-def _sqlite_executemany(session: Session, table: Table, rows: Sequence[Row]) -> None:
+def _sqlite_executemany(
+    session: Session, table: Table, rows: Sequence[Row], first_id: int | None = None
+) -> None:
     # The driver's executemany loops in C; SQLAlchemy's would process every row in Python.
     # Values still go through each column type's bind processor (UTC times and so on).
     columns = list(rows[0])
     conn = session.connection()
-    dialect = conn.dialect
-    procs = [table.c[c].type.bind_processor(dialect) for c in columns]
+    pairs = [(c, table.c[c].type.bind_processor(conn.dialect)) for c in columns]
+    plain = [c for c, p in pairs if p is None]
+    if len(plain) == len(pairs):
+        values = [tuple([row[c] for c in columns]) for row in rows]
+    else:
+        values = [tuple([row[c] if p is None else p(row[c]) for c, p in pairs]) for row in rows]
+    if first_id is not None:
+        columns = ["id", *columns]
+        values = [(first_id + n, *v) for n, v in enumerate(values)]
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
-    values = [
-        tuple(
-            v if p is None else p(v) for p, v in zip(procs, (row[c] for c in columns), strict=True)
-        )
-        for row in rows
-    ]
     driver = conn.connection.driver_connection
     assert driver is not None
     # Names come from our own table metadata; every value is a parameter.
@@ -87,9 +99,8 @@ def _sqlite_insert_ids(session: Session, table: Table, rows: Sequence[Row]) -> l
     # driver's executemany (RETURNING would cost one statement per row).
     conn = session.connection()
     first = int(conn.execute(insert(table).returning(table.c.id), dict(rows[0])).scalar_one())
-    rest = [{"id": first + n, **row} for n, row in enumerate(rows[1:], start=1)]
-    if rest:
-        _sqlite_executemany(session, table, rest)
+    if len(rows) > 1:
+        _sqlite_executemany(session, table, rows[1:], first_id=first + 1)
     return list(range(first, first + len(rows)))
 
 

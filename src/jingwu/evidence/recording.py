@@ -7,6 +7,7 @@ import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Invalid
-from jingwu.evidence import bulk, merkle, sequencer
+from jingwu.evidence import bulk, merkle, sequencer, store
 from jingwu.evidence.entry import CATEGORIES, MAX_CODE, MAX_NOTE_CHARS, Entry, EntryError
 from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 
@@ -184,33 +185,43 @@ class NewEntry:
 
 def insert_entries(session: Session, entries: Sequence[NewEntry]) -> list[int]:
     """Insert entries and queue them for the log; Conflict if content is already there."""
+    rows = [e.row() for e in entries]
     try:
         with session.begin_nested():
-            ids = bulk.insert_returning_ids(session, ENTRIES, [e.row() for e in entries])
-            bulk.copy_rows(session, QUEUE, [{"entry_id": i} for i in ids])
+            ids = bulk.insert_returning_ids(session, ENTRIES, rows)
     except IntegrityError:
         # The (order, sha256) constraint refused it; name the item that holds the content.
         check_not_recorded(session, [(e.entry.order, e.entry.sha256.hex()) for e in entries])
         raise _duplicate(entries[0].entry.order, "recorded a moment ago") from None
-    if SEQUENCE_INLINE_ON_SQLITE and not bulk.is_postgresql(session):
-        sequence_inline(session, now=entries[0].entry.recorded_at)
+    leaves = [(i, cast(bytes, row["leaf_hash"])) for i, row in zip(ids, rows, strict=True)]
+    inline = SEQUENCE_INLINE_ON_SQLITE and not bulk.is_postgresql(session)
+    if not (inline and sequence_inline(session, leaves, now=entries[0].entry.recorded_at)):
+        bulk.copy_rows(session, QUEUE, [{"entry_id": i} for i in ids])
     return ids
 
 
-def sequence_inline(session: Session, *, now: dt.datetime) -> None:
-    """Sequence queued entries in the recording transaction (SQLite).
+def sequence_inline(
+    session: Session, leaves: Sequence[tuple[int, bytes]], *, now: dt.datetime
+) -> bool:
+    """Append entries to the tree in the recording transaction (SQLite); True when done.
 
     SQLite has one write lock, which the recording transaction already holds: appending to
     the tree here costs less than another transaction (and fsync) in the sequencer, which
     then only signs checkpoints. On PostgreSQL recorders run in parallel and the sequencer
-    appends in batches. A tree that fails its own check leaves the entries queued: the
-    recording still succeeds, and the sequencer and the scrub report the problem.
+    appends in batches. When older entries still wait, or the tree fails its own check,
+    the entries are queued instead: recording still succeeds, and the sequencer and the
+    scrub report the problem.
     """
     try:
         with session.begin_nested():
-            sequencer.integrate(session, now=now)
+            store.lock_log(session)
+            if not sequencer.queue_is_empty(session):
+                return False
+            sequencer.append_leaves(session, leaves, now=now)
     except sequencer.LogIntegrityError as exc:
         log.error("evidence entries stay queued: %s", exc)
+        return False
+    return True
 
 
 def as_utc(now: dt.datetime) -> dt.datetime:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -72,7 +72,6 @@ class Round:
 def integrate(session: Session, *, now: dt.datetime, max_batch: int = MAX_BATCH) -> Batch | None:
     """Sequence up to ``max_batch`` queued entries (the caller commits)."""
     lock_log(session)
-    head = load_head(session, now=now)
     rows = session.execute(
         select(Queue.entry_id, EvidenceEntry.leaf_hash)
         .join(EvidenceEntry, EvidenceEntry.id == Queue.entry_id)
@@ -81,6 +80,24 @@ def integrate(session: Session, *, now: dt.datetime, max_batch: int = MAX_BATCH)
     ).all()
     if not rows:
         return None
+    batch = append_leaves(session, [(int(e), bytes(h)) for e, h in rows], now=now)
+    bulk.delete_ids(session, QUEUE, "entry_id", batch.entry_ids)
+    return batch
+
+
+def queue_is_empty(session: Session) -> bool:
+    """Return whether no recorded entry waits for its log index."""
+    return session.scalar(select(Queue.entry_id).limit(1)) is None
+
+
+def append_leaves(
+    session: Session, leaves: Sequence[tuple[int, bytes]], *, now: dt.datetime
+) -> Batch:
+    """Give entries the next log indices: leaves, the nodes they complete, the new head.
+
+    The caller holds the log's lock (`store.lock_log`) and commits.
+    """
+    head = load_head(session, now=now)
     size = head.size
     stored = frontier(session, size)
 
@@ -93,26 +110,18 @@ def integrate(session: Session, *, now: dt.datetime, max_batch: int = MAX_BATCH)
     if size and tree.root_plan(size).assemble(stored)[0] != head.root:
         # Appending over a changed node would bake the change into every later root.
         raise LogIntegrityError(f"the stored nodes give another root for size {size} than the head")
-    ids = [int(r[0]) for r in rows]
-    appended = tree.append(size, [bytes(r[1]) for r in rows], get_node)
-    leaves = [
-        {"idx": size + i, "entry_id": e, "hash": bytes(r[1])}
-        for i, (e, r) in enumerate(zip(ids, rows, strict=True))
-    ]
-    bulk.copy_rows(session, LEAVES, leaves)
-    bulk.copy_rows(
-        session,
-        NODES,
-        [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in appended.nodes() if lv > 0],
-    )
-    bulk.delete_ids(session, QUEUE, "entry_id", ids)
+    appended = tree.append(size, [h for _, h in leaves], get_node)
+    rows = [{"idx": size + i, "entry_id": e, "hash": h} for i, (e, h) in enumerate(leaves)]
+    bulk.copy_rows(session, LEAVES, rows)
+    nodes = [{"level": lv, "idx": ix, "hash": h} for lv, ix, h in appended.nodes() if lv > 0]
+    bulk.copy_rows(session, NODES, nodes)
     session.connection().execute(
         update(HEAD)
         .where(HEAD.c.id == HEAD_ID)
         .values(size=appended.size, root=appended.root, updated_at=now)
     )
     session.expire(head)
-    return Batch(size, tuple(ids), appended.size, appended.root)
+    return Batch(size, tuple(e for e, _ in leaves), appended.size, appended.root)
 
 
 def latest_checkpoint(session: Session) -> LogCheckpoint | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -206,3 +207,7 @@ def test_bulk_recording_by_hash_numbers_items_and_marks_content_not_held(
         )
     with pytest.raises(Conflict, match="already recorded"):
         service.record_hashed(world.session, SYSTEM, records=records[:1], now=clock.now)
+    many = [replace(records[0], sha256=bytes([i]) * 32) for i in range(40)]  # a bulk COPY
+    with pytest.raises(Conflict, match="already recorded"):
+        service.record_hashed(world.session, SYSTEM, records=[*many, records[3]], now=clock.now)
+    assert count(world.session, EvidenceEntry) == 5
