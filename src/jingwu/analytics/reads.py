@@ -8,6 +8,7 @@ Unix seconds, computed by the database; unit and category travel packed in one n
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -15,10 +16,12 @@ from sqlalchemy.orm import Session
 from jingwu.analytics.heatcube import Batch, FloatArray
 
 CAT_FACTOR = 4096  # unit·4096 + category, decoded here
+# SQLite: "+occurred_at" keeps the planner on the id (rowid) range instead of the time index,
+# which would cost a random row lookup per incident when most of them match.
 _BATCH = {
     "sqlite": "SELECT unit_id * 4096 + category_id, lon, lat, "
     "CAST(strftime('%s', occurred_at) AS INTEGER) FROM incidents "
-    "WHERE id > ? AND id <= ? AND occurred_at >= ?",
+    "WHERE id > ? AND id <= ? AND +occurred_at >= ?",
     "postgresql": "SELECT unit_id::bigint * 4096 + category_id, lon, lat, "
     "FLOOR(EXTRACT(EPOCH FROM occurred_at))::bigint FROM incidents "
     "WHERE id > %s AND id <= %s AND occurred_at >= %s",
@@ -33,6 +36,13 @@ _HISTORY = {
     "COALESCE(FLOOR(EXTRACT(EPOCH FROM reported_at))::bigint, -1) FROM incidents "
     "WHERE occurred_at >= %s ORDER BY id",
 }
+
+
+def _sqlite_fast(sql: str) -> str:
+    """unixepoch() (SQLite 3.38+) gives the same whole seconds as strftime('%s'), faster."""
+    if sqlite3.sqlite_version_info >= (3, 38):
+        return sql.replace("CAST(strftime('%s', occurred_at) AS INTEGER)", "unixepoch(occurred_at)")
+    return sql
 
 
 def _fetch(session: Session, sql: str, params: tuple[object, ...], width: int) -> FloatArray:
@@ -59,7 +69,8 @@ def _bound(dialect: str, moment: dt.datetime) -> object:
 def read_batch(session: Session, *, after: int, upto: int, since: dt.datetime) -> Batch:
     """Incidents with ids in (after, upto] that occurred at or after ``since``."""
     dialect = session.connection().dialect.name
-    data = _fetch(session, _BATCH[dialect], (after, upto, _bound(dialect, since)), 4)
+    sql = _BATCH[dialect] if dialect == "postgresql" else _sqlite_fast(_BATCH[dialect])
+    data = _fetch(session, sql, (after, upto, _bound(dialect, since)), 4)
     packed = data[:, 0].astype(np.int64)
     return Batch(
         unit=packed // CAT_FACTOR,
@@ -74,7 +85,8 @@ def read_history(session: Session, *, since: dt.datetime) -> tuple[Batch, FloatA
     """Every incident that occurred at or after ``since`` in id order, and its report time
     (NaN when unknown)."""
     dialect = session.connection().dialect.name
-    data = _fetch(session, _HISTORY[dialect], (_bound(dialect, since),), 5)
+    sql = _HISTORY[dialect] if dialect == "postgresql" else _sqlite_fast(_HISTORY[dialect])
+    data = _fetch(session, sql, (_bound(dialect, since),), 5)
     packed = data[:, 0].astype(np.int64)
     reported = np.where(data[:, 4] < 0, np.nan, data[:, 4])
     batch = Batch(
