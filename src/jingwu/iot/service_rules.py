@@ -42,11 +42,14 @@ def _stored(session: Session, principal: Principal | None = None) -> list[RuleRo
     return list(session.scalars(stmt))
 
 
+def _view(rule: Rule, origin: str, row_id: int | None) -> RuleView:
+    return RuleView(rule, rule_to_dict(rule), origin, row_id)
+
+
 def rule_views(session: Session, principal: Principal | None = None) -> list[RuleView]:
     """Every effective rule (device overrides only in the principal's scope, if given)."""
     views: dict[tuple[str, str], RuleView] = {
-        (d["code"], ""): RuleView(rule_from_dict(d), dict(d), "default", None)
-        for d in DEFAULT_RULE_DATA
+        (d["code"], ""): _view(rule_from_dict(d), "default", None) for d in DEFAULT_RULE_DATA
     }
     for row in _stored(session, principal):
         definition = orjson.loads(row.definition)
@@ -56,7 +59,7 @@ def rule_views(session: Session, principal: Principal | None = None) -> list[Rul
             continue  # a rule made invalid by a later change of the classes: ignored
         key = (row.code, row.scope)
         origin = "device" if row.scope else ("edited" if key in views else "added")
-        views[key] = RuleView(rule, definition, origin, row.id)
+        views[key] = _view(rule, origin, row.id)
     return sorted(views.values(), key=lambda v: (v.rule.code, v.rule.device or ""))
 
 

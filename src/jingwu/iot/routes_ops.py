@@ -1,0 +1,231 @@
+"""Operations pages: the live map, the alert queue, the rule editor, coverage, energy, loss."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from jingwu.errors import Invalid
+from jingwu.iot import permissions, queries, service_alerts, service_rules
+from jingwu.iot.classes import CLASSES
+from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
+from jingwu.iot.ruleset import KINDS
+from jingwu.iot.service_loss import loss_totals, open_gaps
+from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.templating import is_htmx, render
+
+router = APIRouter(include_in_schema=False)
+TIERS = ("red", "orange", "yellow")
+OPS = (">", ">=", "<", "<=", "outside")
+
+
+def _labels(language: str) -> dict[str, str]:
+    zh = language == "zh_CN"
+    return {c.value: (s.label_zh if zh else s.label_en) for c, s in CLASSES.items()}
+
+
+@router.get("/iot/map", response_class=HTMLResponse)
+def device_map(request: Request, principal: CurrentPrincipal) -> Response:
+    permissions.require(principal, "iot.view")
+    return render(
+        request, "iot/map.html", {"classes": _labels(request.state.language), "tab": "map"}
+    )
+
+
+@router.get("/iot/alerts", response_class=HTMLResponse)
+def alerts(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    state: str = "",
+    tier: str = "",
+) -> Response:
+    states = (state,) if state in service_alerts.STATES else ("open", "acknowledged")
+    rows = service_alerts.list_alerts(session, principal, states=states, tier=tier or None)
+    ctx = {
+        "rows": rows,
+        "state": state,
+        "tier": tier,
+        "tiers": TIERS,
+        "classes": _labels(request.state.language),
+        "can_act": permissions.can(principal, "iot.alerts"),
+        "tab": "alerts",
+    }
+    return render(request, "iot/alerts.html", ctx)
+
+
+@router.post("/iot/alerts/{alert_id}/{action}", response_class=HTMLResponse)
+def alert_action(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    alert_id: int,
+    action: str,
+    tier: Annotated[str, Form()] = "",
+    note: Annotated[str, Form()] = "",
+) -> Response:
+    if action == "acknowledge":
+        service_alerts.acknowledge(session, principal, alert_id=alert_id, now=now, note=note)
+    elif action == "resolve":
+        service_alerts.resolve(session, principal, alert_id=alert_id, now=now, note=note)
+    elif action == "confirm":
+        service_alerts.confirm(session, principal, alert_id=alert_id, now=now, tier=tier or None)
+    else:
+        raise Invalid(f"Unknown action {action!r}.")
+    if not is_htmx(request):
+        return RedirectResponse("/iot/alerts", status_code=303)
+    row = next(
+        r
+        for r in service_alerts.list_alerts(
+            session, principal, states=service_alerts.STATES, limit=1000
+        )
+        if r.alert.id == alert_id
+    )
+    ctx = {
+        "r": row,
+        "tiers": TIERS,
+        "classes": _labels(request.state.language),
+        "can_act": permissions.can(principal, "iot.alerts"),
+    }
+    return render(request, "iot/_alert_row.html", ctx)
+
+
+@router.get("/iot/rules", response_class=HTMLResponse)
+def rules(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    permissions.require(principal, "iot.view")
+    ctx = {
+        "views": service_rules.rule_views(session, principal),
+        "classes": _labels(request.state.language),
+        "can_edit": permissions.can(principal, "iot.rules"),
+        "can_edit_global": permissions.can(principal, "iot.rules.global"),
+        "tab": "rules",
+    }
+    return render(request, "iot/rules.html", ctx)
+
+
+def _rule_form(
+    request: Request, form: dict[str, Any], errors: dict[str, str], status: int = 200
+) -> Response:
+    ctx = {
+        "form": form,
+        "errors": errors,
+        "kinds": KINDS,
+        "tiers": TIERS,
+        "ops": OPS,
+        "classes": _labels(request.state.language),
+        "tab": "rules",
+    }
+    return render(request, "iot/rule_edit.html", ctx, status_code=status)
+
+
+@router.get("/iot/rules/edit", response_class=HTMLResponse)
+def edit_rule(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    code: str = "",
+    scope: str = "",
+) -> Response:
+    permissions.require(principal, "iot.rules")
+    view = next(
+        (
+            v
+            for v in service_rules.rule_views(session, principal)
+            if v.rule.code == code and (v.rule.device or "") == scope
+        ),
+        None,
+    )
+    form: dict[str, Any] = (
+        dict(view.definition)
+        if view
+        else {"kind": "threshold", "tier": "yellow", "dedup_s": 600, "enabled": True}
+    )
+    if view is not None and scope == "" and request.query_params.get("device"):
+        form["device"] = request.query_params["device"]  # a device override of a class rule
+    return _rule_form(request, form, {})
+
+
+def _number(value: str) -> float | str | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        return value  # the rule parser names the field
+
+
+@router.post("/iot/rules/edit", response_class=HTMLResponse)
+async def save_rule(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+) -> Response:
+    raw = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    definition: dict[str, Any] = {
+        k: v.strip()
+        for k, v in raw.items()
+        if k in ("code", "kind", "tier", "metric", "event", "attr", "op", "label_zh", "label_en")
+        and v.strip()
+    }
+    definition["device_class"] = raw.get("device_class") or None
+    definition["device"] = raw.get("device", "").strip() or None
+    definition["enabled"] = raw.get("enabled") == "on"
+    for key in ("value", "high", "window_s", "offline_after_s", "dedup_s"):
+        number = _number(raw.get(key, ""))
+        if number is not None:
+            definition[key] = number
+    try:
+        service_rules.save_rule(session, principal, definition=definition, now=now)
+    except Invalid as exc:
+        return _rule_form(request, {**raw, **definition}, exc.fields or {"form": exc.message}, 422)
+    return RedirectResponse("/iot/rules", status_code=303)
+
+
+@router.post("/iot/rules/reset", response_class=HTMLResponse)
+def reset_rule(
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    code: Annotated[str, Form()] = "",
+    scope: Annotated[str, Form()] = "",
+) -> Response:
+    service_rules.reset_rule(session, principal, code=code, scope=scope)
+    return RedirectResponse("/iot/rules", status_code=303)
+
+
+@router.get("/iot/coverage", response_class=HTMLResponse)
+def coverage(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+    report = queries.density(session, principal)
+    ctx = {"report": report, "classes": _labels(request.state.language), "tab": "coverage"}
+    return render(request, "iot/coverage.html", ctx)
+
+
+@router.get("/iot/energy", response_class=HTMLResponse)
+def energy(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+) -> Response:
+    today = local_today(now)
+    yesterday = today - dt.timedelta(days=1)
+    ctx = {
+        "today": today,
+        "yesterday": yesterday,
+        "rows_today": daily_energy(session, principal, day=today),
+        "rows_yesterday": daily_energy(session, principal, day=yesterday),
+        "target": SOLAR_TARGET_KWH,
+        "tab": "energy",
+    }
+    return render(request, "iot/energy.html", ctx)
+
+
+@router.get("/iot/loss", response_class=HTMLResponse)
+def loss(request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now) -> Response:
+    since = int((now - dt.timedelta(days=1)).timestamp() * 1000)
+    ctx = {
+        "totals": loss_totals(session, principal),
+        "gaps": open_gaps(session, principal, limit=200),
+        "refused": queries.refusal_counts(session, principal, since_ms=since),
+        "tab": "loss",
+    }
+    return render(request, "iot/loss.html", ctx)
