@@ -8,6 +8,7 @@ with them. On SQLite an INSERT … RETURNING executemany is already fast.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -90,7 +91,10 @@ def _sqlite_executemany(
     assert driver is not None
     # Names come from our own table metadata; every value is a parameter.
     sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks})'  # noqa: S608
-    driver.executemany(sql, values)
+    try:
+        driver.executemany(sql, values)
+    except sqlite3.IntegrityError as exc:
+        raise IntegrityError(sql, None, exc) from exc
 
 
 def _sqlite_insert_ids(session: Session, table: Table, rows: Sequence[Row]) -> list[int]:
