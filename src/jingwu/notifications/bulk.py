@@ -100,7 +100,9 @@ def update_by_id(session: Session, table: Table, rows: Sequence[dict[str, Any]])
         conn.execute(
             text(
                 f"UPDATE {table.name} AS t SET {sets} FROM unnest({', '.join(casts)}) "  # noqa: S608
-                f"AS v({names}) WHERE t.id = v.id"
+                # ANY(ids) makes the planner fetch the rows by primary key instead of hashing
+                # a scan of the whole table against the array.
+                f"AS v({names}) WHERE t.id = v.id AND t.id = ANY({casts[0]})"
             ),
             params,
         )
