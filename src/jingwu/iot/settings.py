@@ -29,7 +29,7 @@ class IotSettings(BaseSettings):
     batch_ms: int = Field(default=100, ge=1, le=10_000)
     connections: int = Field(default=2, ge=1, le=32)
     client_id: str = Field(default="", max_length=40)
-    demo_rate: float = Field(default=4.0, ge=0, le=10_000)
+    demo_rate: float = Field(default=8.0, ge=0, le=10_000)
     stats_file: str | None = None
     share_group: str = Field(default="jingwu", pattern=r"^[A-Za-z0-9_-]{1,40}$")
 

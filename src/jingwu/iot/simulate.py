@@ -25,7 +25,7 @@ from jingwu.errors import Invalid
 from jingwu.geo import contains, polygons_of
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.ingest import Batch
-from jingwu.iot.models import Device
+from jingwu.iot.models import Alert, Device
 from jingwu.iot.mqttpub import Publisher
 from jingwu.iot.schemas import DeviceIn
 from jingwu.iot.service_devices import register_devices, stations_by_code
@@ -177,11 +177,16 @@ async def publish(
 
 
 def _demo_devices(runtime: Runtime) -> list[SimDevice]:
+    offline = select(Alert.device_id).where(
+        Alert.rule_code == "device.offline", Alert.state != "resolved"
+    )
     with runtime.db.unit_of_work(write=False) as session:
         rows = session.execute(
             select(Device.code, Unit.short_code, Device.device_class)
             .join(Unit, Unit.id == Device.unit_id)
             .where(Device.retired.is_(False), Device.status != "maintenance")
+            # a device someone is told is offline stays silent until the alert is dealt with
+            .where(Device.id.not_in(offline))
             .order_by(Device.id)
         ).all()
     rng = seeded(20261129)

@@ -11,7 +11,8 @@
   var classes = JSON.parse(el.getAttribute("data-classes") || "{}");
   var statusLabels = JSON.parse(el.getAttribute("data-status-labels") || "[]");
   var tiles = el.getAttribute("data-tiles");
-  var map = L.map(el, { preferCanvas: true, attributionControl: !!tiles, zoomSnap: 0.5 });
+  // markercluster needs a maxZoom on the map itself when there is no tile layer to give one
+  var map = L.map(el, { preferCanvas: true, attributionControl: !!tiles, zoomSnap: 0.5, maxZoom: 19 });
   map.setView([30.27, 120.13], 12);
   if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
   var renderer = L.canvas({ padding: 0.5 });
