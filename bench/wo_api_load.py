@@ -36,6 +36,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 
@@ -96,8 +97,18 @@ def _prepare(url: str, var: Path) -> dict[str, Any]:
             for u in ("officer", "chief")
         }
         codes = list(s.scalars(select(WorkOrder.code).where(WorkOrder.code.like("BS01-%"))))
+        opened = list(
+            s.scalars(
+                select(WorkOrder.code).where(
+                    WorkOrder.code.like("BS01-%"),
+                    WorkOrder.state.in_(
+                        ("received", "triaged", "assigned", "accepted", "in_progress", "on_hold")
+                    ),
+                )
+            )
+        )
     runtime.db.engine.dispose()
-    return {"tokens": tokens, "codes": codes}
+    return {"tokens": tokens, "codes": codes, "open": opened}
 
 
 def _free_port() -> int:
@@ -125,7 +136,16 @@ def server(url: str, var: Path) -> Iterator[str]:
         yield base
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)
+
+
+class _NoCookies(DefaultCookiePolicy):
+    def set_ok(self, cookie: Any, request: Any) -> bool:
+        return False
 
 
 def _request(rng: random.Random, st: dict[str, Any], mix: str) -> tuple[str, str, Any, str]:
@@ -147,7 +167,7 @@ def _request(rng: random.Random, st: dict[str, Any], mix: str) -> tuple[str, str
     if roll < 0.80:
         state = rng.choice(("received", "closed", "in_progress"))
         return "GET", f"/api/v1/work-orders?state={state}&per_page=20", None, "officer"
-    code = rng.choice(st["open"] or st["codes"])
+    code = rng.choice(st["open"])
     return (
         "POST",
         f"/api/v1/work-orders/{code}/actions/record_contact",
@@ -163,7 +183,9 @@ async def _load(
     lat: list[float] = []
     errors = 0
     limits = httpx.Limits(max_connections=256, max_keepalive_connections=256)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+    # A script, not a browser: no cookies (bearer tokens need no CSRF token).
+    jar = CookieJar(policy=_NoCookies())
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30, cookies=jar) as client:
         start = time.perf_counter() + 0.2
         n = int(rate * seconds)
 
@@ -177,6 +199,8 @@ async def _load(
                 r = await client.request(method, path, json=body, headers=headers)
                 if r.status_code >= 400:
                     errors += 1
+                    if errors <= 3:
+                        print("error", r.status_code, method, path, r.text[:200], flush=True)
                 elif method == "POST" and path == "/api/v1/work-orders":
                     st["open"].append(r.json()["code"])
             except httpx.HTTPError:
@@ -218,7 +242,6 @@ def run(kind: str, rates: list[float], seconds: float) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp, fresh(kind, Path(tmp)) as url:
         var = Path(tmp) / "var"
         st = _prepare(url, var)
-        st["open"] = []
         out: dict[str, Any] = {"db": kind, "mixed": [], "health": []}
         with server(url, var) as base:
             for mix in ("health", "mixed"):

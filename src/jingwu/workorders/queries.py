@@ -21,12 +21,11 @@ from jingwu.cards import Card
 from jingwu.errors import Invalid
 from jingwu.org.models import Unit
 from jingwu.security.pii import mask_id_number, mask_name, mask_phone
-from jingwu.workorders.clocks import Clock, ClockReading
+from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading
 from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
 from jingwu.workorders.reports import dashboard_cards as _cards
 from jingwu.workorders.service_core import (
     actor_of,
-    clock_events,
     get_order,
     readings,
     user_names,
@@ -35,7 +34,7 @@ from jingwu.workorders.service_core import (
 from jingwu.workorders.service_tasks import TaskView, tasks_of
 from jingwu.workorders.states import ASSIGNEE_ACTIONS, OPEN_STATES, SUPERVISING_ROLES
 from jingwu.workorders.states import available_actions as table_actions
-from jingwu.workorders.vocab import Tier
+from jingwu.workorders.vocab import Action, Tier
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
 
@@ -264,12 +263,15 @@ def order_detail(
         session.scalars(select(Feedback).where(Feedback.order_id == order.id).order_by(Feedback.id))
     )
     ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
+    entries = timeline(session, order)
+    # The clocks read the same event rows (actions only, in order): no second query.
+    actions = [ClockEvent(Action(e.action), e.at) for e in entries if e.kind == "action"]
     return OrderDetail(
         order=order,
         unit=unit,
         reporter=reporter(session, principal, order, unmask=unmask, now=now),
-        clocks=readings(order, clock_events(session, order.id), now),
-        timeline=timeline(session, order),
+        clocks=readings(order, actions, now),
+        timeline=entries,
         tasks=tasks_of(session, order, now=now),
         attachments=attachments,
         feedback=feedback,

@@ -150,7 +150,7 @@ def intake(
         now=now,
         data={"channel": data.channel, "source_ref": data.source_ref, "seq": seq},
     )
-    refresh_clocks(session, order, now)
+    refresh_clocks(session, order, now, new=True)
     session.flush()
     return order
 

@@ -71,12 +71,8 @@ def add_event(
     data: dict[str, Any] | None = None,
 ) -> OrderEvent:
     """Append an event to the order's timeline (the role and unit held at that moment)."""
-    last = session.scalar(
-        select(OrderEvent.at)
-        .where(OrderEvent.order_id == order.id)
-        .order_by(OrderEvent.seq.desc())
-        .limit(1)
-    )
+    # updated_at is the time of the order's last event (set here, and only here).
+    last = order.updated_at if order.event_count else None
     if last is not None and now < last:
         raise Conflict(f"Time {now.isoformat()} is before the order's last event.")
     order.event_count = (order.event_count or 0) + 1
@@ -126,10 +122,15 @@ def readings(
     return read_clocks(SlaPolicy.from_dict(order.sla), order.received_at, events, now)
 
 
-def refresh_clocks(session: Session, order: WorkOrder, now: dt.datetime) -> None:
-    """Store the deadlines, paused time and next sweep instant after an event."""
+def refresh_clocks(
+    session: Session, order: WorkOrder, now: dt.datetime, *, new: bool = False
+) -> None:
+    """Store the deadlines, paused time and next sweep instant after an event.
+
+    ``new``: the order was just received (no actions, no alerts yet: nothing to read).
+    """
     session.flush()
-    events = clock_events(session, order.id)
+    events = [] if new else clock_events(session, order.id)
     policy = SlaPolicy.from_dict(order.sla)
     read = read_clocks(policy, order.received_at, events, now)
     response, completion = read[Clock.RESPONSE], read[Clock.COMPLETION]
@@ -138,7 +139,7 @@ def refresh_clocks(session: Session, order: WorkOrder, now: dt.datetime) -> None
     order.paused_seconds = int(completion.paused.total_seconds())
     if response.breached or completion.breached:
         order.overdue = True
-    emitted = emitted_keys(session, order.id)
+    emitted = set() if new else emitted_keys(session, order.id)
     order.next_due_at = next_due_at(policy, order.received_at, events, now, emitted=emitted)
 
 
