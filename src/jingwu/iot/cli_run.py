@@ -55,21 +55,47 @@ def density(ctx: CliContext) -> None:
     show_default=True,
     help="Share of messages that are events.",
 )
+@click.option(
+    "--gateways",
+    default=0,
+    show_default=True,
+    help="Publish through this many gateways instead of one connection per device.",
+)
 @pass_ctx
 def simulate(
-    ctx: CliContext, n: int, rate: float, duration: float, station: str, event_share: float
+    ctx: CliContext,
+    n: int,
+    rate: float,
+    duration: float,
+    station: str,
+    event_share: float,
+    gateways: int,
 ) -> None:
     """Register N simulated devices (if missing) and publish readings to the broker."""
     from jingwu.iot.ingest_mqtt import run_loop  # noqa: PLC0415 - asyncio only here
-    from jingwu.iot.simulate import ensure_devices, publish  # noqa: PLC0415
+    from jingwu.iot.simulate import SimReport, ensure_devices, ensure_gateways, publish  # noqa: PLC0415
 
     runtime = ctx.runtime()
     url = mqtt_url(runtime.settings.mqtt_url) or "mqtt://127.0.0.1:1883"
     target = parse_mqtt_url(url)
     key = runtime.keyring.secret_key
     with runtime.db.unit_of_work() as session:
+        principal = ctx.principal(session)
         devices = ensure_devices(
-            session, ctx.principal(session), station=station, n=n, key=key, now=runtime.clock()
+            session, principal, station=station, n=n, key=key, now=runtime.clock()
+        )
+        via = (
+            ensure_gateways(
+                session,
+                principal,
+                station=station,
+                devices=devices,
+                count=gateways,
+                key=key,
+                now=runtime.clock(),
+            )
+            if gateways
+            else []
         )
     click.echo(
         f"Publishing {rate:g} messages/s from {n} device(s) to {target.host}:{target.port} "
@@ -86,13 +112,12 @@ def simulate(
                 duration=duration,
                 event_share=event_share,
                 secret=lambda c: simulator_secret(key, c),
+                gateways=via,
             )
         )
 
     run_loop(main)
     report = holder[0]
-    from jingwu.iot.simulate import SimReport  # noqa: PLC0415
-
     assert isinstance(report, SimReport)
     for why in report.refused[:10]:
         click.echo(f"refused: {why}", err=True)

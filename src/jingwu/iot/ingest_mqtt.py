@@ -261,7 +261,7 @@ class MqttIngester:
         log.info("ingest %s", orjson.dumps(summary).decode())
         if self.stats_file:
             with open(self.stats_file, "wb") as fh:  # noqa: PTH123 - a plain overwrite
-                fh.write(orjson.dumps(summary))
+                fh.write(orjson.dumps(self.stats.dump()))
 
     async def run(self, stop: threading.Event) -> None:
         """Connect, ingest until ``stop`` is set, store what is in hand, disconnect."""

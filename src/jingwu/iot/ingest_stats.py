@@ -38,6 +38,17 @@ class Histogram:
                 return ms
         return MAX_MS
 
+    def buckets(self) -> list[tuple[int, int]]:
+        """(ms, count) of the non-empty buckets (to merge histograms of several workers)."""
+        return [(ms, c) for ms, c in enumerate(self.counts) if c]
+
+    def merge(self, buckets: list[tuple[int, int]]) -> None:
+        """Add another worker's buckets."""
+        for ms, c in buckets:
+            self.counts[ms] += c
+            self.n += c
+            self.total += ms * c
+
     def summary(self) -> dict[str, Any]:
         """n, mean, p50, p99 and max in ms."""
         top = next((ms for ms in range(MAX_MS, -1, -1) if self.counts[ms]), None)
@@ -82,4 +93,12 @@ class IngestStats:
             "rate_per_s": round(self.messages / elapsed, 1) if elapsed > 0 else None,
             "stored_latency": self.stored_latency.summary(),
             "alert_latency": self.alert_latency.summary(),
+        }
+
+    def dump(self) -> dict[str, Any]:
+        """The summary plus the histograms' buckets (what the stats file holds)."""
+        return {
+            **self.summary(),
+            "stored_buckets": self.stored_latency.buckets(),
+            "alert_buckets": self.alert_latency.buckets(),
         }

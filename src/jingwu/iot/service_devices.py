@@ -170,7 +170,12 @@ def register_device(
 
 
 def add_gateway(
-    session: Session, principal: Principal, *, data: GatewayIn, now: dt.datetime
+    session: Session,
+    principal: Principal,
+    *,
+    data: GatewayIn,
+    now: dt.datetime,
+    secret_for: Callable[[str], str] | None = None,
 ) -> tuple[Gateway, str]:
     """Register a gateway for devices of the principal's scope; returns it with its secret."""
     permissions.require(principal, "iot.devices")
@@ -185,6 +190,9 @@ def add_gateway(
     if unknown:
         raise Invalid(f"No device {unknown[0]} in scope.", fields={"devices": "unknown device"})
     secret, digest = new_secret()
+    if secret_for is not None:
+        secret = secret_for(data.code)
+        digest = hash_password(secret)
     gateway = Gateway(
         unit_id=station.id, code=data.code, name=data.name, credential_hash=digest, created_at=now
     )

@@ -25,10 +25,10 @@ from jingwu.errors import Invalid
 from jingwu.geo import contains, polygons_of
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.ingest import Batch
-from jingwu.iot.models import Alert, Device
+from jingwu.iot.models import Alert, Device, Gateway
 from jingwu.iot.mqttpub import Publisher
-from jingwu.iot.schemas import DeviceIn
-from jingwu.iot.service_devices import register_devices, stations_by_code
+from jingwu.iot.schemas import DeviceIn, GatewayIn
+from jingwu.iot.service_devices import add_gateway, register_devices, stations_by_code
 from jingwu.iot.settings import MqttTarget, mqtt_url, parse_mqtt_url
 from jingwu.iot.simdevices import SimDevice, seeded, simulator_secret
 from jingwu.org.models import Unit
@@ -117,24 +117,77 @@ class SimReport:
         return self.published / self.elapsed_s if self.elapsed_s > 0 else 0.0
 
 
+def gateway_code(station: str, k: int) -> str:
+    """The code of the k-th simulated gateway of a station."""
+    return f"SIMGW-{station}-{k:02d}"
+
+
+def ensure_gateways(
+    session: Session,
+    principal: Principal,
+    *,
+    station: str,
+    devices: list[SimDevice],
+    count: int,
+    key: bytes,
+    now: Any,
+) -> list[str]:
+    """``count`` gateways sharing the devices round-robin, registering those missing."""
+    codes = [gateway_code(station.upper(), k) for k in range(count)]
+    have = set(session.scalars(select(Gateway.code).where(Gateway.code.in_(codes))))
+    for k, code in enumerate(codes):
+        if code not in have:
+            data = GatewayIn(
+                code=code,
+                station=station,
+                name="模拟网关",
+                devices=[d.code for d in devices[k::count]],
+            )
+            add_gateway(
+                session,
+                principal,
+                data=data,
+                now=now,
+                secret_for=lambda c: simulator_secret(key, c),
+            )
+    return codes
+
+
+async def _connect(
+    pub: Publisher, target: MqttTarget, login: str, secret: str, report: SimReport
+) -> bool:
+    try:
+        await pub.connect(target.host, target.port, f"{login}-sim", login, secret)
+    except (ConnectionError, OSError) as exc:
+        report.refused.append(f"{login}: {exc}")
+        return False
+    return True
+
+
 async def _open(
-    devices: list[SimDevice], target: MqttTarget, secret: Callable[[str], str], report: SimReport
+    devices: list[SimDevice],
+    target: MqttTarget,
+    secret: Callable[[str], str],
+    report: SimReport,
+    gateways: list[str],
 ) -> list[tuple[SimDevice, Publisher]]:
-    links: list[tuple[SimDevice, Publisher]] = []
+    """(device, the connection it publishes on): its own, or its gateway's."""
     gate = asyncio.Semaphore(100)  # a burst of CONNECTs, but not all at once
+    logins = gateways or [d.code for d in devices]
+    pubs: dict[str, Publisher] = {}
 
-    async def one(dev: SimDevice) -> None:
-        pub = Publisher(window=200)
+    async def one(login: str) -> None:
+        pub = Publisher(window=200 if not gateways else 5000)
         async with gate:
-            try:
-                await pub.connect(target.host, target.port, dev.code, dev.code, secret(dev.code))
-            except (ConnectionError, OSError) as exc:
-                report.refused.append(f"{dev.code}: {exc}")
-                return
-        links.append((dev, pub))
+            if await _connect(pub, target, login, secret(login), report):
+                pubs[login] = pub
 
-    await asyncio.gather(*(one(d) for d in devices))
-    return links
+    await asyncio.gather(*(one(login) for login in logins))
+    if gateways:
+        pairs = [(d, pubs.get(gateways[k % len(gateways)])) for k, d in enumerate(devices)]
+    else:
+        pairs = [(d, pubs.get(d.code)) for d in devices]
+    return [(d, p) for d, p in pairs if p is not None]
 
 
 async def publish(
@@ -146,10 +199,15 @@ async def publish(
     secret: Callable[[str], str],
     event_share: float = 0.002,
     stop: threading.Event | None = None,
+    gateways: list[str] | None = None,
 ) -> SimReport:
-    """Publish ``rate`` messages a second across the devices for ``duration`` seconds."""
+    """Publish ``rate`` messages a second across the devices for ``duration`` seconds.
+
+    Each device publishes on its own connection with its own login, or, with ``gateways``,
+    on the connection of its gateway (a gateway's messages of one tick go in one write).
+    """
     report = SimReport()
-    links = await _open(devices, target, secret, report)
+    links = await _open(devices, target, secret, report, gateways or [])
     if not links:
         return report
     first = {d.code: d.seq for d, _ in links}
@@ -157,17 +215,21 @@ async def publish(
     k = 0
     while (elapsed := time.monotonic() - start) < duration and not (stop and stop.is_set()):
         due = int(rate * elapsed) - report.published
+        out: dict[Publisher, list[tuple[str, bytes]]] = {}
+        now_ms = int(time.time() * 1000)
         for _ in range(max(0, due)):
             dev, pub = links[k % len(links)]
             k += 1
-            topic, payload = dev.next_message(int(time.time() * 1000), event_share=event_share)
-            await pub.publish(topic, payload)
-            report.published += 1
+            topic, payload = dev.next_message(now_ms, event_share=event_share)
+            out.setdefault(pub, []).append((topic, payload))
             report.events += topic.endswith("/event")
+        for pub, items in out.items():
+            await pub.publish_many(items)
+            report.published += len(items)
         await asyncio.sleep(0.005)
     report.elapsed_s = time.monotonic() - start
-    for _, pub in links:
-        await pub.flush(10.0)
+    for pub in {id(p): p for _, p in links}.values():
+        await pub.flush(30.0)
         report.acknowledged += pub.acked
         await pub.close()
     report.sequences = {
