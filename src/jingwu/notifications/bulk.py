@@ -2,21 +2,22 @@
 
 On PostgreSQL the rows travel as one array per column and are unpacked by ``unnest`` — one
 statement and a handful of parameters however many rows, where a multi-row ``VALUES`` would
-bind (and the driver prepare) thousands of parameters. On SQLite a Core ``executemany`` is
-already cheap. Values are written as given: callers pass timezone-aware datetimes and
-JSON-ready values (the ORM's type processing is bypassed, and no ORM audit row is written —
-callers record a summary audit event).
+bind (and the driver prepare) thousands of parameters. On SQLite the rows go to the driver's
+``executemany`` as tuples, converted the way SQLAlchemy stores them (UTC text, JSON text).
+Callers pass timezone-aware datetimes and JSON-ready values (the ORM's type processing is
+bypassed, and no ORM audit row is written — callers record a summary audit event).
 
 This belongs in ``jingwu.db``; it lives here until the shared module can take it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import JSON, Table, bindparam, text, update
+from sqlalchemy import JSON, Table, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.orm import Session
@@ -77,13 +78,17 @@ def insert_rows(
             sql += f" RETURNING {', '.join(returning)}"
         result = conn.execute(text(sql), params)
         return [tuple(r) for r in result] if returning else []
-    stmt: Any = sqlite.insert(table)
-    if skip_conflicts_on:
-        stmt = stmt.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
     if returning:
+        stmt: Any = sqlite.insert(table)
+        if skip_conflicts_on:
+            stmt = stmt.on_conflict_do_nothing(index_elements=list(skip_conflicts_on))
         stmt = stmt.returning(*(table.c[c] for c in returning))
         return [tuple(r) for r in conn.execute(stmt, list(rows))]
-    conn.execute(stmt, list(rows))
+    marks = ", ".join("?" * len(columns))
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608
+    if skip_conflicts_on:
+        sql += f" ON CONFLICT ({', '.join(skip_conflicts_on)}) DO NOTHING"
+    conn.exec_driver_sql(sql, _sqlite_rows(table, columns, rows))
     return []
 
 
@@ -107,9 +112,32 @@ def update_by_id(session: Session, table: Table, rows: Sequence[dict[str, Any]])
             params,
         )
         return
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"))
-        .values({c: bindparam(f"b_{c}") for c in columns})
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    ordered = [*columns, "id"]
+    conn.exec_driver_sql(
+        f"UPDATE {table.name} SET {sets} WHERE id = ?",  # noqa: S608 - names from the Table
+        _sqlite_rows(table, ordered, rows),
     )
-    conn.execute(stmt, [{f"b_{k}": v for k, v in row.items()} for row in rows])
+
+
+def _sqlite_rows(
+    table: Table, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+) -> list[tuple[Any, ...]]:
+    """Values as SQLAlchemy stores them in SQLite: naive UTC text times, JSON text."""
+    kinds = [_pg_type(table.c[c].type) for c in columns]
+    out = []
+    for row in rows:
+        values = []
+        for name, kind in zip(columns, kinds, strict=True):
+            value = row[name]
+            if value is None:
+                pass
+            elif kind == "JSON":
+                value = json.dumps(value)
+            elif isinstance(value, dt.datetime):
+                value = value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            elif isinstance(value, bool):
+                value = int(value)
+            values.append(value)
+        out.append(tuple(values))
+    return out

@@ -13,6 +13,7 @@ sweeps share the work instead of queueing behind each other.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -151,6 +152,10 @@ def _tier(o: Row[Any]) -> str:
     return str(o.tier or o.suggested_tier)
 
 
+# Pure and called once or twice per alert: remember the answers per (tier, percent).
+_ladder_for = functools.cache(escalation_for)
+
+
 def _write_alerts(
     session: Session, due: list[tuple[Row[Any], ClockAlert]], now: dt.datetime
 ) -> list[tuple[Row[Any], ClockAlert]]:
@@ -165,7 +170,7 @@ def _write_alerts(
             "tier": _tier(o),
             "crossed_at": a.at,
             "emitted_at": now,
-            "recipients": [str(r) for r in escalation_for(_tier(o), a.percent)],
+            "recipients": [str(r) for r in _ladder_for(_tier(o), a.percent)],
         }
         for o, a in due
     ]
@@ -219,7 +224,7 @@ def _notify(
 ) -> int:
     messages: list[notifications.Message] = []
     for o, a in inserted:
-        users = ladder.recipients(o.unit_id, o.responsible_id, escalation_for(_tier(o), a.percent))
+        users = ladder.recipients(o.unit_id, o.responsible_id, _ladder_for(_tier(o), a.percent))
         message = message_for(str(a.clock), a.percent)
         params = {"code": o.code, "percent": a.percent}
         link = f"/work-orders/{o.code}"
