@@ -53,6 +53,8 @@ class Incident(Base):
     __table_args__ = (
         UniqueConstraint("source", "ref"),
         Index("ix_incidents_unit_id_occurred_at", "unit_id", "occurred_at"),
+        # ids are the heat map's watermark: SQLite must never hand out a deleted one again
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

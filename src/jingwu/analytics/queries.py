@@ -266,16 +266,16 @@ def grid_geojson(
     category: str | None,
 ) -> dict[str, Any]:
     """Every cell in scope with incidents in the window or a forecast: counts and risk."""
-    layer = heat_layer(session, principal, now=now, tz=tz, window=window, category=category)
-    if layer.frame is None:
+    grid, counts = window_cells(
+        session, principal, now=now, tz=tz, window=window, category=category
+    )
+    if grid is None:
         return {"type": "FeatureCollection", "features": []}
-    frame = layer.frame
-    counts = dict(zip(frame.locate(np.array([p[1] for p in layer.points]),
-                                   np.array([p[0] for p in layer.points])).tolist(),
-                      [p[2] for p in layer.points], strict=True))  # fmt: skip
+    frame = frame_of(grid)
+    counts_of = {int(c): int(counts[c]) for c in np.flatnonzero(counts)}
     view = forecast_view(session, principal)
     risks = view.risks if view is not None and view.frame == frame else {}
-    cells = np.array(sorted(set(counts) | set(risks)), dtype=np.int64)
+    cells = np.array(sorted(set(counts_of) | set(risks)), dtype=np.int64)
     features = []
     for cell, ring in zip(cells.tolist(), _square(frame, cells), strict=True):
         risk = risks.get(cell)
@@ -284,7 +284,7 @@ def grid_geojson(
             "geometry": {"type": "Polygon", "coordinates": ring},
             "properties": {
                 "cell": cell, "row": cell // frame.nx, "col": cell % frame.nx,
-                "count": counts.get(cell, 0),
+                "count": counts_of.get(cell, 0),
                 "risk": None if risk is None else round(risk.expected, 6),
                 "risk_rank": None if risk is None else risk.rank,
                 "hotspot": bool(risk and risk.hotspot),

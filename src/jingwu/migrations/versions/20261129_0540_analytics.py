@@ -135,6 +135,7 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["unit_id"], ["units.id"], name=op.f("fk_incidents_unit_id_units")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incidents")),
         sa.UniqueConstraint("source", "ref", name=op.f("uq_incidents_source")),
+        sqlite_autoincrement=True,
     )
     with op.batch_alter_table("incidents", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_incidents_occurred_at"), ["occurred_at"], unique=False)
