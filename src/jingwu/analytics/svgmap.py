@@ -59,6 +59,35 @@ def _scale_bar(width_m: float) -> float:
     return 100_000.0
 
 
+def crop(
+    frame: Frame, counts: IntArray, hotspots: Sequence[int], boundaries: Sequence[dict[str, Any]]
+) -> tuple[Frame, IntArray, list[int]]:
+    """The smallest part of the frame (plus a cell around) holding the counts, the hotspots
+    and the boundaries; counts and hotspots re-indexed to it."""
+    cells = np.concatenate([np.flatnonzero(counts), np.asarray(hotspots, dtype=np.int64)])
+    rows, cols = np.divmod(cells, frame.nx)
+    for geometry in boundaries:
+        ring = np.array(
+            [[float(p[0]), float(p[1])] for poly in polygons_of(geometry) for p in poly[0]]
+        )
+        x, y = project(ring[:, 0], ring[:, 1], frame.lon0, frame.lat0)
+        cols = np.concatenate([cols, np.floor((x - frame.x0) / frame.cell).astype(np.int64)])
+        rows = np.concatenate([rows, np.floor((y - frame.y0) / frame.cell).astype(np.int64)])
+    if len(rows) == 0:
+        return frame, counts, list(hotspots)
+    r0, r1 = max(int(rows.min()) - 1, 0), min(int(rows.max()) + 1, frame.ny - 1)
+    c0, c1 = max(int(cols.min()) - 1, 0), min(int(cols.max()) + 1, frame.nx - 1)
+    part = Frame(frame.lon0, frame.lat0, frame.cell, frame.x0 + c0 * frame.cell,
+                 frame.y0 + r0 * frame.cell, c1 - c0 + 1, r1 - r0 + 1)  # fmt: skip
+    image = counts.reshape(frame.ny, frame.nx)[r0 : r1 + 1, c0 : c1 + 1]
+    spots = [
+        (r - r0) * part.nx + (c - c0)
+        for r, c in (divmod(int(h), frame.nx) for h in hotspots)
+        if r0 <= r <= r1 and c0 <= c <= c1
+    ]
+    return part, image.reshape(-1).copy(), spots
+
+
 def render_svg(
     frame: Frame,
     counts: IntArray,
@@ -68,7 +97,9 @@ def render_svg(
     text: MapText,
     width: int = 900,
 ) -> str:
-    """The SVG document: ``counts`` per frame cell, ``hotspots`` as frame cell indices."""
+    """The SVG document: ``counts`` per frame cell, ``hotspots`` as frame cell indices; the
+    drawing is cropped to what there is to show."""
+    frame, counts, hotspots = crop(frame, counts, hotspots, boundaries)
     scale = width / (frame.nx * frame.cell)
     height = frame.ny * frame.cell * scale
 

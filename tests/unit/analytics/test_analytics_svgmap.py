@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import numpy as np
 
 from jingwu.analytics.heatcube import Frame
-from jingwu.analytics.svgmap import PALETTE, MapText, classes, render_svg
+from jingwu.analytics.svgmap import PALETTE, MapText, classes, crop, render_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 FRAME = Frame(120.0, 30.0, 100.0, -500.0, -500.0, 10, 10)
@@ -47,3 +47,15 @@ def test_north_is_up_the_first_row_is_drawn_at_the_bottom() -> None:
     root = ET.fromstring(render_svg(FRAME, counts, hotspots=[], boundaries=[], text=TEXT))
     ys = [float(r.get("y") or 0) for r in root.iter(f"{SVG}rect") if r.get("class") == "cell"]
     assert ys[0] > ys[1]
+
+
+def test_the_drawing_is_cropped_to_what_there_is_to_show() -> None:
+    counts = np.zeros(100, dtype=np.int64)
+    counts[[44, 55]] = [2, 3]  # rows 4 and 5, columns 4 and 5
+    part, cropped, spots = crop(FRAME, counts, [46], [])
+    assert (part.nx, part.ny) == (5, 4)  # columns 3..7, rows 3..6
+    assert part.x0 == FRAME.x0 + 3 * FRAME.cell and part.y0 == FRAME.y0 + 3 * FRAME.cell
+    assert cropped.sum() == 5 and cropped[1 * 5 + 1] == 2 and cropped[2 * 5 + 2] == 3
+    assert spots == [1 * 5 + 3]
+    lon, lat = part.centres(np.array([spots[0]]))
+    assert FRAME.locate(lon, lat).tolist() == [46]

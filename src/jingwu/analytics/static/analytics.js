@@ -117,7 +117,7 @@
           xAxis: { type: "category", data: cell.weeks.map(function (w) { return w.start.slice(5); }) },
           yAxis: { type: "value", minInterval: 1 },
           series: [{ type: "line", data: cell.weeks.map(function (w) { return w.incidents; }),
-                     areaStyle: { opacity: 0.15 }, smooth: true }]
+                     areaStyle: { opacity: 0.15 } }]
         });
       }
       el.setAttribute("data-cell-shown", String(cell.cell));
