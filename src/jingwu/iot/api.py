@@ -112,9 +112,7 @@ def map_data(
     request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
 ) -> Response:
     """Every device in scope as compact arrays (see jingwu.iot.mapdata), cached briefly."""
-    data = mapdata.cached(
-        session, principal, now_iso=now.isoformat(), db_key=id(request.app.state.db)
-    )
+    data = mapdata.cached(session, principal, now_iso=now.isoformat(), db=request.app.state.db)
     headers = {"Cache-Control": "private, max-age=5", "Vary": "Accept-Encoding"}
     if "gzip" in request.headers.get("accept-encoding", ""):
         headers["Content-Encoding"] = "gzip"

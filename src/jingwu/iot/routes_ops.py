@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jingwu.errors import Invalid
-from jingwu.iot import permissions, queries, service_alerts, service_rules
+from jingwu.iot import mapdata, permissions, queries, service_alerts, service_rules
 from jingwu.iot.classes import CLASSES
 from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
@@ -28,8 +28,10 @@ def _labels(language: str) -> dict[str, str]:
 
 
 @router.get("/iot/map", response_class=HTMLResponse)
-def device_map(request: Request, principal: CurrentPrincipal) -> Response:
+def device_map(request: Request, principal: CurrentPrincipal, now: Now) -> Response:
     permissions.require(principal, "iot.view")
+    # build the data while the browser loads the page and its scripts
+    mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
     return render(
         request, "iot/map.html", {"classes": _labels(request.state.language), "tab": "map"}
     )
