@@ -37,6 +37,10 @@ class RuleEngine:
         self._last: dict[int, dict[str, datetime]] = {}
         self._history: dict[tuple[int, str], deque[Sample]] = {}
 
+    def adopt_memory(self, other: RuleEngine) -> None:
+        """Keep another engine's memory of recent alerts (a rule reload is no new incident)."""
+        self._last = other._last
+
     def last_alerts(self, device_id: int) -> dict[str, datetime]:
         """Rule code -> when it last fired for the device, as far as this worker knows."""
         return self._last.setdefault(device_id, {})

@@ -144,9 +144,14 @@ class Pipeline:
             rules = effective_rules(session)
         old = self.engine
         self.engine = RuleEngine(rules)
-        self.engine._last = old._last  # keep the dedup memory across a reload
+        self.engine.adopt_memory(old)
         self._rules_version = version
         log.info("loaded %d rules", len(rules))
+
+    def reload(self) -> None:
+        """Re-read the registry and the rules now."""
+        self.registry.load()
+        self._load_rules(force=True)
 
     def maybe_refresh(self) -> None:
         """Pick up new devices and changed rules (cheap when nothing changed)."""
