@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -41,7 +42,7 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 
 from jingwu.accounts import service as accounts
-from jingwu.accounts.scope import SYSTEM, Principal
+from jingwu.accounts.scope import SYSTEM
 from jingwu.db import Database
 from jingwu.evidence import sequencer, service
 from jingwu.evidence.logkeys import build_log_keys, generate_signer_key
@@ -142,6 +143,7 @@ def run_sequencer(url: str, keyring: keys.Keyring, signer: str, stop: object, ou
 
     sequencer.run(db, log_keys, clock=utcnow, stop=stop, on_round=noted)  # type: ignore[arg-type]
     np.save(out, np.array(rounds, dtype=np.float64).reshape(-1, 2))
+    np.save(out + ".cpu.npy", np.array([time.process_time()]))
     db.engine.dispose()
 
 
@@ -185,6 +187,7 @@ def run_recorder(
         log.append((t0, min(ids), max(ids)))
         n += batch
     np.save(out, np.array(log, dtype=np.float64).reshape(-1, 3))
+    np.save(out + ".cpu.npy", np.array([time.process_time()]))
     db.engine.dispose()
 
 
@@ -267,6 +270,17 @@ def pct(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q))
 
 
+def seed_orders(url: str) -> list[str]:
+    """The orders the seed made (the baseline records on them too)."""
+    from jingwu.workorders.models import WorkOrder  # noqa: PLC0415 - read-back for the baseline
+
+    db = Database.from_url(url)
+    with db.unit_of_work(write=False) as session:
+        codes = list(session.scalars(select(WorkOrder.code)))
+    db.engine.dispose()
+    return codes
+
+
 def queued(url: str) -> int:
     db = Database.from_url(url)
     with db.unit_of_work(write=False) as session:
@@ -275,69 +289,103 @@ def queued(url: str) -> int:
     return len(count)
 
 
-def bench_db(kind: str, args: argparse.Namespace, keyring: keys.Keyring, say: object) -> None:
-    """Run the sustained append benchmark on one database and report it."""
-    report = say  # type: ignore[assignment]
+@dataclasses.dataclass
+class Run:
+    """What one database's run produced."""
+
+    url: str
+    until: float
+    recorded: np.ndarray  # (t0, first entry id, last entry id) per recording transaction
+    rounds: np.ndarray  # (time, checkpoint size) per signed checkpoint
+    backlog: int
+    recorder_cpu: float
+    sequencer_cpu: float
+    load_before: float
+
+
+def run_processes(url: str, args: argparse.Namespace, keyring: keys.Keyring, tmp: Path) -> Run:
+    """Start the sequencer and the recorders, wait for the recorders, drain, stop."""
+    orders = seed(url)
+    load_before = os.getloadavg()[0]
+    ctx = mp.get_context("spawn")
+    stop = ctx.Event()
+    until = time.time() + 4 + args.seconds  # spawned processes take a few seconds to start
+    seq_out = str(tmp / "rounds.npy")
+    rec_outs = [str(tmp / f"rec{i}.npy") for i in range(args.recorders)]
+    signer = generate_signer_key(ORIGIN)
+    seq = ctx.Process(target=run_sequencer, args=(url, keyring, signer, stop, seq_out))
+    seq.start()
+    recs = [
+        ctx.Process(target=run_recorder, args=(url, keyring, orders, i, args.batch, until, out))
+        for i, out in enumerate(rec_outs)
+    ]
+    for p in recs:
+        p.start()
+    for p in recs:
+        p.join()
+    backlog = queued(url)
+    drain_until = time.time() + 120
+    while queued(url) and time.time() < drain_until:
+        time.sleep(0.2)
+    time.sleep(0.5)
+    stop.set()
+    seq.join()
+    return Run(
+        url=url,
+        until=until,
+        recorded=np.concatenate([np.load(o) for o in rec_outs]),
+        rounds=np.load(seq_out),
+        backlog=backlog,
+        recorder_cpu=sum(float(np.load(o + ".cpu.npy")[0]) for o in rec_outs),
+        sequencer_cpu=float(np.load(seq_out + ".cpu.npy")[0]),
+        load_before=load_before,
+    )
+
+
+def report(
+    kind: str, args: argparse.Namespace, run: Run, baseline: tuple[float, float]
+) -> list[str]:
+    """The section of one database."""
+    start = float(run.recorded[:, 0].min())
+    window = run.until - start
+    acked = args.batch * len(run.recorded)
+    in_window = run.rounds[run.rounds[:, 0] <= run.until]
+    covered = int(in_window[:, 1].max()) if len(in_window) else 0
+    gaps = np.diff(in_window[:, 0]) if len(in_window) > 1 else np.array([0.0])
+    lat = covered_latencies(run.url, run.recorded, run.rounds) * 1000
+    fsyncs, one = baseline
+    return [
+        f"### {kind}\n",
+        f"- durability: {durability(run.url)}",
+        f"- {args.recorders} recording process(es), {args.batch} records per transaction, "
+        "1 sequencer process",
+        f"- recorded and acknowledged: {acked:,} records in {window:.0f} s = "
+        f"**{acked / window:,.0f} records/s**",
+        f"- covered by a signed checkpoint by the end: {covered:,} = "
+        f"**{covered / window:,.0f} entries/s** (backlog at the end: {run.backlog:,})",
+        f"- checkpoints signed: {len(run.rounds):,}; mean "
+        f"{covered / max(len(in_window), 1):,.0f} entries per checkpoint, "
+        f"{gaps.mean() * 1000:.0f} ms apart on average (max {gaps.max() * 1000:.0f} ms)",
+        f"- record call → a signed checkpoint covers it: p50 {pct(lat, 50):.0f} ms, "
+        f"p99 **{pct(lat, 99):.0f} ms**, max {lat.max():.0f} ms "
+        f"({len(lat):,} recording transactions)",
+        f"- CPU: recording {run.recorder_cpu:.0f} s (**{acked / run.recorder_cpu:,.0f} records "
+        f"per CPU-second**), sequencer {run.sequencer_cpu:.0f} s; load average "
+        f"{run.load_before:.1f} before, {os.getloadavg()[0]:.1f} after (other work on the "
+        "machine included)",
+        f"- baseline, same disk, same run: fsync {fsyncs:,.0f}/s; one item per transaction "
+        "through `record_item` (a 4 KiB file into the encrypted blob store, the full path): "
+        f"**{one:,.1f} items/s**\n",
+    ]
+
+
+def bench_db(kind: str, args: argparse.Namespace, keyring: keys.Keyring) -> list[str]:
+    """Run the sustained append benchmark on one database; return its report."""
     with tempfile.TemporaryDirectory() as tmpd, fresh_database(kind, Path(tmpd)) as url:
         tmp = Path(tmpd)
-        orders = seed(url)
-        ctx = mp.get_context("spawn")
-        stop = ctx.Event()
-        until = time.time() + 4 + args.seconds  # spawned processes take a few seconds to start
-        seq_out, rec_outs = (
-            str(tmp / "rounds.npy"),
-            [str(tmp / f"rec{i}.npy") for i in range(args.recorders)],
-        )
-        seq = ctx.Process(
-            target=run_sequencer, args=(url, keyring, generate_signer_key(ORIGIN), stop, seq_out)
-        )
-        seq.start()
-        recs = [
-            ctx.Process(
-                target=run_recorder, args=(url, keyring, orders, i, args.batch, until, rec_outs[i])
-            )
-            for i in range(args.recorders)
-        ]
-        for p in recs:
-            p.start()
-        for p in recs:
-            p.join()
-        backlog_at_end = queued(url)
-        drain_until = time.time() + 120
-        while queued(url) and time.time() < drain_until:
-            time.sleep(0.2)
-        time.sleep(0.5)
-        stop.set()
-        seq.join()
-        recorded = np.concatenate([np.load(o) for o in rec_outs])
-        rounds = np.load(seq_out)
-        start = float(recorded[:, 0].min())
-        acked = int(sum(int(b) for b in [args.batch] * len(recorded)))
-        in_window = rounds[rounds[:, 0] <= until]
-        covered = int(in_window[:, 1].max()) if len(in_window) else 0
-        window = until - start
-        lat = covered_latencies(url, recorded, rounds)
-        report(f"### {kind}\n")
-        report(f"- durability: {durability(url)}")
-        report(
-            f"- {args.recorders} recording process(es), {args.batch} records per transaction, 1 sequencer process"
-        )
-        report(
-            f"- recorded and acknowledged: {acked:,} records in {window:.0f} s = **{acked / window:,.0f} records/s**"
-        )
-        report(
-            f"- covered by a signed checkpoint by the end: {covered:,} = **{covered / window:,.0f} entries/s** (backlog at the end: {backlog_at_end:,})"
-        )
-        gaps = np.diff(in_window[:, 0]) if len(in_window) > 1 else np.array([0.0])
-        report(
-            f"- checkpoints signed: {len(rounds):,}; mean {covered / max(len(in_window), 1):,.0f} entries per checkpoint, mean {gaps.mean() * 1000:.0f} ms apart (max {gaps.max() * 1000:.0f} ms)"
-        )
-        report(
-            f"- record call → signed checkpoint covering it: p50 {pct(lat, 50) * 1000:.0f} ms, p99 **{pct(lat, 99) * 1000:.0f} ms**, max {lat.max() * 1000:.0f} ms ({len(lat):,} recording transactions)"
-        )
-        report(
-            f"- baseline, same disk: fsync {fsync_rate(tmp):,.0f}/s; one item per transaction through `record_item` (4 KiB file into the encrypted blob store): **{one_by_one(url, orders, tmp, args.baseline_seconds):,.1f} items/s**\n"
-        )
+        run = run_processes(url, args, keyring, tmp)
+        baseline = (fsync_rate(tmp), one_by_one(url, seed_orders(url), tmp, args.baseline_seconds))
+        return report(kind, args, run, baseline)
 
 
 def main() -> int:
@@ -366,11 +414,13 @@ def main() -> int:
     say("# Evidence log: sustained appends through the service\n")
     say(f"Command: `{command_line}`  ")
     say(
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, {platform.platform()}  "
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"Python {platform.python_version()}, {platform.platform()}  "
     )
     say(f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC\n")
     for kind in ["sqlite", "postgresql"] if args.db == "both" else [args.db]:
-        bench_db(kind, args, keyring, say)
+        for line in bench_db(kind, args, keyring):
+            say(line)
     say(
         "Targets of issue 4: ≥ 10,000 entries/s sustained for 5 minutes on 2 cores, durable; "
         "record → signed checkpoint p99 ≤ 1 s. Entries are recorded by hash (`record_hashed`): "

@@ -115,6 +115,10 @@ def record(
 ) -> RecordedOut:
     """Record an uploaded file as a new item of an order, or as a new version of ``item``."""
     name, mtype, text = file.filename or "content", file.content_type or "", _lf(note)
+    if not item and not order:
+        raise Invalid(
+            "Give the work order (or the item, for a new version).", fields={"order": "required"}
+        )
     if item:
         recorded = service.record_version(
             session,

@@ -21,7 +21,7 @@ from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 
 log = logging.getLogger("jingwu.evidence")
 
-SEQUENCE_INLINE_ON_SQLITE = True
+SEQUENCE_INLINE = True
 MAX_FILENAME = 255
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 ORDER_LOCK_NAMESPACE = 0x4A57  # advisory locks numbering one order's items (PostgreSQL)
@@ -194,8 +194,7 @@ def insert_entries(session: Session, entries: Sequence[NewEntry]) -> list[int]:
         check_not_recorded(session, [(e.entry.order, e.entry.sha256.hex()) for e in entries])
         raise _duplicate(entries[0].entry.order, "recorded a moment ago") from None
     leaves = [(i, cast(bytes, row["leaf_hash"])) for i, row in zip(ids, rows, strict=True)]
-    inline = SEQUENCE_INLINE_ON_SQLITE and not bulk.is_postgresql(session)
-    if not (inline and sequence_inline(session, leaves, now=entries[0].entry.recorded_at)):
+    if not (SEQUENCE_INLINE and sequence_inline(session, leaves, now=entries[0].entry.recorded_at)):
         bulk.copy_rows(session, QUEUE, [{"entry_id": i} for i in ids])
     return ids
 
@@ -203,19 +202,18 @@ def insert_entries(session: Session, entries: Sequence[NewEntry]) -> list[int]:
 def sequence_inline(
     session: Session, leaves: Sequence[tuple[int, bytes]], *, now: dt.datetime
 ) -> bool:
-    """Append entries to the tree in the recording transaction (SQLite); True when done.
+    """Append entries to the tree in the recording transaction if the log is free.
 
-    SQLite has one write lock, which the recording transaction already holds: appending to
-    the tree here costs less than another transaction (and fsync) in the sequencer, which
-    then only signs checkpoints. On PostgreSQL recorders run in parallel and the sequencer
-    appends in batches. When older entries still wait, or the tree fails its own check,
-    the entries are queued instead: recording still succeeds, and the sequencer and the
-    scrub report the problem.
+    When the log's lock is free (always on SQLite, whose one write lock the recording
+    transaction already holds; on PostgreSQL when no other transaction holds the advisory
+    lock) appending here costs less than the sequencer's separate transaction, which then
+    only signs. Otherwise — the lock taken, older entries waiting, or a tree that fails
+    its own check — the entries are queued for the sequencer: recording still succeeds,
+    and the sequencer and the scrub report any problem. Returns whether it appended.
     """
     try:
         with session.begin_nested():
-            store.lock_log(session)
-            if not sequencer.queue_is_empty(session):
+            if not store.try_lock_log(session) or not sequencer.queue_is_empty(session):
                 return False
             sequencer.append_leaves(session, leaves, now=now)
     except sequencer.LogIntegrityError as exc:

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jingwu.errors import DomainError, Invalid, NotFound
+from jingwu.errors import Invalid, NotFound
 from jingwu.evidence import permissions, proofs, queries, service
 from jingwu.evidence.entry import CATEGORIES
 from jingwu.evidence.logkeys import load_log_keys
@@ -29,9 +29,6 @@ def _panel(
     session: SessionDep,
     principal: CurrentPrincipal,
     code: str,
-    *,
-    status_code: int = 200,
-    error: DomainError | None = None,
 ) -> Response:
     items = queries.order_items(session, principal, order_code=code)
     context = {
@@ -40,10 +37,9 @@ def _panel(
         "categories": CATEGORIES,
         "can_record": permissions.can_record(principal),
         "pending": any(i.status in (queries.QUEUED, queries.SEQUENCED) for i in items),
-        "error": error,
     }
     template = "evidence/panel.html" if is_htmx(request) else "evidence/order.html"
-    return render(request, template, context, status_code=status_code)
+    return render(request, template, context)
 
 
 @router.get("/evidence/orders/{code}", response_class=HTMLResponse)

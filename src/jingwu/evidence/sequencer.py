@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.db import Database
 from jingwu.evidence import bulk, checkpoint, tree
+from jingwu.evidence.keys import NoteError
 from jingwu.evidence.logkeys import LogKeys
 from jingwu.evidence.models import HEAD, LEAVES, NODES, QUEUE, EvidenceEntry, LogCheckpoint
 from jingwu.evidence.models import QueuedEntry as Queue
@@ -215,7 +216,7 @@ def run(
     while not stop.is_set():
         try:
             done = sequence_once(db, keys, clock=clock, max_batch=max_batch)
-        except (LogIntegrityError, checkpoint.CheckpointError) as exc:
+        except (LogIntegrityError, checkpoint.CheckpointError, NoteError) as exc:
             log.error("evidence log refuses to sign: %s", exc)
             stop.wait(5.0)
             continue

@@ -233,13 +233,7 @@ def record_hashed(
             select(Blob.sha256).where(bulk.among(session, Blob.sha256, sorted(set(hexes))))
         )
     )
-    lock_orders(session, [ref.code for ref in refs.values()])
-    seqs = next_seqs(session, [ref.code for ref in refs.values()])
-    item_rows = []
-    for r in records:
-        code = refs[r.order_code].code
-        item_rows.append(_item_row(code, seqs[code], refs[r.order_code].unit_id, r, principal, now))
-        seqs[code] += 1
+    item_rows = _number_items(session, principal, records, refs, now)
     ids = bulk.insert_returning_ids(session, ITEMS, item_rows)
     news = [
         _hashed_entry(int(i), row, r, h in held, principal, now)
@@ -256,6 +250,24 @@ def record_hashed(
         now=now,
     )
     return [str(row["code"]) for row in item_rows]
+
+
+def _number_items(
+    session: Session,
+    principal: Principal,
+    records: Sequence[HashedRecord],
+    refs: dict[str, orders.OrderRef],
+    now: dt.datetime,
+) -> list[dict[str, object]]:
+    """Return the item rows of the records, numbered after each order's existing items."""
+    lock_orders(session, [ref.code for ref in refs.values()])
+    seqs = next_seqs(session, [ref.code for ref in refs.values()])
+    rows = []
+    for r in records:
+        ref = refs[r.order_code]
+        rows.append(_item_row(ref.code, seqs[ref.code], ref.unit_id, r, principal, now))
+        seqs[ref.code] += 1
+    return rows
 
 
 def _item_row(

@@ -37,6 +37,19 @@ def lock_log(session: Session) -> None:
         session.execute(update(LogHead).where(LogHead.id == HEAD_ID).values(id=HEAD_ID))
 
 
+def try_lock_log(session: Session) -> bool:
+    """Take the log's lock if no other transaction holds it; True when taken.
+
+    PostgreSQL: a transaction-level advisory lock, without waiting. SQLite: the write
+    transaction holds the database's one write lock, so the log is always free.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        taken = session.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": LOCK_KEY})
+        return bool(taken.scalar())
+    lock_log(session)
+    return True
+
+
 def load_head(session: Session, *, now: dt.datetime) -> LogHead:
     """Return the head row, creating the empty tree's head on first use."""
     head = session.get(LogHead, HEAD_ID, populate_existing=True)

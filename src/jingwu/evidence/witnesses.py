@@ -21,7 +21,7 @@ from jingwu.evidence import permissions
 from jingwu.evidence.checkpoint import CheckpointError, parse_checkpoint
 from jingwu.evidence.keys import NoteError, cosignature_timestamp, parse_verifier_key
 from jingwu.evidence.models import Cosignature, LogCheckpoint, Witness
-from jingwu.evidence.note import check_note, parse_note
+from jingwu.evidence.note import Note, check_note, parse_note
 
 
 def add_witness(
@@ -66,8 +66,8 @@ class Accepted:
     already: tuple[str, ...]
 
 
-def submit_cosigned(session: Session, *, note: str, now: dt.datetime) -> Accepted:
-    """Store the registered witnesses' cosignatures found on a checkpoint note."""
+def _signed_checkpoint(session: Session, note: str) -> tuple[LogCheckpoint, Note]:
+    """Return the stored checkpoint whose text the note carries, and the parsed note."""
     try:
         parsed = parse_note(note)
         head = parse_checkpoint(parsed.text)
@@ -76,9 +76,14 @@ def submit_cosigned(session: Session, *, note: str, now: dt.datetime) -> Accepte
     row = session.scalars(select(LogCheckpoint).where(LogCheckpoint.size == head.size)).first()
     if row is None or parse_note(row.note).text != parsed.text:
         raise Invalid("The log never signed this checkpoint.", code="unknown_checkpoint")
-    witnesses = [w for w in list_witnesses(session) if w.active]
-    by_name = {w.name: w for w in witnesses}
-    checked = check_note(note, [parse_verifier_key(w.vkey) for w in witnesses])
+    return row, parsed
+
+
+def submit_cosigned(session: Session, *, note: str, now: dt.datetime) -> Accepted:
+    """Store the registered witnesses' cosignatures found on a checkpoint note."""
+    row, parsed = _signed_checkpoint(session, note)
+    by_name = {w.name: w for w in list_witnesses(session) if w.active}
+    checked = check_note(note, [parse_verifier_key(w.vkey) for w in by_name.values()])
     if checked.failed:
         names = ", ".join(v.name for v in checked.failed)
         raise Invalid(f"A cosignature does not verify ({names}).", code="bad_cosignature")
@@ -87,15 +92,14 @@ def submit_cosigned(session: Session, *, note: str, now: dt.datetime) -> Accepte
     have = set(
         session.scalars(select(Cosignature.witness_id).where(Cosignature.checkpoint_id == row.id))
     )
+    lines = {(s.name, s.key_id): s for s in parsed.signatures}
     stored, already = [], []
     for verifier in checked.verified:
         witness = by_name[verifier.name]
         if witness.id in have:
             already.append(witness.name)
             continue
-        sig = next(
-            s for s in parsed.signatures if (s.name, s.key_id) == (verifier.name, verifier.key_id)
-        )
+        sig = lines[(verifier.name, verifier.key_id)]
         session.add(
             Cosignature(
                 checkpoint_id=row.id,

@@ -23,8 +23,8 @@ def world(session: Session) -> World:
 
 @pytest.fixture(autouse=True)
 def _queue_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Leave every entry to the sequencer, on SQLite too (it sequences inline there)."""
-    monkeypatch.setattr(recording, "SEQUENCE_INLINE_ON_SQLITE", False)
+    """Leave every entry to the sequencer (recording sequences inline when it can)."""
+    monkeypatch.setattr(recording, "SEQUENCE_INLINE", False)
 
 
 @pytest.fixture
@@ -110,17 +110,33 @@ def test_leaf_hashes_are_those_of_the_canonical_entries(
         assert hashlib.sha256(b"\x00" + bytes(body)).digest() == bytes(leaf)
 
 
-def test_on_sqlite_recording_sequences_inline_and_the_sequencer_only_signs(
+def test_recording_sequences_inline_when_the_log_is_free_and_the_sequencer_only_signs(
     world: World,
     runtime: Runtime,
     clock: FrozenClock,
     log_keys: LogKeys,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(recording, "SEQUENCE_INLINE_ON_SQLITE", True)
+    monkeypatch.setattr(recording, "SEQUENCE_INLINE", True)
     _record(world, runtime, clock, 3)
-    sqlite = world.session.get_bind().dialect.name == "sqlite"
-    assert store.read_head(world.session)[0] == (3 if sqlite else 0)
+    assert store.read_head(world.session)[0] == 3
     done = sequencer.sequence_once(runtime.db, log_keys, clock=clock)
-    assert (done.batch is None) is sqlite
+    assert done.batch is None
     assert done.checkpoint is not None and done.checkpoint.size == 3
+
+
+def test_recording_queues_for_the_sequencer_when_another_transaction_holds_the_log(
+    world: World,
+    runtime: Runtime,
+    clock: FrozenClock,
+    log_keys: LogKeys,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(recording, "SEQUENCE_INLINE", True)
+    monkeypatch.setattr(store, "try_lock_log", lambda session: False)
+    _record(world, runtime, clock, 2)
+    session = world.session
+    assert session.scalar(select(func.count()).select_from(QueuedEntry)) == 2
+    assert store.read_head(session)[0] == 0
+    done = sequencer.sequence_once(runtime.db, log_keys, clock=clock)
+    assert done.batch is not None and len(done.batch.entry_ids) == 2
