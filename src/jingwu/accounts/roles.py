@@ -7,6 +7,7 @@ Authorisation = role × org scope: a permission below says *what*; the scope fil
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class Role(StrEnum):
@@ -47,9 +48,20 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+@cache
+def all_permissions() -> dict[str, frozenset[Role]]:
+    """The shell's permissions plus each domain's (``PERMISSIONS`` in its ``permissions.py``)."""
+    from jingwu.registry import domain_modules  # noqa: PLC0415 - registry imports domains
+
+    merged = dict(PERMISSIONS)
+    for module in domain_modules("permissions"):
+        merged.update(getattr(module, "PERMISSIONS", {}))
+    return merged
+
+
 def allowed(role: str, permission: str) -> bool:
     """True when ``role`` holds ``permission``; unknown permissions are refused."""
-    holders = PERMISSIONS.get(permission)
+    holders = all_permissions().get(permission)
     return holders is not None and role in holders
 
 

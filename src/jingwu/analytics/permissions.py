@@ -1,7 +1,8 @@
 """Who may see and feed the incident analytics (pure); where is the org scope's business.
 
-The shared permission table (:mod:`jingwu.accounts.roles`) does not list these yet, so the
-domain keeps its own with the same role × scope model. Partners see no incident data.
+``PERMISSIONS`` joins the shared table (:func:`jingwu.accounts.roles.all_permissions`), so
+``principal.require("analytics.view")`` and navigation entries work with these names too.
+Partners see no incident data.
 """
 
 from __future__ import annotations
@@ -20,6 +21,9 @@ ANALYTICS_PERMISSIONS: dict[str, frozenset[Role]] = {
     # import incident files and store backtest results (district-wide data)
     "analytics.import": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }
+
+
+PERMISSIONS = ANALYTICS_PERMISSIONS
 
 
 def can(principal: Principal, permission: str) -> bool:
