@@ -87,6 +87,20 @@ class Site:
     env: dict[str, str] = field(default_factory=dict)
 
 
+def pg_backends(site: Site) -> dict[int, float]:
+    """CPU seconds of the PostgreSQL backends serving the bench database."""
+    if not site.pg_db:
+        return {}
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        pids = [
+            r[0]
+            for r in conn.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s", (site.pg_db,)
+            )
+        ]
+    return {pid: cpu_s(pid) for pid in pids}
+
+
 def make_site(kind: str, tmp: Path, devices: int, gateways: int) -> Site:
     pg_db = None
     if kind == "sqlite":
@@ -262,6 +276,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         sim_env = {**site.env, "JINGWU_MQTT_URL": f"mqtt://127.0.0.1:{port}"}
         cpu0 = {p.pid: cpu_s(p.pid) for p, _, _ in ingesters} | {broker.pid: cpu_s(broker.pid)}
         machine0 = machine_cpu_s()
+        db0 = pg_backends(site)
         before = _children_cpu()
         sim = subprocess.run(
             [
@@ -294,6 +309,8 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             time.sleep(0.2)
         drained_s = publishing_s + time.monotonic() - sim_done
         machine_s = machine_cpu_s() - machine0
+        db1 = pg_backends(site)
+        db_cpu = sum(v - db0.get(pid, 0.0) for pid, v in db1.items())
         cpu = {
             "ingesters": sum(cpu_s(p.pid) - cpu0[p.pid] for p, _, _ in ingesters),
             "broker": cpu_s(broker.pid) - cpu0[broker.pid],
@@ -381,13 +398,16 @@ def report(results: list[dict[str, Any]], args: argparse.Namespace, command: str
     lines += ["", "Details:", ""]
     for r in results:
         per_msg = {k: v / max(r["published"], 1) * 1e6 for k, v in r["cpu"].items()}
+        system = sum(v for k, v in per_msg.items() if k != "simulator")
         lines.append(
             f"- {r['db']}: all stored {r['drained_s']:.0f} s after the first publish; the loss "
             f"detector reports {r['missing_by_detector']} missing and opened "
             f"{r['gaps_opened']} gap(s); "
             f"{r['alerts']} alert(s); shares of the ingesters {r['per_worker']}; CPU per message "
             + ", ".join(f"{k} {v:.0f} µs" for k, v in per_msg.items())
-            + f"; simulator: {' / '.join(r['sim'])}"
+            + f" (without the load generator {system:.0f} µs, which is "
+            f"{2e6 / max(system, 1):,.0f} messages/s on two cores if nothing else ran); "
+            f"simulator: {' / '.join(x.strip() for x in r['sim'])}"
         )
     return "\n".join(lines) + "\n"
 

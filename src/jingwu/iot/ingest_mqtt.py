@@ -44,6 +44,7 @@ from jingwu.iot.topics import SHARED_SUBSCRIPTION
 log = logging.getLogger("jingwu.iot.mqtt")
 
 STATS_EVERY_S = 10.0
+PUBACK = [b"\x40\x02" + mid.to_bytes(2, "big") for mid in range(65536)]  # MQTT 3.1.1
 
 
 class _Link:
@@ -206,9 +207,16 @@ class MqttIngester:
                     s.alert_latency.add(done_ms - c.observed_ms)
 
     def _acknowledge(self, batch: Batch) -> None:
+        # One write of all PUBACKs per connection: gmqtt's own path builds and writes each
+        # acknowledgement separately, a system call per message.
+        out: dict[int, tuple[_Link, list[bytes]]] = {}
         for link, epoch, mid in batch.acks:
             if link.epoch == epoch and link.connected:
-                link.client._package_handler._send_puback(mid)
+                out.setdefault(id(link), (link, []))[1].append(PUBACK[mid])
+        for link, packets in out.values():
+            transport = getattr(getattr(link.client, "_connection", None), "_transport", None)
+            if transport is not None and not transport.is_closing():
+                transport.write(b"".join(packets))
 
     async def _wait(self, timeout: float) -> None:
         assert self._wake is not None
