@@ -315,6 +315,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             "ingesters": sum(cpu_s(p.pid) - cpu0[p.pid] for p, _, _ in ingesters),
             "broker": cpu_s(broker.pid) - cpu0[broker.pid],
             "simulator": sim_cpu,
+            "database": db_cpu,
         }
     finally:
         for proc, _, _ in ingesters:
