@@ -13,7 +13,8 @@ from jingwu.config import ConfigError
 from jingwu.iot import queries
 from jingwu.iot.service_loss import loss_totals, open_gaps, track_sequences
 from jingwu.iot.settings import mqtt_url, parse_mqtt_url
-from jingwu.iot.simdevices import simulator_secret
+from jingwu.iot.simdevices import SimDevice, simulator_secret
+from jingwu.iot.simulate import SimReport
 
 console = Console()
 DEMO_STATION = "BS01"
@@ -73,35 +74,17 @@ def simulate(
 ) -> None:
     """Register N simulated devices (if missing) and publish readings to the broker."""
     from jingwu.iot.ingest_mqtt import run_loop  # noqa: PLC0415 - asyncio only here
-    from jingwu.iot.simulate import SimReport, ensure_devices, ensure_gateways, publish  # noqa: PLC0415
+    from jingwu.iot.simulate import publish  # noqa: PLC0415
 
     runtime = ctx.runtime()
-    url = mqtt_url(runtime.settings.mqtt_url) or "mqtt://127.0.0.1:1883"
-    target = parse_mqtt_url(url)
+    target = parse_mqtt_url(mqtt_url(runtime.settings.mqtt_url) or "mqtt://127.0.0.1:1883")
     key = runtime.keyring.secret_key
-    with runtime.db.unit_of_work() as session:
-        principal = ctx.principal(session)
-        devices = ensure_devices(
-            session, principal, station=station, n=n, key=key, now=runtime.clock()
-        )
-        via = (
-            ensure_gateways(
-                session,
-                principal,
-                station=station,
-                devices=devices,
-                count=gateways,
-                key=key,
-                now=runtime.clock(),
-            )
-            if gateways
-            else []
-        )
+    devices, via = _simulated(ctx, station=station, n=n, gateways=gateways)
     click.echo(
         f"Publishing {rate:g} messages/s from {n} device(s) to {target.host}:{target.port} "
         f"for {duration:g} s ..."
     )
-    holder: list[object] = []
+    holder: list[SimReport] = []
 
     async def main() -> None:
         holder.append(
@@ -117,8 +100,36 @@ def simulate(
         )
 
     run_loop(main)
-    report = holder[0]
-    assert isinstance(report, SimReport)
+    _print_report(holder[0])
+
+
+def _simulated(
+    ctx: CliContext, *, station: str, n: int, gateways: int
+) -> tuple[list[SimDevice], list[str]]:
+    """The simulated devices (and gateways), registered first where missing."""
+    from jingwu.iot.simulate import ensure_devices, ensure_gateways  # noqa: PLC0415
+
+    runtime = ctx.runtime()
+    key = runtime.keyring.secret_key
+    with runtime.db.unit_of_work() as session:
+        principal = ctx.principal(session)
+        now = runtime.clock()
+        devices = ensure_devices(session, principal, station=station, n=n, key=key, now=now)
+        via = []
+        if gateways:
+            via = ensure_gateways(
+                session,
+                principal,
+                station=station,
+                devices=devices,
+                count=gateways,
+                key=key,
+                now=now,
+            )
+    return devices, via
+
+
+def _print_report(report: SimReport) -> None:
     for why in report.refused[:10]:
         click.echo(f"refused: {why}", err=True)
     click.echo(

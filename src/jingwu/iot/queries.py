@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal, in_scope, scoped
 from jingwu.cards import Card
 from jingwu.iot import permissions
-from jingwu.iot.classes import DeviceClass
+from jingwu.iot.classes import CLASSES, DeviceClass
 from jingwu.iot.density import CommunityArea, DensityReport, DeviceLocation, density_report
 from jingwu.iot.models import (
     Alert,
@@ -133,56 +133,40 @@ class DeviceDetail:
     metrics: list[str] = field(default_factory=list)
 
 
+def _latest(session: Session, model: Any, device_id: int, order: Any, n: int) -> list[Any]:
+    return list(
+        session.scalars(
+            select(model).where(model.device_id == device_id).order_by(order.desc()).limit(n)
+        )
+    )
+
+
 def device_detail(session: Session, principal: Principal, *, device_id: int) -> DeviceDetail:
     """A device with its latest readings, events, alerts, boots and gateways."""
     device = device_in_scope(session, principal, device_id)
     station = session.get(Unit, device.unit_id)
     assert station is not None
-    readings = [
-        (ts, orjson.loads(m))
-        for ts, m in session.execute(
-            select(Reading.ts_ms, Reading.metrics)
-            .where(Reading.device_id == device.id)
-            .order_by(Reading.ts_ms.desc())
-            .limit(20)
-        )
-    ]
-    events = list(
-        session.scalars(
-            select(DeviceEvent)
-            .where(DeviceEvent.device_id == device.id)
-            .order_by(DeviceEvent.ts_ms.desc())
-            .limit(20)
-        )
+    latest = session.execute(
+        select(Reading.ts_ms, Reading.metrics)
+        .where(Reading.device_id == device.id)
+        .order_by(Reading.ts_ms.desc())
+        .limit(20)
     )
-    alerts = list(
-        session.scalars(
-            select(Alert)
-            .where(Alert.device_id == device.id)
-            .order_by(Alert.raised_at.desc())
-            .limit(20)
-        )
+    gateways = session.scalars(
+        select(Gateway.code)
+        .join(GatewayDevice, GatewayDevice.gateway_id == Gateway.id)
+        .where(GatewayDevice.device_id == device.id)
     )
-    boots = list(
-        session.scalars(
-            select(BootSequence)
-            .where(BootSequence.device_id == device.id)
-            .order_by(BootSequence.last_ms.desc())
-            .limit(5)
-        )
+    return DeviceDetail(
+        device,
+        station,
+        [(ts, orjson.loads(m)) for ts, m in latest],
+        _latest(session, DeviceEvent, device.id, DeviceEvent.ts_ms, 20),
+        _latest(session, Alert, device.id, Alert.raised_at, 20),
+        _latest(session, BootSequence, device.id, BootSequence.last_ms, 5),
+        list(gateways),
+        list(CLASSES[DeviceClass(device.device_class)].metrics),
     )
-    gateways = list(
-        session.scalars(
-            select(Gateway.code)
-            .join(GatewayDevice, GatewayDevice.gateway_id == Gateway.id)
-            .where(GatewayDevice.device_id == device.id)
-        )
-    )
-    spec = DeviceClass(device.device_class)
-    from jingwu.iot.classes import CLASSES  # noqa: PLC0415
-
-    metrics = list(CLASSES[spec].metrics)
-    return DeviceDetail(device, station, readings, events, alerts, boots, gateways, metrics)
 
 
 def series(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -134,6 +135,27 @@ def resolve(
     return alert
 
 
+def _intake(alert: Alert, device: Device, unit: Unit, tier: str, description: str) -> Any:
+    """The work-order intake for an alert (jingwu.workorders.schemas.IntakeIn)."""
+    from jingwu.workorders.schemas import IntakeIn  # noqa: PLC0415 - another domain
+
+    text = description.strip() or (
+        f"{alert.label_zh}：{alert.reason_zh}（设备 {device.code}"
+        f"{'，' + device.indoor_zone if device.indoor_zone else ''}）"
+    )
+    return IntakeIn(
+        station=unit.short_code,
+        channel="sensor",
+        category=category_for(alert.rule_code),
+        description=text[:4000],
+        lon=device.lon,
+        lat=device.lat,
+        address=f"{unit.name} {device.indoor_zone}".strip()[:255],
+        suggested_tier=tier,
+        source_ref=f"iot-alert:{alert.id}",
+    )
+
+
 def confirm(
     session: Session,
     principal: Principal,
@@ -145,7 +167,6 @@ def confirm(
 ) -> Alert:
     """File a work order for the alert (the officer's confirmation) and link it."""
     from jingwu.workorders import service as workorders  # noqa: PLC0415 - another domain
-    from jingwu.workorders.schemas import IntakeIn  # noqa: PLC0415
 
     permissions.require(principal, "iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
@@ -157,33 +178,12 @@ def confirm(
     tier = tier or alert.tier
     if tier not in ("red", "orange", "yellow"):
         raise Invalid("The tier must be red, orange or yellow.", fields={"tier": "unknown tier"})
-    text = description.strip() or (
-        f"{alert.label_zh}：{alert.reason_zh}（设备 {device.code}"
-        f"{'，' + device.indoor_zone if device.indoor_zone else ''}）"
-    )
-    order = workorders.intake(
-        session,
-        principal,
-        data=IntakeIn(
-            station=unit.short_code,
-            channel="sensor",
-            category=category_for(alert.rule_code),
-            description=text[:4000],
-            lon=device.lon,
-            lat=device.lat,
-            address=f"{unit.name} {device.indoor_zone}".strip()[:255],
-            suggested_tier=tier,
-            source_ref=f"iot-alert:{alert.id}",
-        ),
-        now=now,
-    )
+    data = _intake(alert, device, unit, tier, description)
+    order = workorders.intake(session, principal, data=data, now=now)
     alert.work_order_id, alert.work_order_ref = order.id, order.code
     if alert.state == "open":
-        alert.state, alert.acknowledged_at, alert.acknowledged_by = (
-            "acknowledged",
-            now,
-            principal.user_id,
-        )
+        alert.state, alert.acknowledged_at = "acknowledged", now
+        alert.acknowledged_by = principal.user_id
     session.flush()
     return alert
 
