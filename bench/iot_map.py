@@ -193,7 +193,10 @@ def run(kind: str, devices: int) -> dict[str, Any]:
         if pg_db:
             with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
                 conn.execute(f'DROP DATABASE IF EXISTS "{pg_db}" WITH (FORCE)')
-    q = statistics.quantiles
+
+    def q(xs: list[float], n: int) -> list[float]:
+        return statistics.quantiles(xs, n=n, method="inclusive")
+
     return {
         "db": kind,
         "devices": count,
@@ -217,7 +220,7 @@ def main() -> int:
     lines = [
         "## IoT: live map data for 100,000 devices (bench/iot_map.py)",
         "",
-        f"Command: `python bench/iot_map.py {' '.join(sys.argv[1:])}`".rstrip() + "  ",
+        f"Command: `{' '.join(['python bench/iot_map.py', *sys.argv[1:]])}`  ",
         f"Machine: {os.cpu_count()} shared cores, Python {platform.python_version()}. "
         "`GET /api/v1/iot/map` through uvicorn and httpx with a director's token, gzip "
         "accepted; cold = cache emptied before each call (15 calls), warm = cached (30 calls). "
