@@ -120,11 +120,12 @@ def _free_port() -> int:
 @contextlib.contextmanager
 def server(url: str, var: Path) -> Iterator[str]:
     port = _free_port()
+    log = (var / "serve.log").open("wb")  # kept: the first error is printed on failure
     proc = subprocess.Popen(
         [JINGWU, "serve", "--port", str(port)],
         env=_env(url, var),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -141,6 +142,7 @@ def server(url: str, var: Path) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=20)
+        log.close()
 
 
 class _NoCookies(DefaultCookiePolicy):
@@ -283,7 +285,8 @@ def _markdown(argv: list[str], results: list[dict[str, Any]]) -> str:
         f"Command: `{cmd}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs (shared by server, load "
         f"generator and database), Python {platform.python_version()}  ",
-        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the end "
+        f"{os.getloadavg()[0]:.1f} (the machine is shared with other work)",
         "",
         "Open-loop load from a second process; latency from each request's scheduled time. "
         "Mixed = 20 % create, 35 % read one order, 25 % list, 20 % record_contact action, "

@@ -397,7 +397,8 @@ def _markdown(argv: list[str], results: list[dict[str, object]]) -> str:
         f"Command: `{cmd}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.platform()}  ",
-        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the end "
+        f"{os.getloadavg()[0]:.1f} (the machine is shared with other work)",
         "",
         "Target: one pass < 1 s with 10,000 orders due (warnings 50 %/80 %, breaches), via "
         "indexed queries. A pass writes each alert, overdue record and notification (chief, "
