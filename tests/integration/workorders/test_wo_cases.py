@@ -208,3 +208,14 @@ def test_overdue_records_are_handled_once_by_a_supervisor(session: Session) -> N
         service_files.handle_overdue(session, w.p["chief"], record_id=record.id, note=" ", now=NOW)
     service_files.handle_overdue(session, w.p["chief"], record_id=record.id, note="已约谈", now=NOW)
     assert record.handled_at == NOW
+
+
+def test_draws_are_listed_and_made_only_within_the_scope(session: Session) -> None:
+    w = make_world(session)
+    service_draws.commit_draw(session, w.p["street"], station="SA01", month="2026-12", now=NOW)
+    service_draws.commit_draw(session, w.p["b_street"], station="SB01", month="2026-12", now=NOW)
+    assert [u.short_code for _, u in service_draws.list_draws(session, w.p["street"])] == ["SA01"]
+    assert len(service_draws.list_draws(session, w.p["director"])) == 2
+    assert service_draws.list_draws(session, w.p["b_officer"])[0][1].short_code == "SB01"
+    with pytest.raises(Invalid):
+        service_draws.commit_draw(session, w.p["street"], station="SB01", month="2027-01", now=NOW)
