@@ -395,7 +395,7 @@ def main() -> int:
     parser.add_argument("--recorders", type=int, default=1)
     parser.add_argument("--batch", type=int, default=500)
     parser.add_argument("--baseline-seconds", type=float, default=10.0)
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/evidence_append.md"))
     args = parser.parse_args()
     lines: list[str] = []
 

@@ -297,7 +297,7 @@ def main() -> int:
         choices=["sqlite", "postgresql"],
         help="Also time proofs through jingwu.evidence.store on these databases.",
     )
-    parser.add_argument("--out", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=Path("bench/results/evidence_proofs.md"))
     args = parser.parse_args()
     rng = random.Random(20261129)
     lines: list[str] = []

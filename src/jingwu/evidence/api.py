@@ -145,12 +145,15 @@ def record(
             now=now,
         )
     last = service.latest_entry(session, recorded.id)
+    index = proofs.leaf_index(session, last.id)
     return RecordedOut(
         item=recorded.code,
         order=recorded.order_code,
         version=last.version,
         sha256=last.sha256,
         size=last.size,
+        log_index=index,
+        status="queued" if index is None else "sequenced",
     )
 
 

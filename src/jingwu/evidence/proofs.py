@@ -80,12 +80,18 @@ def entry_row(
     return row
 
 
+def leaf_index(session: Session, entry_id: int) -> int | None:
+    """Return the log index of an entry, or None while it waits in the queue."""
+    index = session.scalar(select(LogLeaf.idx).where(LogLeaf.entry_id == entry_id))
+    return None if index is None else int(index)
+
+
 def inclusion(
     session: Session, principal: Principal, *, item_code: str, version: int | None = None
 ) -> Inclusion:
     """Return the inclusion proof of an item's entry in the latest signed checkpoint."""
     row = entry_row(session, principal, item_code=item_code, version=version)
-    index = session.scalar(select(LogLeaf.idx).where(LogLeaf.entry_id == row.id))
+    index = leaf_index(session, row.id)
     if index is None:
         raise Conflict(
             f"Evidence item {item_code} version {row.version} is recorded but not yet "

@@ -22,6 +22,7 @@ from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 log = logging.getLogger("jingwu.evidence")
 
 SEQUENCE_INLINE = True
+INLINE_DRAIN = 5_000  # queued entries a recording transaction appends before its own
 MAX_FILENAME = 255
 DEFAULT_MEDIA_TYPE = "application/octet-stream"
 ORDER_LOCK_NAMESPACE = 0x4A57  # advisory locks numbering one order's items (PostgreSQL)
@@ -207,14 +208,20 @@ def sequence_inline(
     When the log's lock is free (always on SQLite, whose one write lock the recording
     transaction already holds; on PostgreSQL when no other transaction holds the advisory
     lock) appending here costs less than the sequencer's separate transaction, which then
-    only signs. Otherwise — the lock taken, older entries waiting, or a tree that fails
-    its own check — the entries are queued for the sequencer: recording still succeeds,
-    and the sequencer and the scrub report any problem. Returns whether it appended.
+    only signs. Entries already waiting go first (up to `INLINE_DRAIN` of them), so a
+    backlog drains instead of growing. Otherwise — the lock taken, a longer backlog, or a
+    tree that fails its own check — the entries are queued for the sequencer: recording
+    still succeeds, and the sequencer and the scrub report any problem. Returns whether
+    it appended.
     """
     try:
         with session.begin_nested():
-            if not store.try_lock_log(session) or not sequencer.queue_is_empty(session):
+            if not store.try_lock_log(session):
                 return False
+            if not sequencer.queue_is_empty(session):
+                sequencer.integrate(session, now=now, max_batch=INLINE_DRAIN)
+                if not sequencer.queue_is_empty(session):
+                    return False
             sequencer.append_leaves(session, leaves, now=now)
     except sequencer.LogIntegrityError as exc:
         log.error("evidence entries stay queued: %s", exc)

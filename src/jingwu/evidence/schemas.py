@@ -50,14 +50,19 @@ class ItemOut(BaseModel):
 
 
 class RecordedOut(BaseModel):
-    """What recording returns: the item, its version, and that it waits for the log."""
+    """What recording returns: the item, its version, and where it stands in the log.
+
+    ``queued`` waits for the sequencer; ``sequenced`` has its log index and waits for the
+    next signed checkpoint (a fraction of a second).
+    """
 
     item: str
     order: str
     version: int
     sha256: str
     size: int
-    status: str = "queued"
+    log_index: int | None
+    status: str
 
 
 class ProofOut(BaseModel):
