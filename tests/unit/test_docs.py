@@ -14,8 +14,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_every_setting_is_documented() -> None:
     text = (ROOT / "docs" / "operations.md").read_text()
-    missing = [f"JINGWU_{n.upper()}" for n in Settings.model_fields
-               if f"JINGWU_{n.upper()}" not in text]
+    missing = [
+        f"JINGWU_{n.upper()}" for n in Settings.model_fields if f"JINGWU_{n.upper()}" not in text
+    ]
     assert not missing, f"undocumented settings: {missing}"
 
 
@@ -39,6 +40,14 @@ def test_every_command_is_documented_somewhere() -> None:
 def test_the_readme_shows_the_two_commands_and_every_demo_account() -> None:
     readme = (ROOT / "README.md").read_text()
     assert "make demo" in readme and "make test" in readme
-    for role in ("admin", "director", "street", "chief", "officer", "auxiliary", "inspector",
-                 "partner"):
+    for role in (
+        "admin",
+        "director",
+        "street",
+        "chief",
+        "officer",
+        "auxiliary",
+        "inspector",
+        "partner",
+    ):
         assert f"demo-{role}" in readme
