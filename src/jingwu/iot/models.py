@@ -88,7 +88,10 @@ class Reading(Base):
     __audit__ = False
     __table_args__ = (
         Index("ix_iot_readings_received_ms", "received_ms", postgresql_using="brin"),
-        {"postgresql_partition_by": "RANGE (ts_ms)", "sqlite_with_rowid": False},
+        # On SQLite a rowid table (rows appended in arrival order) with the key as its unique
+        # index takes inserts at less than half the cost of a WITHOUT ROWID table, whose
+        # wide rows land at random places in the key order.
+        {"postgresql_partition_by": "RANGE (ts_ms)"},
     )
 
     # The primary key is the exactly-once key (device, boot, seq, reading time), ordered so
@@ -106,10 +109,7 @@ class DeviceEvent(Base):
 
     __tablename__ = "iot_events"
     __audit__ = False
-    __table_args__ = (
-        Index("ix_iot_events_received_ms", "received_ms"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = (Index("ix_iot_events_received_ms", "received_ms"),)
 
     device_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     ts_ms: Mapped[int] = mapped_column(BigInteger, primary_key=True)

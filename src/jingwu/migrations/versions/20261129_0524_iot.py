@@ -64,7 +64,6 @@ def upgrade() -> None:
         sa.Column("alarm", sa.Boolean(), nullable=False),
         sa.Column("attrs", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("device_id", "ts_ms", "boot", "seq", name=op.f("pk_iot_events")),
-        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("iot_events", schema=None) as batch_op:
         batch_op.create_index("ix_iot_events_received_ms", ["received_ms"], unique=False)
@@ -94,7 +93,6 @@ def upgrade() -> None:
         sa.Column("metrics", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("device_id", "ts_ms", "boot", "seq", name=op.f("pk_iot_readings")),
         postgresql_partition_by="RANGE (ts_ms)",
-        sqlite_with_rowid=False,
     )
     with op.batch_alter_table("iot_readings", schema=None) as batch_op:
         batch_op.create_index(
