@@ -1,7 +1,10 @@
 """Browser journeys: the real app on a seeded SQLite database, driven in Debian's chromium.
 
-One server and one browser are shared by all browser tests (they run on one xdist worker:
-``xdist_group("browser")``); each test gets a fresh browser context (no cookies).
+One server is shared by all browser tests (they run on one xdist worker:
+``xdist_group("browser")``); one browser per test module, and each test gets a fresh context
+(no cookies). The browser is module-scoped because Playwright's sync API keeps an asyncio
+loop running in the main thread while it is open, which would break later tests of the same
+worker that call ``asyncio.run``.
 """
 
 from __future__ import annotations
@@ -98,7 +101,7 @@ def live_server(
     runtime.db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium")
