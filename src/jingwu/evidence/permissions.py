@@ -1,7 +1,7 @@
 """Who may record and who may read evidence (pure). Where is the org scope's business.
 
-These roles would sit in `jingwu.accounts.roles.PERMISSIONS` as ``evidence.record`` and
-``evidence.view``; until they do, the evidence domain checks them here.
+``PERMISSIONS`` joins the shared table (:func:`jingwu.accounts.roles.all_permissions`) as
+``evidence.record``, ``evidence.view`` and ``evidence.admin``.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ VIEW = frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN})
 
 ADMINISTER = frozenset({Role.ADMIN, Role.DIRECTOR})
 """Registering witnesses and reading the scrub reports of the whole log."""
+
+
+PERMISSIONS = {"evidence.record": RECORD, "evidence.view": VIEW, "evidence.admin": ADMINISTER}
 
 
 def _require(principal: Principal, roles: frozenset[Role], permission: str) -> None:

@@ -21,7 +21,7 @@ from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Evidence log", "/evidence/log", "org.view", order=60)]
+NAV = [NavItem("Evidence log", "/evidence/log", "evidence.view", order=60)]
 
 
 def _panel(
