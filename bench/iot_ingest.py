@@ -272,7 +272,7 @@ def run_one(kind: str, args: argparse.Namespace) -> dict[str, Any]:
             )
             ingesters.append((proc, log, stats))
         for _, log, _ in ingesters:
-            wait_log(log, "subscribed ", args.connections)
+            wait_log(log, "subscribed ", args.connections + 1)  # and the events connection
         sim_env = {**site.env, "JINGWU_MQTT_URL": f"mqtt://127.0.0.1:{port}"}
         cpu0 = {p.pid: cpu_s(p.pid) for p, _, _ in ingesters} | {broker.pid: cpu_s(broker.pid)}
         machine0 = machine_cpu_s()

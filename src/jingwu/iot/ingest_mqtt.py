@@ -1,22 +1,27 @@
-"""The MQTT ingester: gmqtt connections on the shared subscription, PUBACK after COMMIT.
+"""The MQTT ingester: gmqtt connections on shared subscriptions, PUBACK after COMMIT.
 
-Each worker opens ``JINGWU_IOT_CONNECTIONS`` connections with fixed client ids and a
-persistent session (clean session off), subscribed with QoS 1 to the shared subscription,
-so the broker keeps queueing for a worker that is down and splits traffic between workers.
+Each worker opens one connection for events and status messages and
+``JINGWU_IOT_CONNECTIONS`` connections for telemetry, all with fixed client ids and a
+persistent session (clean session off), subscribed with QoS 1 to the shared subscriptions
+``$share/<group>/jingwu/v1/+/+/event`` (and ``/status``) and ``.../telemetry``, so the broker
+keeps queueing for a worker that is down and splits the traffic between workers. Events get
+their own connection, queue and batch (the *urgent* lane): an alarm never waits behind a
+backlog of readings in the broker or in the worker.
 
 A message is acknowledged only after the transaction holding it has committed: a worker
 killed at any instant loses nothing (the broker redelivers what was not acknowledged) and
 doubles nothing (the store skips rows it already has). gmqtt would acknowledge as soon as
 its callback returns, or run a task per message to defer it, which halves throughput; the
 ingester therefore takes each QoS 1 PUBLISH with its packet id through gmqtt's handler hook
-and sends the PUBACKs itself, in arrival order, once the batch is stored. An acknowledgement
-is only sent on the connection that received the message (the ``epoch``): after a reconnect
-the broker redelivers instead.
+and writes the PUBACKs itself, in arrival order, once the batch is stored. An
+acknowledgement is only sent on the connection that received the message (the ``epoch``):
+after a reconnect the broker redelivers instead.
 
 Messages are decoded and their rules evaluated as they arrive (event-loop thread); batches
 are written by one writer thread, so the next batch fills while the last one commits. A
-batch is written when it holds ``JINGWU_IOT_BATCH_SIZE`` messages, ``JINGWU_IOT_BATCH_MS``
-after its first message, or at once when it holds an alarm-class event (the fast path).
+telemetry batch is written when it holds ``JINGWU_IOT_BATCH_SIZE`` messages or
+``JINGWU_IOT_BATCH_MS`` after its first message; an urgent batch at once when it holds an
+alarm-class event, and always before the next telemetry batch.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from collections.abc import Callable
 from typing import Any
 
 import orjson
-from gmqtt import Client
+from gmqtt import Client, Subscription
 from gmqtt.mqtt.constants import MQTTv311
 
 from jingwu.iot.ingest import Batch
@@ -39,7 +44,7 @@ from jingwu.iot.ingest_stats import IngestStats
 from jingwu.iot.pipeline import Pipeline
 from jingwu.iot.settings import MqttTarget
 from jingwu.iot.store import Outcome
-from jingwu.iot.topics import SHARED_SUBSCRIPTION
+from jingwu.iot.topics import ALL_DEVICES_FILTER, SHARE_GROUP, TOPIC_PREFIX
 
 log = logging.getLogger("jingwu.iot.mqtt")
 
@@ -47,13 +52,33 @@ STATS_EVERY_S = 10.0
 PUBACK = [b"\x40\x02" + mid.to_bytes(2, "big") for mid in range(65536)]  # MQTT 3.1.1
 
 
+class _Lane:
+    """One kind of traffic (telemetry, or events and status) and the batch it is filling."""
+
+    def __init__(self, name: str, channels: tuple[str, ...], *, urgent: bool) -> None:
+        self.name = name
+        self.channels = channels
+        self.urgent = urgent
+        self.batch = Batch()
+
+    def filters(self, group: str) -> list[str]:
+        return [f"$share/{group}/{TOPIC_PREFIX}/+/+/{c}" for c in self.channels]
+
+
 class _Link:
     """One broker connection and the epoch that tells stale acknowledgements apart."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, lane: _Lane, name: str) -> None:
         self.client = client
+        self.lane = lane
+        self.name = name
         self.epoch = 0
         self.connected = False
+
+    @property
+    def transport(self) -> Any:
+        transport = getattr(getattr(self.client, "_connection", None), "_transport", None)
+        return None if transport is None or transport.is_closing() else transport
 
 
 class MqttIngester:
@@ -69,7 +94,7 @@ class MqttIngester:
         batch_size: int = 2000,
         batch_ms: int = 100,
         stats_file: str | None = None,
-        subscription: str = SHARED_SUBSCRIPTION,
+        share_group: str = SHARE_GROUP,
     ) -> None:
         self.pipeline = pipeline
         self.target = target
@@ -79,13 +104,14 @@ class MqttIngester:
         self.batch_s = batch_ms / 1000
         self.stats = IngestStats()
         self.stats_file = stats_file
-        self.subscription = subscription
+        self.share_group = share_group
+        self.urgent = _Lane("events", ("event", "status"), urgent=True)
+        self.telemetry = _Lane("telemetry", ("telemetry",), urgent=False)
         self.links: list[_Link] = []
-        self.batch = Batch()
         self._wake: asyncio.Event | None = None
         self._stopping = False
-        # Messages held while a batch commits; beyond this the sockets stop being read, so a
-        # backlog of millions (a worker back after an outage) waits in the broker, not here.
+        # Readings held while a batch commits; beyond this the telemetry sockets are not read,
+        # so a backlog of millions (a worker back after an outage) waits in the broker.
         self.max_pending = max(5 * batch_size, 10_000)
         self._paused = False
         self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="iot-writer")
@@ -95,14 +121,18 @@ class MqttIngester:
     def _receive(self, link: _Link, mid: int | None, topic: str, payload: bytes) -> None:
         if self._stopping:
             return  # not acknowledged: the broker delivers it again when this worker returns
-        now = self.pipeline.clock()
-        batch = self.batch
-        self.pipeline.feed(batch, topic, payload, now)
+        lane = link.lane
+        batch = lane.batch
+        self.pipeline.feed(batch, topic, payload, self.pipeline.clock())
         self.stats.messages += 1
         if mid is not None:
             batch.acks.append((link, link.epoch, mid))
+        if lane.urgent:
+            if batch.alarm and self._wake is not None:
+                self._wake.set()
+            return
         pending = len(batch.acks)
-        if (batch.alarm or pending >= self.batch_size) and self._wake is not None:
+        if pending >= self.batch_size and self._wake is not None:
             self._wake.set()
         if pending >= self.max_pending and not self._paused:
             self._pause(True)
@@ -110,28 +140,24 @@ class MqttIngester:
     def _pause(self, on: bool) -> None:
         self._paused = on
         for link in self.links:
-            transport = getattr(getattr(link.client, "_connection", None), "_transport", None)
-            if transport is None or transport.is_closing():
-                continue
-            if on:
-                transport.pause_reading()
-            else:
-                transport.resume_reading()
+            if link.lane is self.telemetry and link.transport is not None:
+                if on:
+                    link.transport.pause_reading()
+                else:
+                    link.transport.resume_reading()
 
-    def _make_link(self, index: int) -> _Link:
-        client = Client(
-            f"{self.client_id}-{index}", clean_session=False, optimistic_acknowledgement=False
-        )
-        link = _Link(client)
+    def _make_link(self, lane: _Lane, index: int) -> _Link:
+        name = f"{self.client_id}-{index}"
+        client = Client(name, clean_session=False, optimistic_acknowledgement=False)
+        link = _Link(client, lane, name)
         if self.target.username:
             client.set_auth_credentials(self.target.username, self.target.password)
-        handler = client._package_handler
 
         def on_qos1(mid: int, packet: bytes, topic: str, _props: object) -> None:
             self._receive(link, mid, topic, packet)
 
         # gmqtt looks this method up on the instance at every PUBLISH (see module docstring)
-        handler._handle_qos_1_publish_packet = on_qos1
+        client._package_handler._handle_qos_1_publish_packet = on_qos1
 
         def on_qos0(_c: object, topic: str, payload: bytes, _qos: int, _p: object) -> None:
             self._receive(link, None, topic, payload)
@@ -139,11 +165,14 @@ class MqttIngester:
         def on_connect(_c: object, _flags: object, _rc: object, _p: object) -> None:
             link.epoch += 1
             link.connected = True
-            client.subscribe(self.subscription, qos=1)
-            log.info("connected %s (epoch %d)", self.client_id, link.epoch)
+            # a session kept from an older layout may hold the all-channels subscription
+            client.unsubscribe(f"$share/{self.share_group}/{ALL_DEVICES_FILTER}")
+            # one SUBSCRIBE (one SUBACK) for all the lane's filters
+            client.subscribe([Subscription(t, qos=1) for t in lane.filters(self.share_group)])
+            log.info("connected %s (epoch %d)", name, link.epoch)
 
         def on_subscribe(_c: object, _mid: object, _qos: object, _p: object) -> None:
-            log.info("subscribed %s-%d to %s", self.client_id, index, self.subscription)
+            log.info("subscribed %s to %s", name, " ".join(lane.filters(self.share_group)))
 
         def on_disconnect(_c: object, _packet: object, _exc: object = None) -> None:
             link.connected = False
@@ -158,13 +187,8 @@ class MqttIngester:
         delay = 0.5
         while not stop.is_set():
             try:
-                await link.client.connect(
-                    self.target.host,
-                    self.target.port,
-                    ssl=self.target.tls,
-                    version=MQTTv311,
-                    keepalive=30,
-                )
+                t = self.target
+                await link.client.connect(t.host, t.port, ssl=t.tls, version=MQTTv311, keepalive=30)
                 return
             except Exception as exc:  # the broker may be down: keep trying
                 log.warning("cannot connect to %s:%d: %s", self.target.host, self.target.port, exc)
@@ -214,9 +238,8 @@ class MqttIngester:
             if link.epoch == epoch and link.connected:
                 out.setdefault(id(link), (link, []))[1].append(PUBACK[mid])
         for link, packets in out.values():
-            transport = getattr(getattr(link.client, "_connection", None), "_transport", None)
-            if transport is not None and not transport.is_closing():
-                transport.write(b"".join(packets))
+            if link.transport is not None:
+                link.transport.write(b"".join(packets))
 
     async def _wait(self, timeout: float) -> None:
         assert self._wake is not None
@@ -224,30 +247,41 @@ class MqttIngester:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
 
-    def _age_s(self) -> float:
-        return time.time() - self.batch.first_ms / 1000
+    def _age_s(self, lane: _Lane) -> float:
+        return time.time() - lane.batch.first_ms / 1000
 
-    def _due(self) -> bool:
-        b = self.batch
-        if b.alarm or self._stopping or len(b.acks) >= self.batch_size:
-            return True
-        return self._age_s() >= self.batch_s
+    def _due(self) -> _Lane | None:
+        """The lane to write next: urgent first, then telemetry; None if neither is due."""
+        u, t = self.urgent.batch, self.telemetry.batch
+        if len(u) and (u.alarm or self._stopping or self._age_s(self.urgent) >= self.batch_s):
+            return self.urgent
+        if len(t) and (
+            self._stopping
+            or len(t.acks) >= self.batch_size
+            or self._age_s(self.telemetry) >= self.batch_s
+        ):
+            return self.telemetry
+        return None
+
+    def _next_in(self) -> float:
+        ages = [self._age_s(lane) for lane in (self.urgent, self.telemetry) if len(lane.batch)]
+        return self.batch_s - max(ages) if ages else 0.5
 
     async def _flush_loop(self, stop: threading.Event) -> None:
         loop = asyncio.get_running_loop()
         last_stats = time.monotonic()
         while True:
-            if not len(self.batch):
+            lane = self._due()
+            if lane is None:
                 if self._stopping:
                     return
-                await self._wait(0.5)
-                await loop.run_in_executor(self._writer, self._refresh)
+                idle = not len(self.urgent.batch) and not len(self.telemetry.batch)
+                await self._wait(self._next_in())
+                if idle:
+                    await loop.run_in_executor(self._writer, self._refresh)
                 continue
-            if not self._due():
-                await self._wait(self.batch_s - self._age_s())
-                continue
-            batch, self.batch = self.batch, Batch()
-            if self._paused:
+            batch, lane.batch = lane.batch, Batch()
+            if lane is self.telemetry and self._paused:
                 self._pause(False)
             out = await loop.run_in_executor(self._writer, self._commit, batch, stop)
             if out is None:
@@ -265,8 +299,7 @@ class MqttIngester:
             log.exception("could not refresh the device registry or the rules")
 
     def _report(self) -> None:
-        summary = self.stats.summary()
-        log.info("ingest %s", orjson.dumps(summary).decode())
+        log.info("ingest %s", orjson.dumps(self.stats.summary()).decode())
         if self.stats_file:
             with open(self.stats_file, "wb") as fh:  # noqa: PTH123 - a plain overwrite
                 fh.write(orjson.dumps(self.stats.dump()))
@@ -275,7 +308,8 @@ class MqttIngester:
         """Connect, ingest until ``stop`` is set, store what is in hand, disconnect."""
         self._wake = asyncio.Event()
         await asyncio.get_running_loop().run_in_executor(self._writer, self.pipeline.start)
-        self.links = [self._make_link(k) for k in range(self.n_links)]
+        self.links = [self._make_link(self.urgent, 0)]
+        self.links += [self._make_link(self.telemetry, k + 1) for k in range(self.n_links)]
         for link in self.links:
             await self._connect(link, stop)
         flusher = asyncio.ensure_future(self._flush_loop(stop))

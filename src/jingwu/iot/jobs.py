@@ -85,7 +85,7 @@ def run_ingester(runtime: Runtime, stop: threading.Event) -> None:
         batch_size=iot.batch_size,
         batch_ms=iot.batch_ms,
         stats_file=iot.stats_file,
-        subscription=iot.subscription,
+        share_group=iot.share_group,
     )
     log.info("MQTT ingestion from %s as %s", url.split("@")[-1], iot.effective_client_id)
     run_loop(lambda: ingester.run(stop))

@@ -15,7 +15,6 @@ from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from jingwu.config import ConfigError
-from jingwu.iot.topics import ALL_DEVICES_FILTER
 
 
 class IotSettings(BaseSettings):
@@ -32,11 +31,6 @@ class IotSettings(BaseSettings):
     demo_rate: float = Field(default=8.0, ge=0, le=10_000)
     stats_file: str | None = None
     share_group: str = Field(default="jingwu", pattern=r"^[A-Za-z0-9_-]{1,40}$")
-
-    @property
-    def subscription(self) -> str:
-        """The shared subscription the workers join (``$share/<group>/jingwu/v1/+/+/+``)."""
-        return f"$share/{self.share_group}/{ALL_DEVICES_FILTER}"
 
     @property
     def effective_client_id(self) -> str:

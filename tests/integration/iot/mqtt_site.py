@@ -182,11 +182,15 @@ class Ingester:
         )
 
     def wait_subscribed(self, times: int = 1) -> None:
-        """Wait until the log says the subscription is in place (``times`` starts so far)."""
+        """Wait until the log says every connection subscribed (``times`` starts so far).
+
+        One connection for events and ``JINGWU_IOT_CONNECTIONS`` (1 here) for telemetry.
+        """
+        links = 1 + int(self.env.get("JINGWU_IOT_CONNECTIONS", "2"))
 
         def ready() -> bool:
             assert self.proc is not None and self.proc.poll() is None, self.log.read_text()
-            return self.log.read_text().count("subscribed ") >= times
+            return self.log.read_text().count("subscribed ") >= times * links
 
         wait_until(ready, what=f"{self.log.name} to subscribe")
 

@@ -53,12 +53,16 @@ def test_publish_store_rule_alert_through_the_broker_on_1883(tmp_path: Path) -> 
             client_id=f"jingwu-test-{group}",
             connections=1,
             batch_ms=50,
-            subscription=f"$share/{group}/jingwu/v1/+/+/+",
+            share_group=group,
         )
         thread = threading.Thread(target=run_loop, args=(lambda: ing.run(stop),), daemon=True)
         thread.start()
         try:
-            wait_until(lambda: all(link.connected for link in ing.links), 10, "the ingester")
+            wait_until(
+                lambda: len(ing.links) == 2 and all(link.connected for link in ing.links),
+                10,
+                "the ingester",
+            )
             time.sleep(0.3)  # the SUBACK
             smoke = next(d for d in s.devices if d.device_class.value == "smoke_fire")
             msgs = stream(s.devices, 40, start_ms=_now_ms() - 5000)
@@ -75,6 +79,7 @@ def test_publish_store_rule_alert_through_the_broker_on_1883(tmp_path: Path) -> 
             assert (alert.rule_code, alert.tier, alert.state) == ("smoke.alarm", "red", "open")
             assert session.scalar(select(func.count()).select_from(DeviceEvent)) == 1
         _forget_session(f"jingwu-test-{group}-0")
+        _forget_session(f"jingwu-test-{group}-1")
 
 
 def _forget_session(client_id: str) -> None:
