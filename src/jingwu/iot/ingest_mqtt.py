@@ -60,6 +60,10 @@ class _Lane:
         self.channels = channels
         self.urgent = urgent
         self.batch = Batch()
+        self.wake: asyncio.Event | None = None
+        # each lane commits in a thread (and database connection) of its own, so an alarm's
+        # batch does not wait for a large batch of readings to commit
+        self.writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix=f"iot-{name}")
 
     def filters(self, group: str) -> list[str]:
         return [f"$share/{group}/{TOPIC_PREFIX}/+/+/{c}" for c in self.channels]
@@ -108,13 +112,11 @@ class MqttIngester:
         self.urgent = _Lane("events", ("event", "status"), urgent=True)
         self.telemetry = _Lane("telemetry", ("telemetry",), urgent=False)
         self.links: list[_Link] = []
-        self._wake: asyncio.Event | None = None
         self._stopping = False
         # Readings held while a batch commits; beyond this the telemetry sockets are not read,
         # so a backlog of millions (a worker back after an outage) waits in the broker.
         self.max_pending = max(5 * batch_size, 10_000)
         self._paused = False
-        self._writer = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="iot-writer")
 
     # --- receiving -------------------------------------------------------------------
 
@@ -128,12 +130,12 @@ class MqttIngester:
         if mid is not None:
             batch.acks.append((link, link.epoch, mid))
         if lane.urgent:
-            if batch.alarm and self._wake is not None:
-                self._wake.set()
+            if batch.alarm and lane.wake is not None:
+                lane.wake.set()
             return
         pending = len(batch.acks)
-        if pending >= self.batch_size and self._wake is not None:
-            self._wake.set()
+        if pending >= self.batch_size and lane.wake is not None:
+            lane.wake.set()
         if pending >= self.max_pending and not self._paused:
             self._pause(True)
 
@@ -241,54 +243,46 @@ class MqttIngester:
             if link.transport is not None:
                 link.transport.write(b"".join(packets))
 
-    async def _wait(self, timeout: float) -> None:
-        assert self._wake is not None
-        self._wake.clear()
+    @staticmethod
+    async def _wait(lane: _Lane, timeout: float) -> None:
+        assert lane.wake is not None
+        lane.wake.clear()
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._wake.wait(), timeout=max(timeout, 0.001))
+            await asyncio.wait_for(lane.wake.wait(), timeout=max(timeout, 0.001))
 
-    def _age_s(self, lane: _Lane) -> float:
+    @staticmethod
+    def _age_s(lane: _Lane) -> float:
         return time.time() - lane.batch.first_ms / 1000
 
-    def _due(self) -> _Lane | None:
-        """The lane to write next: urgent first, then telemetry; None if neither is due."""
-        u, t = self.urgent.batch, self.telemetry.batch
-        if len(u) and (u.alarm or self._stopping or self._age_s(self.urgent) >= self.batch_s):
-            return self.urgent
-        if len(t) and (
-            self._stopping
-            or len(t.acks) >= self.batch_size
-            or self._age_s(self.telemetry) >= self.batch_s
-        ):
-            return self.telemetry
-        return None
+    def _due(self, lane: _Lane) -> bool:
+        b = lane.batch
+        if not len(b):
+            return False
+        if self._stopping or self._age_s(lane) >= self.batch_s:
+            return True
+        return b.alarm if lane.urgent else len(b.acks) >= self.batch_size
 
-    def _next_in(self) -> float:
-        ages = [self._age_s(lane) for lane in (self.urgent, self.telemetry) if len(lane.batch)]
-        return self.batch_s - max(ages) if ages else 0.5
-
-    async def _flush_loop(self, stop: threading.Event) -> None:
+    async def _flush_loop(self, lane: _Lane, stop: threading.Event) -> None:
         loop = asyncio.get_running_loop()
         last_stats = time.monotonic()
         while True:
-            lane = self._due()
-            if lane is None:
-                if self._stopping:
+            if not self._due(lane):
+                if self._stopping and not len(lane.batch):
                     return
-                idle = not len(self.urgent.batch) and not len(self.telemetry.batch)
-                await self._wait(self._next_in())
-                if idle:
-                    await loop.run_in_executor(self._writer, self._refresh)
+                idle = not len(lane.batch)
+                await self._wait(lane, self.batch_s - self._age_s(lane) if not idle else 0.5)
+                if idle and not lane.urgent:
+                    await loop.run_in_executor(lane.writer, self._refresh)
                 continue
             batch, lane.batch = lane.batch, Batch()
-            if lane is self.telemetry and self._paused:
+            if not lane.urgent and self._paused:
                 self._pause(False)
-            out = await loop.run_in_executor(self._writer, self._commit, batch, stop)
+            out = await loop.run_in_executor(lane.writer, self._commit, batch, stop)
             if out is None:
                 return  # stopping: the broker will redeliver what was not acknowledged
             self._account(batch, out)
             self._acknowledge(batch)
-            if time.monotonic() - last_stats >= STATS_EVERY_S:
+            if not lane.urgent and time.monotonic() - last_stats >= STATS_EVERY_S:
                 last_stats = time.monotonic()
                 self._report()
 
@@ -306,25 +300,31 @@ class MqttIngester:
 
     async def run(self, stop: threading.Event) -> None:
         """Connect, ingest until ``stop`` is set, store what is in hand, disconnect."""
-        self._wake = asyncio.Event()
-        await asyncio.get_running_loop().run_in_executor(self._writer, self.pipeline.start)
+        lanes = (self.urgent, self.telemetry)
+        for lane in lanes:
+            lane.wake = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self.telemetry.writer, self.pipeline.start)
         self.links = [self._make_link(self.urgent, 0)]
         self.links += [self._make_link(self.telemetry, k + 1) for k in range(self.n_links)]
         for link in self.links:
             await self._connect(link, stop)
-        flusher = asyncio.ensure_future(self._flush_loop(stop))
-        while not stop.is_set() and not flusher.done():
+        flushers = [asyncio.ensure_future(self._flush_loop(lane, stop)) for lane in lanes]
+        while not stop.is_set() and not any(f.done() for f in flushers):
             await asyncio.sleep(0.2)
         self._stopping = True
-        self._wake.set()
-        await flusher
+        for lane in lanes:
+            assert lane.wake is not None
+            lane.wake.set()
+        await asyncio.gather(*flushers)
         self._report()
         for link in self.links:
             try:
                 await asyncio.wait_for(link.client.disconnect(), timeout=2)
             except Exception:  # the broker may be gone already
                 log.debug("disconnect failed", exc_info=True)
-        self._writer.shutdown(wait=True)
+        for lane in lanes:
+            lane.writer.shutdown(wait=True)
 
 
 def run_loop(main: Callable[[], Any]) -> None:

@@ -126,6 +126,7 @@ class Pipeline:
         self.limits = limits
         self.registry = Registry(db)
         self.lock = threading.Lock()  # the HTTP path runs in several threads
+        self._refreshing = threading.Lock()
         self._rules_version: tuple[int, str] | None = None
         self.engine = RuleEngine(())
         self._checked = 0.0
@@ -157,9 +158,14 @@ class Pipeline:
         """Pick up new devices and changed rules (cheap when nothing changed)."""
         if time.monotonic() - self._checked < REFRESH_S:
             return
-        self._checked = time.monotonic()
-        self.registry.refresh()
-        self._load_rules()
+        if not self._refreshing.acquire(blocking=False):
+            return  # another thread is at it
+        try:
+            self._checked = time.monotonic()
+            self.registry.refresh()
+            self._load_rules()
+        finally:
+            self._refreshing.release()
 
     def feed(self, batch: Batch, topic: str, payload: bytes, now: dt.datetime) -> None:
         """Decode one MQTT message into the batch."""
