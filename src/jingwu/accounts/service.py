@@ -7,8 +7,9 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import ApiToken, LoginFailure, RecoveryCode, User, WebSession
@@ -36,14 +37,56 @@ def principal_of(user: User, unit_path: str, *, ip: str = "") -> Principal:
     )
 
 
+# Request sign-in: one indexed Core query from the credential's hash to the principal (no
+# ORM objects, so none of the user's encrypted fields is decrypted), built once so that its
+# cache key is memoised.
+_PRINCIPAL = (User.id, User.username, User.role, User.unit_id, Unit.path, User.language)
+_BY_TOKEN = (
+    select(*_PRINCIPAL, ApiToken.expires_at)
+    .select_from(ApiToken)
+    .join(User, User.id == ApiToken.user_id)
+    .join(Unit, Unit.id == User.unit_id)
+    .where(ApiToken.token_hash == bindparam("key"), ApiToken.revoked_at.is_(None))
+    .where(User.active.is_(True))
+)
+_BY_SESSION = (
+    select(*_PRINCIPAL, User.totp_confirmed)
+    .select_from(WebSession)
+    .join(User, User.id == WebSession.user_id)
+    .join(Unit, Unit.id == User.unit_id)
+    .where(WebSession.id == bindparam("key"), WebSession.revoked_at.is_(None))
+    .where(WebSession.expires_at > bindparam("now"), User.active.is_(True))
+)
+
+
+def _principal_of_row(row: Any, ip: str) -> Principal:
+    uid, username, role, unit_id, path, language = row[:6]
+    return Principal(uid, username, role, unit_id, path, ip=ip, language=language)
+
+
+def token_principal(
+    session: Session, *, token: str, now: dt.datetime, ip: str = ""
+) -> Principal | None:
+    """The principal of a live bearer token of an active user, or None (one query)."""
+    row = session.execute(_BY_TOKEN, {"key": _digest(token)}).first()
+    if row is None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    return _principal_of_row(row, ip)
+
+
+def session_principal(
+    session: Session, *, token: str, now: dt.datetime, ip: str = ""
+) -> tuple[Principal, bool] | None:
+    """The principal of a live browser session and whether its second factor is enrolled."""
+    row = session.execute(_BY_SESSION, {"key": _digest(token), "now": now}).first()
+    return None if row is None else (_principal_of_row(row, ip), bool(row.totp_confirmed))
+
+
 def load_principal(session: Session, user_id: int, *, ip: str = "") -> Principal | None:
     """The principal of an active user, or None."""
-    row = session.execute(
-        select(User, Unit.path).join(Unit, Unit.id == User.unit_id).where(User.id == user_id)
-    ).first()
-    if row is None or not row[0].active:
-        return None
-    return principal_of(row[0], row[1], ip=ip)
+    stmt = select(*_PRINCIPAL).join(Unit, Unit.id == User.unit_id)
+    row = session.execute(stmt.where(User.id == user_id, User.active.is_(True))).first()
+    return None if row is None else _principal_of_row(row, ip)
 
 
 def create_user(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -28,6 +31,17 @@ def _zone_ok(module: object, zone: str) -> bool:
     return zone == "all" or zone in zones
 
 
+# Threads for synchronous endpoints (anyio's default is 40). More threads than the
+# database can serve only queue for the GIL and, on SQLite, for the write lock.
+REQUEST_THREADS = 16
+
+
+@asynccontextmanager
+async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+    anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
+    yield
+
+
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the app for a started runtime (see :func:`jingwu.runtime.start`)."""
     settings = runtime.settings
@@ -37,6 +51,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",
+        lifespan=_lifespan,
     )
     app.state.runtime = runtime
     app.state.settings = settings
@@ -45,7 +60,9 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.clock = runtime.clock
     app.state.metrics = Metrics()
     nav: list[NavItem] = []
-    for module in domain_modules("routes", include=("web",)) + domain_modules("api"):
+    # The JSON API first: its paths all start with /api/ (no page path can match them),
+    # and routes are matched in order, so API requests skip the pages' patterns.
+    for module in domain_modules("api") + domain_modules("routes", include=("web",)):
         if not _zone_ok(module, settings.zone):
             continue
         app.include_router(module.router)

@@ -1,11 +1,21 @@
-"""Request dependencies as ``Annotated`` aliases: the session, the clock, the principal."""
+"""Request dependencies as ``Annotated`` aliases: the session, the clock, the principal.
+
+Each synchronous dependency costs a trip through the thread pool (and, under load, a wait
+for a free thread and for the GIL), so only the ones that do I/O are synchronous: the
+sign-in lookup and the endpoint itself. Opening the request's session does no I/O (its
+transaction begins at its first statement, in the endpoint's thread); ending it goes to a
+thread only when a transaction is still open (see :func:`db_session`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from functools import wraps
+from typing import Annotated, ParamSpec, TypeVar
 
+import anyio.to_thread
+from anyio import CancelScope, CapacityLimiter
 from fastapi import Depends, Request
 from sqlalchemy.orm import Session
 
@@ -20,6 +30,9 @@ from jingwu.errors import Unauthenticated
 SESSION_COOKIE = "jingwu_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 
 class EnrolmentRequired(Unauthenticated):
     """Signed in with a password, but the second factor is not enrolled yet."""
@@ -32,13 +45,56 @@ def get_db(request: Request) -> Database:
     return db
 
 
-def db_session(request: Request) -> Iterator[Session]:
+def _settled(session: Session) -> bool:
+    """True when ending the session needs no I/O: no transaction and nothing pending."""
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    with get_db(request).unit_of_work(write=request.method not in SAFE_METHODS) as session:
+    unit = get_db(request).unit_of_work(write=request.method not in SAFE_METHODS)
+    session = unit.__enter__()  # no I/O: the transaction begins at the first statement
+    try:
         yield session
+    except BaseException as exc:
+        # Roll back in a thread of its own (never waiting for a free one: a thread that
+        # holds a database lock may be what the others wait for), shielded from cancel.
+        with CancelScope(shield=True):
+            ok = await anyio.to_thread.run_sync(
+                unit.__exit__, type(exc), exc, exc.__traceback__, limiter=CapacityLimiter(1)
+            )
+        if not ok:
+            raise
+    else:
+        if _settled(session):
+            unit.__exit__(None, None, None)  # nothing to commit: no I/O, no thread
+        else:
+            with CancelScope(shield=True):
+                await anyio.to_thread.run_sync(
+                    unit.__exit__, None, None, None, limiter=CapacityLimiter(1)
+                )
 
 
-def clock(request: Request) -> dt.datetime:
+def commits(endpoint: Callable[P, R]) -> Callable[P, R]:
+    """Commit the request's session at the end of a synchronous endpoint, in its thread.
+
+    The commit the request's session would make afterwards, made earlier: the write lock
+    (SQLite) and the connection are released before the endpoint's thread is, with no
+    second trip through the thread pool. An exception still rolls everything back.
+    """
+
+    @wraps(endpoint)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        result = endpoint(*args, **kwargs)
+        for value in kwargs.values():
+            if isinstance(value, Session):
+                value.commit()
+        return result
+
+    return run
+
+
+async def clock(request: Request) -> dt.datetime:
     now: dt.datetime = request.app.state.clock()
     return now
 
@@ -57,23 +113,36 @@ def _bearer(request: Request) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
-def optional_principal(request: Request, session: SessionDep, now: Now) -> Principal | None:
-    """The caller, from a bearer token or the session cookie; None when anonymous."""
+def _sign_in_lookup(request: Request, now: dt.datetime) -> Principal | None:
+    """The caller from a bearer token or the session cookie, in a short read of its own.
+
+    Its own session, not the request's: the request's (write) transaction then begins in
+    the endpoint, and on SQLite holds the write lock only while the endpoint works.
+    """
     ip = client_ip(request)
     token = _bearer(request)
-    if token is not None:
-        user = accounts.token_user(session, token=token, now=now)
-        if user is None:
-            raise Unauthenticated("The API token is invalid, expired or revoked.")
-    else:
-        cookie = request.cookies.get(SESSION_COOKIE)
-        found = accounts.session_user(session, token=cookie, now=now) if cookie else None
-        if found is None:
-            return None
-        user = found[1]
-        if not user.totp_confirmed:
-            raise EnrolmentRequired("Set up your second factor to continue.")
-    principal = accounts.load_principal(session, user.id, ip=ip)
+    cookie = None if token is not None else request.cookies.get(SESSION_COOKIE)
+    with get_db(request).sessions() as lookup:
+        if token is not None:
+            principal = accounts.token_principal(lookup, token=token, now=now, ip=ip)
+            if principal is None:
+                raise Unauthenticated("The API token is invalid, expired or revoked.")
+            return principal
+        assert cookie is not None
+        found = accounts.session_principal(lookup, token=cookie, now=now, ip=ip)
+    if found is None:
+        return None
+    principal, enrolled = found
+    if not enrolled:
+        raise EnrolmentRequired("Set up your second factor to continue.")
+    return principal
+
+
+async def optional_principal(request: Request, session: SessionDep, now: Now) -> Principal | None:
+    """The caller, from a bearer token or the session cookie; None when anonymous."""
+    if _bearer(request) is None and not request.cookies.get(SESSION_COOKIE):
+        return None  # anonymous: nothing to look up, no thread
+    principal = await anyio.to_thread.run_sync(_sign_in_lookup, request, now)
     if principal is None:
         return None
     request.state.principal = principal
@@ -81,7 +150,7 @@ def optional_principal(request: Request, session: SessionDep, now: Now) -> Princ
     return principal
 
 
-def current_principal(
+async def current_principal(
     principal: Annotated[Principal | None, Depends(optional_principal)],
 ) -> Principal:
     """The caller; unauthenticated requests get 401 (API) or a redirect to sign in (pages)."""
@@ -90,12 +159,12 @@ def current_principal(
     return principal
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_blobs(request: Request) -> BlobStore:
+async def get_blobs(request: Request) -> BlobStore:
     blobs: BlobStore = request.app.state.blobs
     return blobs
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep
+from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, commits
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.schemas import (
@@ -47,6 +47,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 @router.post("", response_model=OrderOut, status_code=201, responses=_errors(401, 403, 422))
+@commits
 def create_order(
     session: SessionDep, principal: CurrentPrincipal, now: Now, body: IntakeIn
 ) -> OrderOut:
@@ -56,6 +57,7 @@ def create_order(
 
 
 @router.get("", response_model=OrderPage, responses=_errors(401, 422))
+@commits
 def list_orders(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -86,6 +88,7 @@ def list_orders(
 
 
 @router.get("/{code}", response_model=OrderDetailOut, responses=_errors(401, 403, 404))
+@commits
 def get_order(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -103,6 +106,7 @@ def get_order(
 @router.post(
     "/{code}/actions/{action}", response_model=OrderOut, responses=_errors(401, 403, 404, 409, 422)
 )
+@commits
 def take_action(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -124,6 +128,7 @@ def take_action(
     status_code=201,
     responses=_errors(401, 403, 404, 409, 422),
 )
+@commits
 def add_task(
     session: SessionDep, principal: CurrentPrincipal, now: Now, code: str, body: TaskIn
 ) -> TaskOut:
@@ -135,6 +140,7 @@ def add_task(
 @router.post(
     "/{code}/tasks/{task_id}", response_model=TaskOut, responses=_errors(401, 403, 404, 409, 422)
 )
+@commits
 def update_task(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -169,6 +175,7 @@ def _task_out(
     status_code=201,
     responses=_errors(403, 404, 409, 422),
 )
+@commits
 def feedback(
     session: SessionDep, principal: OptionalPrincipal, now: Now, code: str, body: FeedbackIn
 ) -> FeedbackOut:
