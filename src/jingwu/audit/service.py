@@ -14,6 +14,8 @@ from typing import Any
 
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy.orm.attributes import get_history
+from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from jingwu.accounts.scope import Principal
 from jingwu.audit.models import AuditEntry
@@ -74,19 +76,21 @@ def _unit_of(table: str, obj: object) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def _identity(obj: object) -> str:
-    state = inspect(obj)
-    ident = state.mapper.primary_key_from_instance(obj)
-    return ",".join(str(v) for v in ident if v is not None)
-
-
 def _write_row(principal: Principal | None, verb: str, obj: object) -> dict[str, Any]:
     table = str(getattr(obj, "__tablename__", type(obj).__name__))
-    row = _row(principal, f"{table}.{verb}", object_type=table, object_id=_identity(obj))
+    state = inspect(obj)
+    ident = ",".join(str(v) for v in state.mapper.primary_key_from_instance(obj) if v is not None)
+    row = _row(principal, f"{table}.{verb}", object_type=table, object_id=ident)
     row["unit_id"] = _unit_of(table, obj)
     if verb != "delete":
         # Field names only: values may be personal data and stay out of the audit log.
-        changed = sorted(a.key for a in inspect(obj).attrs if a.history.has_changes())
+        # Only attributes set since the last flush can have changes (they are the keys of
+        # committed_state): no need to build the history of every column of wide rows.
+        changed = sorted(
+            key
+            for key in state.committed_state
+            if get_history(obj, key, passive=PASSIVE_NO_INITIALIZE).has_changes()
+        )
         row["detail"] = {"fields": changed}
     return row
 

@@ -10,9 +10,9 @@ thread only when a transaction is still open (see :func:`db_session`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from functools import wraps
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import anyio.to_thread
 from anyio import CancelScope, CapacityLimiter
@@ -29,6 +29,7 @@ from jingwu.errors import Unauthenticated
 
 SESSION_COOKIE = "jingwu_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+CLOCK = "jingwu.clock"  # session.info key: the request's clock (write requests)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -52,8 +53,11 @@ def _settled(session: Session) -> bool:
 
 async def db_session(request: Request) -> AsyncIterator[Session]:
     """One transaction per request, committed before the response is sent."""
-    unit = get_db(request).unit_of_work(write=request.method not in SAFE_METHODS)
+    write = request.method not in SAFE_METHODS
+    unit = get_db(request).unit_of_work(write=write)
     session = unit.__enter__()  # no I/O: the transaction begins at the first statement
+    if write:
+        session.info[CLOCK] = request.app.state.clock
     try:
         yield session
     except BaseException as exc:
@@ -75,21 +79,33 @@ async def db_session(request: Request) -> AsyncIterator[Session]:
                 )
 
 
-def commits(endpoint: Callable[P, R]) -> Callable[P, R]:
-    """Commit the request's session at the end of a synchronous endpoint, in its thread.
+def one_transaction(endpoint: Callable[P, R]) -> Callable[P, Coroutine[Any, Any, R]]:
+    """Run a synchronous endpoint in one trip to a worker thread, as one transaction.
 
-    The commit the request's session would make afterwards, made earlier: the write lock
-    (SQLite) and the connection are released before the endpoint's thread is, with no
-    second trip through the thread pool. An exception still rolls everything back.
+    FastAPI sends a synchronous endpoint to a thread, and then its response model's
+    validation to another; the endpoint this returns is asynchronous, so the body runs
+    in a thread once and the (cheap) validation on the event loop. The transaction is
+    committed at the end of the body, in its thread: the write lock (SQLite) and the
+    connection are released before the thread is. An exception rolls everything back. A
+    write begins its transaction first and then reads the clock (``now``), so on SQLite
+    the writers' times follow the order in which they hold the write lock.
     """
 
-    @wraps(endpoint)
-    def run(*args: P.args, **kwargs: P.kwargs) -> R:
-        result = endpoint(*args, **kwargs)
-        for value in kwargs.values():
-            if isinstance(value, Session):
-                value.commit()
+    def body(kwargs: dict[str, Any]) -> R:
+        session = next((v for v in kwargs.values() if isinstance(v, Session)), None)
+        if session is not None and CLOCK in session.info:
+            session.connection()  # BEGIN (IMMEDIATE on SQLite)
+            if isinstance(kwargs.get("now"), dt.datetime):
+                kwargs["now"] = session.info[CLOCK]()
+        result = endpoint(**kwargs)  # type: ignore[call-arg]
+        if session is not None:
+            session.commit()
         return result
+
+    @wraps(endpoint)
+    async def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        assert not args  # FastAPI passes keyword arguments only
+        return await anyio.to_thread.run_sync(body, dict(kwargs))
 
     return run
 

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, commits
+from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, one_transaction
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.schemas import (
@@ -47,7 +47,7 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 
 
 @router.post("", response_model=OrderOut, status_code=201, responses=_errors(401, 403, 422))
-@commits
+@one_transaction
 def create_order(
     session: SessionDep, principal: CurrentPrincipal, now: Now, body: IntakeIn
 ) -> OrderOut:
@@ -57,7 +57,7 @@ def create_order(
 
 
 @router.get("", response_model=OrderPage, responses=_errors(401, 422))
-@commits
+@one_transaction
 def list_orders(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -88,7 +88,7 @@ def list_orders(
 
 
 @router.get("/{code}", response_model=OrderDetailOut, responses=_errors(401, 403, 404))
-@commits
+@one_transaction
 def get_order(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -99,14 +99,15 @@ def get_order(
     ] = False,
 ) -> OrderDetailOut:
     """An order with its clocks, timeline, tasks and the actions the caller may take."""
-    detail = queries.order_detail(session, principal, code=code, now=now, unmask=unmask)
-    return present.detail_out(detail, language=principal.language)
+    return present.detail_view(
+        session, principal, code=code, now=now, unmask=unmask, language=principal.language
+    )
 
 
 @router.post(
     "/{code}/actions/{action}", response_model=OrderOut, responses=_errors(401, 403, 404, 409, 422)
 )
-@commits
+@one_transaction
 def take_action(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -128,7 +129,7 @@ def take_action(
     status_code=201,
     responses=_errors(401, 403, 404, 409, 422),
 )
-@commits
+@one_transaction
 def add_task(
     session: SessionDep, principal: CurrentPrincipal, now: Now, code: str, body: TaskIn
 ) -> TaskOut:
@@ -140,7 +141,7 @@ def add_task(
 @router.post(
     "/{code}/tasks/{task_id}", response_model=TaskOut, responses=_errors(401, 403, 404, 409, 422)
 )
-@commits
+@one_transaction
 def update_task(
     session: SessionDep,
     principal: CurrentPrincipal,
@@ -175,7 +176,7 @@ def _task_out(
     status_code=201,
     responses=_errors(403, 404, 409, 422),
 )
-@commits
+@one_transaction
 def feedback(
     session: SessionDep, principal: OptionalPrincipal, now: Now, code: str, body: FeedbackIn
 ) -> FeedbackOut:

@@ -11,14 +11,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
+from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.audit import service as audit
 from jingwu.blobs.models import Blob
 from jingwu.cards import Card
-from jingwu.errors import Invalid
+from jingwu.errors import Invalid, NotFound
 from jingwu.org.models import Unit
 from jingwu.security.pii import mask_id_number, mask_name, mask_phone
 from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading
@@ -201,31 +202,71 @@ class TimelineEntry:
     data: dict[str, Any] | None
 
 
+_EVENTS = (
+    select(
+        OrderEvent.at,
+        OrderEvent.kind,
+        OrderEvent.action,
+        OrderEvent.from_state,
+        OrderEvent.to_state,
+        OrderEvent.actor_name,
+        OrderEvent.actor_role,
+        OrderEvent.reason,
+        OrderEvent.data,
+    )
+    .where(OrderEvent.order_id == bindparam("order_id"))
+    .order_by(OrderEvent.seq)
+)
+_ALERTS = (
+    select(Alert.crossed_at, Alert.clock, Alert.percent, Alert.recipients)
+    .where(Alert.order_id == bindparam("order_id"))
+    .order_by(Alert.id)
+)
+
+
 def timeline(session: Session, order: WorkOrder) -> list[TimelineEntry]:
     """The order's events and alerts, oldest first."""
-    entries = [
-        TimelineEntry(
-            e.at,
-            e.kind,
-            e.action,
-            e.from_state,
-            e.to_state,
-            e.actor_name,
-            e.actor_role,
-            e.reason,
-            e.data,
-        )
-        for e in session.scalars(
-            select(OrderEvent).where(OrderEvent.order_id == order.id).order_by(OrderEvent.seq)
-        )
-    ]
-    for a in session.scalars(select(Alert).where(Alert.order_id == order.id)):
-        action = "breach" if a.percent >= 100 else "warning"
-        data = {"clock": a.clock, "percent": a.percent, "recipients": a.recipients}
-        entries.append(
-            TimelineEntry(a.crossed_at, "alert", action, None, None, "system", "system", "", data)
-        )
+    # Columns, not ORM objects, from statements built once: this runs on every order read.
+    session.flush()  # what the session's autoflush would do before a query
+    conn, key = session.connection(), {"order_id": order.id}
+    entries = [TimelineEntry(*row) for row in conn.execute(_EVENTS, key)]
+    for at, clock, percent, recipients in conn.execute(_ALERTS, key):
+        action = "breach" if percent >= 100 else "warning"
+        data = {"clock": clock, "percent": percent, "recipients": recipients}
+        entries.append(TimelineEntry(at, "alert", action, None, None, "system", "system", "", data))
     return sorted(entries, key=lambda e: e.at)
+
+
+_RECEIVER, _RESPONSIBLE, _ASSIGNEE = aliased(User), aliased(User), aliased(User)
+
+
+def order_and_people(
+    session: Session, principal: Principal, *, code: str
+) -> tuple[WorkOrder, dict[int, str]]:
+    """The order (NotFound outside the scope) and the names of its receiver, responsible
+    person and assignee, in one query."""
+    stmt = (
+        visible(
+            select(
+                WorkOrder,
+                _RECEIVER.display_name,
+                _RESPONSIBLE.display_name,
+                _ASSIGNEE.display_name,
+            ),
+            principal,
+        )
+        .outerjoin(_RECEIVER, _RECEIVER.id == WorkOrder.received_by_id)
+        .outerjoin(_RESPONSIBLE, _RESPONSIBLE.id == WorkOrder.responsible_id)
+        .outerjoin(_ASSIGNEE, _ASSIGNEE.id == WorkOrder.assignee_id)
+        .where(WorkOrder.code == code.strip().upper())
+    )
+    row = session.execute(stmt).first()
+    if row is None:
+        raise NotFound(f"No work order {code}.")
+    order = row[0]
+    ids = (order.received_by_id, order.responsible_id, order.assignee_id)
+    names = {i: str(n) for i, n in zip(ids, row[1:], strict=True) if i is not None}
+    return order, names
 
 
 @dataclass
@@ -297,8 +338,6 @@ def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
 
 def assignable(session: Session, principal: Principal, order: WorkOrder) -> list[tuple[str, str]]:
     """(username, display name) of the people the principal may assign the order to."""
-    from jingwu.accounts.models import User  # noqa: PLC0415 - only the assign form needs it
-
     stmt = (
         scoped(select(User.username, User.display_name, Unit.path), principal, User.unit_id)
         .join(Unit, Unit.id == User.unit_id)

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any, TypeVarTuple
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
@@ -97,21 +97,37 @@ def add_event(
     return event
 
 
+# Built once (their cache keys are memoised): every read of an order and every action runs
+# them, through the session's connection (columns, no ORM objects).
+_CLOCK_EVENTS = (
+    select(OrderEvent.action, OrderEvent.at)
+    .where(OrderEvent.order_id == bindparam("order_id"), OrderEvent.kind == "action")
+    .order_by(OrderEvent.seq)
+)
+_EMITTED = select(Alert.clock, Alert.percent).where(Alert.order_id == bindparam("order_id"))
+_NAMES = select(User.id, User.display_name).where(User.id.in_(bindparam("ids", expanding=True)))
+
+
 def clock_events(session: Session, order_id: int) -> list[ClockEvent]:
     """The order's state-table actions in order, as the clocks read them."""
-    rows = session.execute(
-        select(OrderEvent.action, OrderEvent.at)
-        .where(OrderEvent.order_id == order_id, OrderEvent.kind == "action")
-        .order_by(OrderEvent.seq)
-    )
+    session.flush()  # what the session's autoflush would do before a query
+    rows = session.connection().execute(_CLOCK_EVENTS, {"order_id": order_id})
     return [ClockEvent(Action(action), at) for action, at in rows]
+
+
+def _pending_clock_events(session: Session, order_id: int) -> list[ClockEvent]:
+    """The order's actions added to the session and not yet flushed, in order."""
+    pending = [
+        e
+        for e in session.new
+        if isinstance(e, OrderEvent) and e.order_id == order_id and e.kind == "action"
+    ]
+    return [ClockEvent(Action(e.action), e.at) for e in sorted(pending, key=lambda e: e.seq)]
 
 
 def emitted_keys(session: Session, order_id: int) -> set[tuple[str, int]]:
     """The (clock, percent) alerts already written for the order."""
-    rows = session.execute(
-        select(Alert.clock, Alert.percent).where(Alert.order_id == order_id)
-    ).all()
+    rows = session.connection().execute(_EMITTED, {"order_id": order_id})
     return {(clock, int(percent)) for clock, percent in rows}
 
 
@@ -128,9 +144,16 @@ def refresh_clocks(
     """Store the deadlines, paused time and next sweep instant after an event.
 
     ``new``: the order was just received (no actions, no alerts yet: nothing to read).
+    Nothing is flushed here: the stored actions and the ones still pending in the session
+    are read together, so the caller's next flush writes the event and the order's new
+    state, deadlines included, in one UPDATE of the order.
     """
-    session.flush()
-    events = [] if new else clock_events(session, order.id)
+    events: list[ClockEvent] = []
+    if not new:
+        with session.no_autoflush:
+            rows = session.connection().execute(_CLOCK_EVENTS, {"order_id": order.id})
+            events = [ClockEvent(Action(a), at) for a, at in rows]
+        events += _pending_clock_events(session, order.id)
     policy = SlaPolicy.from_dict(order.sla)
     read = read_clocks(policy, order.received_at, events, now)
     response, completion = read[Clock.RESPONSE], read[Clock.COMPLETION]
@@ -145,8 +168,9 @@ def refresh_clocks(
 
 def user_names(session: Session, ids: Sequence[int | None]) -> dict[int, str]:
     """Display names of users by id."""
-    wanted = {i for i in ids if i is not None}
+    wanted = sorted({i for i in ids if i is not None})
     if not wanted:
         return {}
-    rows = session.execute(select(User.id, User.display_name).where(User.id.in_(wanted)))
-    return dict(rows.all())
+    session.flush()  # what the session's autoflush would do before a query
+    rows = session.connection().execute(_NAMES, {"ids": wanted})
+    return {int(i): str(name) for i, name in rows}

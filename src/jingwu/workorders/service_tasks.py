@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
@@ -156,4 +157,45 @@ def tasks_of(session: Session, order: WorkOrder, *, now: dt.datetime) -> list[Ta
             overdue=t.status == "open" and t.due_at < now,
         )
         for t, dept, dept_en, unit, unit_en in rows
+    ]
+
+
+class TaskRow(NamedTuple):
+    """A task's shown fields and its target's names."""
+
+    id: int
+    instructions: str
+    due_at: dt.datetime
+    status: str
+    result: str
+    target: str
+    target_en: str
+
+
+_TASK_ROWS = (
+    select(
+        Task.id,
+        Task.instructions,
+        Task.due_at,
+        Task.status,
+        Task.result,
+        Department.name,
+        Department.name_en,
+        Unit.name,
+        Unit.name_en,
+    )
+    .outerjoin(Department, Department.id == Task.department_id)
+    .outerjoin(Unit, Unit.id == Task.target_unit_id)
+    .where(Task.order_id == bindparam("order_id"))
+    .order_by(Task.id)
+)
+
+
+def task_rows(session: Session, order_id: int) -> list[TaskRow]:
+    """The order's tasks as :func:`tasks_of` names them, as plain rows (the API's read)."""
+    session.flush()  # what the session's autoflush would do before a query
+    rows = session.connection().execute(_TASK_ROWS, {"order_id": order_id})
+    return [
+        TaskRow(i, text, due, status, result, d or u or "", d_en or u_en or d or u or "")
+        for i, text, due, status, result, d, d_en, u, u_en in rows
     ]
