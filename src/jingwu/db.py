@@ -5,12 +5,15 @@ SQLite runs in WAL mode with ``synchronous=FULL`` and foreign keys on; write tra
 start with ``BEGIN IMMEDIATE`` (at their first statement) so two writers queue instead of
 failing on lock upgrade. Writers of one process queue on a lock of the process before
 SQLite's: they wake the moment the writer before them commits, instead of sleeping in
-SQLite's busy handler (1, 2, 5, 10 … ms steps), where the tail latency came from.
+SQLite's busy handler (1, 2, 5, 10 … ms steps), where the tail latency came from; processes
+queue on a file lock beside the database (:class:`WriterLock`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -95,29 +98,66 @@ def normalize_url(url: str) -> str:
 
 
 BUSY_TIMEOUT_S = 30
-_WRITE_LOCKS: dict[str, threading.Lock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
 
 
-def _write_lock(path: str) -> threading.Lock:
-    """The process's lock for writers of one SQLite file (shared by its engines)."""
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(path, threading.Lock())
+class WriterLock:
+    """Where the writers of one SQLite file queue: threads of a process on a thread lock,
+    processes (``jingwu serve --workers N``, the worker) on ``flock`` of a file beside it.
+
+    Both block in the kernel and wake the next writer as soon as the lock is free. A
+    process that dies releases its ``flock``; a live writer is waited for as long as it
+    holds SQLite's own write lock, which it is about to take (or holds) anyway.
+    """
+
+    def __init__(self, path: str) -> None:
+        self._threads = threading.Lock()
+        self._path = path + "-writer.lock"
+        self._fd: int | None = None
+        self._pid = 0
+
+    def _file(self) -> int:
+        if self._fd is None or self._pid != os.getpid():  # a forked child opens its own
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        return self._fd
+
+    def acquire(self) -> None:
+        if not self._threads.acquire(timeout=BUSY_TIMEOUT_S):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_EX)
+        except BaseException:
+            self._threads.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            fcntl.flock(self._file(), fcntl.LOCK_UN)
+        finally:
+            self._threads.release()
+
+
+_WRITER_LOCKS: dict[str, WriterLock] = {}
+_WRITER_LOCKS_GUARD = threading.Lock()
+
+
+def _writer_lock(path: str) -> WriterLock:
+    """The writer lock of one SQLite file (one per process, shared by its engines)."""
+    with _WRITER_LOCKS_GUARD:
+        return _WRITER_LOCKS.setdefault(path, WriterLock(path))
 
 
 class _SQLiteConnection(sqlite3.Connection):
     """A pysqlite connection that holds its file's writer lock from BEGIN IMMEDIATE to the
     end of that transaction (commit, rollback or close)."""
 
-    writer_lock: threading.Lock | None = None
+    writer_lock: WriterLock | None = None
     holding = False
 
     def take_writer_lock(self) -> None:
-        lock = self.writer_lock
-        if lock is None or self.holding:
+        if self.writer_lock is None or self.holding:
             return
-        if not lock.acquire(timeout=BUSY_TIMEOUT_S):
-            raise sqlite3.OperationalError("database is locked")
+        self.writer_lock.acquire()
         self.holding = True
 
     def release_writer_lock(self) -> None:
@@ -146,7 +186,7 @@ class _SQLiteConnection(sqlite3.Connection):
             self.release_writer_lock()
 
 
-def _sqlite_setup(engine: Engine, lock: threading.Lock | None) -> None:
+def _sqlite_setup(engine: Engine, lock: WriterLock | None) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # let SQLAlchemy emit BEGIN (savepoints work)
@@ -187,7 +227,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             from pathlib import Path  # noqa: PLC0415 - only SQLite files need a directory
 
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            lock = _write_lock(str(Path(path).resolve()))
+            lock = _writer_lock(str(Path(path).resolve()))
             # Enough pooled connections for every request thread: a connection opened
             # per request (overflow) costs the PRAGMAs, a schema parse and a cold cache.
             kwargs.setdefault("pool_size", 20)

@@ -97,7 +97,8 @@ def order_out(
     session: Session, principal: Principal, order: WorkOrder, *, now: dt.datetime
 ) -> OrderOut:
     """The order as the API shows it after a create or an action (reporter masked)."""
-    read = readings(order, clock_events(session, order.id), now)
+    events = clock_events(session, order.id)
+    read = readings(order, events, max([now, *(e.at for e in events)]))
     names = user_names(session, [order.received_by_id, order.responsible_id, order.assignee_id])
     who = reporter(session, principal, order, unmask=False, now=now)
     fields = _order_fields(
@@ -155,7 +156,10 @@ def detail_view(
     # The clocks read the same event rows (actions only, in order): no second query.
     actions = [ClockEvent(Action(e.action), e.at) for e in entries if e.kind == "action"]
     who = reporter(session, principal, order, unmask=unmask, now=now)
-    clocks = [clock_out(r) for r in readings(order, actions, now).values()]
+    # A writer that committed after this request read the clock may have stamped an event
+    # a little later than ``now``: read the clocks at that event, not before it.
+    at = max([now, *(a.at for a in actions)])
+    clocks = [clock_out(r) for r in readings(order, actions, at).values()]
     fields = _order_fields(order, who, names, clocks, allowed_actions(order, principal))
     events = [
         EventOut(

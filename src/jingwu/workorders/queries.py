@@ -311,7 +311,8 @@ def order_detail(
         order=order,
         unit=unit,
         reporter=reporter(session, principal, order, unmask=unmask, now=now),
-        clocks=readings(order, actions, now),
+        # Read at the latest action if a writer stamped one after this request's clock.
+        clocks=readings(order, actions, max([now, *(a.at for a in actions)])),
         timeline=entries,
         tasks=tasks_of(session, order, now=now),
         attachments=attachments,
