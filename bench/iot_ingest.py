@@ -423,16 +423,37 @@ def main() -> int:
     p.add_argument("--connections", type=int, default=1)
     p.add_argument("--gateways", type=int, default=4)
     p.add_argument("--events", type=float, default=0.001)
+    p.add_argument(
+        "--steady-rate",
+        type=float,
+        default=10000,
+        help="a second, lighter run: 100,000 devices every 10 s (0: skip)",
+    )
+    p.add_argument("--steady-duration", type=float, default=120)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "iot_ingest.md")
     args = p.parse_args()
     command = "python bench/iot_ingest.py " + " ".join(sys.argv[1:])
-    results = []
-    for kind in args.db.split(","):
-        print(f"-- {kind}", flush=True)
-        results.append(run_one(kind.strip(), args))
-        print(orjson.dumps(results[-1], option=orjson.OPT_INDENT_2).decode(), flush=True)
+    runs = [args]
+    if args.steady_rate:
+        runs.append(
+            argparse.Namespace(
+                **{**vars(args), "rate": args.steady_rate, "duration": args.steady_duration}
+            )
+        )
+    sections = []
+    for run_args in runs:
+        results = []
+        for kind in args.db.split(","):
+            print(f"-- {kind} at {run_args.rate:g}/s", flush=True)
+            results.append(run_one(kind.strip(), run_args))
+            print(orjson.dumps(results[-1], option=orjson.OPT_INDENT_2).decode(), flush=True)
+        sections.append(report(results, run_args, command.strip()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(report(results, args, command.strip()))
+    steady = sections[1:] and [
+        "\n### The same at the steady rate\n",
+        *(sec.split("\n", 2)[2] for sec in sections[1:]),
+    ]
+    args.out.write_text(sections[0] + "".join(steady))
     print(args.out.read_text())
     return 0
 
