@@ -68,7 +68,7 @@ def token_principal(
     session: Session, *, token: str, now: dt.datetime, ip: str = ""
 ) -> Principal | None:
     """The principal of a live bearer token of an active user, or None (one query)."""
-    row = session.execute(_BY_TOKEN, {"key": _digest(token)}).first()
+    row = session.connection().execute(_BY_TOKEN, {"key": _digest(token)}).first()
     if row is None or (row.expires_at is not None and row.expires_at <= now):
         return None
     return _principal_of_row(row, ip)
@@ -78,7 +78,8 @@ def session_principal(
     session: Session, *, token: str, now: dt.datetime, ip: str = ""
 ) -> tuple[Principal, bool] | None:
     """The principal of a live browser session and whether its second factor is enrolled."""
-    row = session.execute(_BY_SESSION, {"key": _digest(token), "now": now}).first()
+    params = {"key": _digest(token), "now": now}
+    row = session.connection().execute(_BY_SESSION, params).first()
     return None if row is None else (_principal_of_row(row, ip), bool(row.totp_confirmed))
 
 

@@ -33,7 +33,7 @@ def _zone_ok(module: object, zone: str) -> bool:
 
 # Threads for synchronous endpoints (anyio's default is 40). More threads than the
 # database can serve only queue for the GIL and, on SQLite, for the write lock.
-REQUEST_THREADS = 16
+REQUEST_THREADS = 8
 
 
 @asynccontextmanager

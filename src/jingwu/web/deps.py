@@ -25,7 +25,7 @@ from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
 from jingwu.config import Settings
 from jingwu.db import Database
-from jingwu.errors import Unauthenticated
+from jingwu.errors import Conflict, Unauthenticated
 
 SESSION_COOKIE = "jingwu_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -88,19 +88,35 @@ def one_transaction(endpoint: Callable[P, R]) -> Callable[P, Coroutine[Any, Any,
     committed at the end of the body, in its thread: the write lock (SQLite) and the
     connection are released before the thread is. An exception rolls everything back. A
     write begins its transaction first and then reads the clock (``now``), so on SQLite
-    the writers' times follow the order in which they hold the write lock.
+    the writers' times follow the order in which they hold the write lock; one that still
+    finds a later event on its record (PostgreSQL locks the record later) is rolled back
+    and run once more with the clock read again.
     """
 
     def body(kwargs: dict[str, Any]) -> R:
         session = next((v for v in kwargs.values() if isinstance(v, Session)), None)
-        if session is not None and CLOCK in session.info:
-            session.connection()  # BEGIN (IMMEDIATE on SQLite)
-            if isinstance(kwargs.get("now"), dt.datetime):
-                kwargs["now"] = session.info[CLOCK]()
-        result = endpoint(**kwargs)  # type: ignore[call-arg]
+        if session is None or CLOCK not in session.info:
+            result = endpoint(**kwargs)  # type: ignore[call-arg]
+        else:
+            result = _write(session, kwargs)
         if session is not None:
             session.commit()
         return result
+
+    def _write(session: Session, kwargs: dict[str, Any]) -> R:
+        for attempt in (1, 2):
+            session.connection()  # BEGIN (IMMEDIATE on SQLite)
+            if isinstance(kwargs.get("now"), dt.datetime):
+                kwargs["now"] = session.info[CLOCK]()
+            try:
+                return endpoint(**kwargs)  # type: ignore[call-arg]
+            except Conflict as exc:
+                # On PostgreSQL a record's lock is taken after the clock was read: a writer
+                # that read its clock later may have got there first. Once more, later.
+                if attempt == 2 or not getattr(exc, "stale_clock", False):
+                    raise
+                session.rollback()
+        raise AssertionError("unreachable")
 
     @wraps(endpoint)
     async def run(*args: P.args, **kwargs: P.kwargs) -> R:

@@ -79,7 +79,7 @@ def list_orders(
         received_from=received_from,
         received_to=received_to,
     )
-    rows, total = queries.list_orders(
+    rows, total = queries.list_rows(
         session, principal, filters=filters, page=page, per_page=per_page
     )
     return OrderPage(

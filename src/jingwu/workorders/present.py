@@ -10,6 +10,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.workorders.clocks import ClockEvent, ClockReading
 from jingwu.workorders.models import Feedback, WorkOrder
 from jingwu.workorders.queries import (
+    ListRow,
     OrderDetail,
     Reporter,
     allowed_actions,
@@ -189,7 +190,7 @@ def detail_view(
     return OrderDetailOut.model_validate({**fields, "events": events, "tasks": tasks})
 
 
-def list_item(order: WorkOrder) -> OrderListItem:
+def list_item(order: WorkOrder | ListRow) -> OrderListItem:
     """A row of the order list."""
     return OrderListItem(
         code=order.code,

@@ -11,7 +11,7 @@ import hashlib
 import re
 from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
@@ -56,24 +56,27 @@ def _station(session: Session, principal: Principal, code: str) -> Unit:
     return unit
 
 
+# Built once (their cache keys are memoised): every intake runs both.
+_SINCE = (
+    WorkOrder.received_at >= bindparam("since"),
+    WorkOrder.received_at <= bindparam("now"),
+)
+_BY_ADDRESS = select(func.count()).where(WorkOrder.address_key == bindparam("key"), *_SINCE)
+_BY_CALLER = select(func.count()).where(WorkOrder.reporter_phone_index == bindparam("key"), *_SINCE)
+
+
 def _repeat_counts(
     session: Session, *, phone_key: str | None, addr_key: str | None, now: dt.datetime
 ) -> tuple[int, int]:
     since = now - dt.timedelta(days=REPEAT_WINDOW_DAYS)
-    recent = (WorkOrder.received_at >= since, WorkOrder.received_at <= now)
+    conn = session.connection()
     by_address = by_caller = 0
     if addr_key is not None:
-        by_address = (
-            session.scalar(select(func.count()).where(WorkOrder.address_key == addr_key, *recent))
-            or 0
-        )
+        params = {"key": addr_key, "since": since, "now": now}
+        by_address = conn.execute(_BY_ADDRESS, params).scalar_one()
     if phone_key is not None:
-        by_caller = (
-            session.scalar(
-                select(func.count()).where(WorkOrder.reporter_phone_index == phone_key, *recent)
-            )
-            or 0
-        )
+        params = {"key": phone_key, "since": since, "now": now}
+        by_caller = conn.execute(_BY_CALLER, params).scalar_one()
     return int(by_address), int(by_caller)
 
 

@@ -23,6 +23,13 @@ Ts = TypeVarTuple("Ts")
 CITIZEN = Principal(user_id=None, username="citizen", role="citizen", unit_id=None, unit_path="/")
 
 
+class StaleClock(Conflict):
+    """The order has an event later than ``now`` (HTTP 409). A caller that read its clock
+    before the order's lock was taken (a web request) may read it again and retry."""
+
+    stale_clock = True
+
+
 def actor_of(principal: Principal) -> Actor:
     """The state table's actor for a principal: the worker/operator is ``system``."""
     if principal.role == "citizen":
@@ -74,7 +81,7 @@ def add_event(
     # updated_at is the time of the order's last event (set here, and only here).
     last = order.updated_at if order.event_count else None
     if last is not None and now < last:
-        raise Conflict(f"Time {now.isoformat()} is before the order's last event.")
+        raise StaleClock(f"Time {now.isoformat()} is before the order's last event.")
     order.event_count = (order.event_count or 0) + 1
     event = OrderEvent(
         order_id=order.id,
