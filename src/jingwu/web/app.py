@@ -13,13 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from jingwu.registry import domain_modules
 from jingwu.runtime import Runtime
 from jingwu.web import errors
-from jingwu.web.csrf import CSRFMiddleware
-from jingwu.web.middleware import (
-    LanguageMiddleware,
-    Metrics,
-    MetricsMiddleware,
-    SecurityHeadersMiddleware,
-)
+from jingwu.web.middleware import Metrics, WebMiddleware
 from jingwu.web.nav import NavItem
 
 PROJECT_STATIC = Path(__file__).resolve().parents[3] / "static"
@@ -73,10 +67,12 @@ def create_app(runtime: Runtime) -> FastAPI:
     if vendor.is_dir():
         app.mount("/static/vendor", StaticFiles(directory=vendor), name="static-vendor")
     errors.install(app)
-    app.add_middleware(CSRFMiddleware, secret=runtime.keyring.secret_key)
-    app.add_middleware(LanguageMiddleware, default=settings.language)
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
+    app.add_middleware(
+        WebMiddleware,
+        metrics=app.state.metrics,
+        language=settings.language,
+        secret=runtime.keyring.secret_key,
+    )
     return app
 
 

@@ -1,4 +1,5 @@
-"""CSRF protection for every form: a signed double-submit cookie, checked in middleware.
+"""CSRF protection for every form: a signed double-submit cookie, checked in middleware
+(:class:`jingwu.web.middleware.WebMiddleware`).
 
 Each browser gets a random token in the ``jingwu_csrf`` cookie, signed with the secret key
 so another site cannot plant one. Every unsafe request that carries cookies must echo the
@@ -16,7 +17,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
 import orjson
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 COOKIE = "jingwu_csrf"
 FIELD = "csrf_token"
@@ -37,13 +38,11 @@ def token_valid(secret: bytes, token: str) -> bool:
     return bool(nonce) and hmac.compare_digest(want, sig)
 
 
-def _cookies(scope: Scope) -> dict[str, str]:
-    for name, value in scope.get("headers", []):
-        if name == b"cookie":
-            jar = SimpleCookie()
-            jar.load(value.decode("latin-1"))
-            return {k: m.value for k, m in jar.items()}
-    return {}
+def parse_cookies(header: str) -> dict[str, str]:
+    """The cookies of a ``Cookie`` header."""
+    jar = SimpleCookie()
+    jar.load(header)
+    return {k: m.value for k, m in jar.items()}
 
 
 def _header(scope: Scope, wanted: bytes) -> str:
@@ -53,40 +52,36 @@ def _header(scope: Scope, wanted: bytes) -> str:
     return ""
 
 
-class CSRFMiddleware:
-    """Refuse unsafe cookie-bearing requests without the matching token (HTTP 403)."""
+async def check(
+    scope: Scope, receive: Receive, cookies: dict[str, str], secret: bytes
+) -> tuple[bool, str | None, Receive]:
+    """The CSRF check of one request: (allowed, a new token to set as the cookie or None,
+    the receive channel to pass on). Puts the request's token in ``scope["state"]``."""
+    cookie_token = cookies.get(COOKIE, "")
+    fresh = not token_valid(secret, cookie_token)
+    token = new_token(secret) if fresh else cookie_token
+    scope.setdefault("state", {})["csrf_token"] = token
+    bearer_only = not cookies and bool(_header(scope, b"authorization"))
+    if scope["method"] in SAFE_METHODS or bearer_only:
+        return True, token if fresh else None, receive
+    presented = _header(scope, HEADER.encode())
+    if not presented:
+        qs = parse_qs(scope.get("query_string", b"").decode())
+        presented = (qs.get(FIELD) or [""])[0]
+    replay: list[Message] = []
+    if not presented and _header(scope, b"content-type").startswith(
+        "application/x-www-form-urlencoded"
+    ):
+        body, replay = await _read_body(receive)
+        presented = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [""])[0]
+    if fresh or not hmac.compare_digest(presented, cookie_token):
+        return False, None, receive
+    return True, None, _replaying(replay, receive) if replay else receive
 
-    def __init__(self, app: ASGIApp, secret: bytes) -> None:
-        self.app = app
-        self.secret = secret
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        cookies = _cookies(scope)
-        cookie_token = cookies.get(COOKIE, "")
-        fresh = not token_valid(self.secret, cookie_token)
-        token = new_token(self.secret) if fresh else cookie_token
-        scope.setdefault("state", {})["csrf_token"] = token
-        bearer_only = not cookies and bool(_header(scope, b"authorization"))
-        if scope["method"] in SAFE_METHODS or bearer_only:
-            await self.app(scope, receive, send_with_cookie(send, token if fresh else None))
-            return
-        presented = _header(scope, HEADER.encode())
-        if not presented:
-            qs = parse_qs(scope.get("query_string", b"").decode())
-            presented = (qs.get(FIELD) or [""])[0]
-        replay: list[Message] = []
-        if not presented and _header(scope, b"content-type").startswith(
-            "application/x-www-form-urlencoded"
-        ):
-            body, replay = await _read_body(receive)
-            presented = (parse_qs(body.decode("utf-8", "replace")).get(FIELD) or [""])[0]
-        if fresh or not hmac.compare_digest(presented, cookie_token):
-            await _refuse(scope, send)
-            return
-        await self.app(scope, _replaying(replay, receive) if replay else receive, send)
+def cookie_header(token: str) -> tuple[bytes, bytes]:
+    """The ``Set-Cookie`` header that gives a browser its CSRF token."""
+    return b"set-cookie", f"{COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly".encode()
 
 
 async def _read_body(receive: Receive) -> tuple[bytes, list[Message]]:
@@ -116,23 +111,8 @@ def _replaying(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
-def send_with_cookie(send: Send, token: str | None) -> Send:
-    """Set the CSRF cookie on the response when the browser has none yet."""
-    if token is None:
-        return send
-
-    async def wrapped(message: Message) -> None:
-        if message["type"] == "http.response.start":
-            headers = list(message.get("headers", []))
-            cookie = f"{COOKIE}={token}; Path=/; SameSite=Lax; HttpOnly"
-            headers.append((b"set-cookie", cookie.encode()))
-            message = {**message, "headers": headers}
-        await send(message)
-
-    return wrapped
-
-
-async def _refuse(scope: Scope, send: Send) -> None:
+async def refuse(scope: Scope, send: Send) -> None:
+    """Answer 403: JSON for the API, a short page for people."""
     wants_json = "application/json" in _header(scope, b"accept") or str(
         scope.get("path", "")
     ).startswith("/api/")
