@@ -450,7 +450,7 @@ def main() -> int:
         sections.append(report(results, run_args, command.strip()))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     steady = sections[1:] and [
-        "\n### The same at the steady rate\n",
+        "\n### The same at the steady rate\n\n",
         *(sec.split("\n", 2)[2] for sec in sections[1:]),
     ]
     args.out.write_text(sections[0] + "".join(steady))
