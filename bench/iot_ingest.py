@@ -87,6 +87,15 @@ class Site:
     env: dict[str, str] = field(default_factory=dict)
 
 
+NOTE = """
+Reading the figures: the "whole machine" column is the CPU every process on the machine used
+while the load ran; where it is well above what the load generator, the broker, the ingesters
+and the database used together, the cores were shared with other work, and once they are
+saturated the queues grow and so does the latency. The CPU per message (without the load
+generator) is what the pipeline itself costs.
+"""
+
+
 def pg_backends(site: Site) -> dict[int, float]:
     """CPU seconds of the PostgreSQL backends serving the bench database."""
     if not site.pg_db:
@@ -453,7 +462,7 @@ def main() -> int:
         "\n### The same at the steady rate\n\n",
         *(sec.split("\n", 2)[2] for sec in sections[1:]),
     ]
-    args.out.write_text(sections[0] + "".join(steady))
+    args.out.write_text(sections[0] + "".join(steady) + NOTE)
     print(args.out.read_text())
     return 0
 
