@@ -300,7 +300,10 @@ def test_queued_messages_survive_an_ingester_absence_and_a_broker_restart(tmp_pa
 
 def test_the_production_template_is_accepted_by_mosquitto(tmp_path: Path) -> None:
     template = (REPO / "deploy" / "mosquitto" / "mosquitto.conf").read_text()
-    port = next(p for p in range(18830, 18990) if _port_is_free(p))
+    # an ephemeral port: the module's brokers (other xdist workers) probe 18830 and up
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
     b = _prepare(tmp_path, port)
     replace = {
         "password_file": f"password_file {tmp_path / 'passwd'}",
