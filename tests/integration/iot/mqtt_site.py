@@ -61,6 +61,7 @@ class Site:
     runtime: Runtime
     devices: list[SimDevice]
     env: dict[str, str] = field(default_factory=dict)
+    ingesters: list[Ingester] = field(default_factory=list)  # stopped when the site closes
 
     def secret(self, code: str) -> str:
         return simulator_secret(self.runtime.keyring.secret_key, code)
@@ -100,9 +101,12 @@ def site(tmp: Path, name: str, *, devices: int = 8, station: str = "SA01") -> It
             "JINGWU_IOT_BATCH_MS": "50",
             "JINGWU_IOT_CONNECTIONS": "1",
         }
+        made = Site(tmp, url, runtime, sims, env)
         try:
-            yield Site(tmp, url, runtime, sims, env)
+            yield made
         finally:
+            for ing in made.ingesters:
+                ing.stop()  # also after a failed assertion: no orphan subprocess
             runtime.db.engine.dispose()
 
 
@@ -211,7 +215,9 @@ class Ingester:
 
 def ingester(s: Site, broker_url: str, client_id: str, **extra: str) -> Ingester:
     env = {**s.env, "JINGWU_MQTT_URL": broker_url, "JINGWU_IOT_CLIENT_ID": client_id, **extra}
-    return Ingester(env, s.tmp / f"{client_id}.log")
+    made = Ingester(env, s.tmp / f"{client_id}.log")
+    s.ingesters.append(made)
+    return made
 
 
 def publish(
