@@ -25,7 +25,7 @@ STATIC = Path(__file__).parent / "static"
 _MEDIA = {".js": "text/javascript", ".css": "text/css"}
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Heat map", "/analytics", "analytics.view", order=40)]
+NAV = [NavItem("Heat map", "/analytics", "analytics.view", order=30)]
 
 Window = Annotated[int, Query()]
 Category = Annotated[str | None, Query()]

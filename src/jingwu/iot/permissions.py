@@ -1,7 +1,7 @@
 """What each role may do with the sensing network (pure); where is the org scope's business.
 
-The shared permission table (:mod:`jingwu.accounts.roles`) does not list the IoT
-permissions yet, so this domain keeps its own table with the same role × scope model.
+``PERMISSIONS`` joins the shared table (:func:`jingwu.accounts.roles.all_permissions`),
+so ``principal.require("iot.view")`` and navigation entries use these names too.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ IOT_PERMISSIONS: dict[str, frozenset[Role]] = {
     "iot.rules": _LEADERS | {Role.ADMIN},
     "iot.rules.global": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }
+
+
+PERMISSIONS = IOT_PERMISSIONS
 
 
 def can(principal: Principal, permission: str) -> bool:

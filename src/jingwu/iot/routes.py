@@ -30,13 +30,8 @@ STATIC = Path(__file__).parent / "static"
 _MEDIA = {".js": "text/javascript", ".css": "text/css"}
 
 router = APIRouter(include_in_schema=False)
-# The shared permission table has no IoT entries yet; org.view is held by exactly the roles
-# of iot.view (jingwu.iot.permissions), so the links show to those who may open the pages.
-NAV = [
-    NavItem("Sensing devices", "/iot/devices", "org.view", order=40),
-    NavItem("Device map", "/iot/map", "org.view", order=41),
-    NavItem("Sensor alerts", "/iot/alerts", "org.view", order=42),
-]
+# One entry: the IoT pages carry their own tabs (devices, map, alerts, rules, …).
+NAV = [NavItem("Sensing devices", "/iot", "iot.view", order=45)]
 
 
 def class_labels(language: str) -> dict[str, str]:

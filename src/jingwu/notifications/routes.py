@@ -16,7 +16,8 @@ from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Notifications", "/notifications", "dashboard.view", order=90)]
+# No navigation entry: the unread badge in the top bar links to the list.
+NAV: list[NavItem] = []
 POLL_SECONDS = 15
 
 

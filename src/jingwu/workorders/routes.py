@@ -23,7 +23,6 @@ _MEDIA = {".js": "text/javascript", ".css": "text/css"}
 router = APIRouter(include_in_schema=False)
 NAV = [
     NavItem("Work orders", "/work-orders", "dashboard.view", order=20),
-    NavItem("Station board", "/work-orders/board", "dashboard.view", order=21),
 ]
 
 

@@ -114,7 +114,7 @@ def test_every_work_order_page_renders_in_both_languages(
                  "/work-orders/draws", "/work-orders/dashboard", "/notifications"):  # fmt: skip
         r = client.get(path)
         assert r.status_code == 200, (path, r.status_code)
-    assert ("Station board" in r.text) == (language == "en")
+    assert ("Work orders" in r.text) == (language == "en")
 
 
 def test_the_badge_counts_unread_notifications_live(
