@@ -14,8 +14,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 import uvicorn
@@ -54,16 +55,26 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 class LiveServer:
     url: str
     runtime: Runtime
+    sessions: dict[str, list[Any]] = field(default_factory=dict)
 
     def code_for(self, username: str) -> str:
-        """A fresh one-time code for a demo account (waits if this step's code was used)."""
+        """A one-time code the server will accept now for a demo account.
+
+        The server accepts the previous, current and next step (clock drift) but never a
+        step at or before the last one used; when this step's code is spent we present the
+        next step's, as an authenticator whose clock runs a little fast would.
+        """
         while True:
             with self.runtime.db.unit_of_work(write=False) as session:
                 user = session.scalar(select(User).where(User.username == username))
                 assert user is not None and user.totp_secret
                 now = time.time()
-                if user.totp_last_step is None or user.totp_last_step < totp.step_at(now):
+                step = totp.step_at(now)
+                last = user.totp_last_step
+                if last is None or last < step:
                     return totp.code_at(user.totp_secret, now)
+                if last == step:
+                    return totp.code_at(user.totp_secret, now + totp.STEP_SECONDS)
             time.sleep(totp.seconds_left(time.time()) + 0.2)
 
 
@@ -124,11 +135,32 @@ def page(context: BrowserContext) -> Page:
     return context.new_page()
 
 
-def sign_in(page: Page, server: LiveServer, username: str, password: str = "jingwu-demo") -> None:
-    """Sign in through the form with password and the current one-time code."""
+def sign_in(
+    page: Page,
+    server: LiveServer,
+    username: str,
+    password: str = "jingwu-demo",
+    *,
+    fresh: bool = False,
+) -> None:
+    """Sign in through the form with password and the current one-time code.
+
+    A one-time code works once per 30-second step, so after the first real sign-in of a
+    user the session cookies are reused by later tests (unless ``fresh``), instead of
+    waiting for the next code.
+    """
+    saved = server.sessions.get(username)
+    if saved and not fresh:
+        page.context.add_cookies(saved)
+        page.goto(f"{server.url}/")
+        if page.url == f"{server.url}/":
+            return
     page.goto(f"{server.url}/login")
     page.fill("#username", username)
     page.fill("#password", password)
     page.fill("#code", server.code_for(username))
     page.click("#sign-in")
     page.wait_for_url(f"{server.url}/")
+    server.sessions[username] = [
+        c for c in page.context.cookies() if c.get("name") == "jingwu_session"
+    ]

@@ -12,7 +12,7 @@ from tests.browser.conftest import LiveServer, sign_in
 def test_sign_in_open_a_station_and_switch_to_english(page: Page, live_server: LiveServer) -> None:
     page.goto(f"{live_server.url}/login")
     expect(page.locator("#demo-panel")).to_contain_text("demo-officer")
-    sign_in(page, live_server, "demo-officer")
+    sign_in(page, live_server, "demo-officer", fresh=True)
     expect(page.locator("h1")).to_have_text("工作台")
     page.click("text=组织架构")
     page.click("#org-tree a:has-text('BS01')")

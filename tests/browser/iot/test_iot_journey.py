@@ -14,7 +14,8 @@ def test_the_map_clusters_the_stations_devices_and_a_device_chart_draws(
     page: Page, live_server: LiveServer
 ) -> None:
     sign_in(page, live_server, "demo-officer")
-    page.click("nav.mainnav >> text=设备地图")
+    page.click("nav.mainnav >> text=感知设备")
+    page.click("text=设备地图")
     device_map = page.locator("#device-map[data-ready='1']")
     expect(device_map).to_have_count(1)
     count = int(device_map.get_attribute("data-devices") or "0")
