@@ -36,8 +36,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from evidence_append import fresh_database
+from jingwu import bulk
 from jingwu.db import Database
-from jingwu.evidence import bulk, bundle, checkpoint, cosignature, entry, keys, merkle, note, tree
+from jingwu.evidence import bundle, checkpoint, cosignature, entry, keys, merkle, note, tree
 from jingwu.evidence import store as ev_store
 from jingwu.evidence.models import LEAVES, NODES
 from jingwu.evidence.tlogproof import make_proof
@@ -173,7 +174,7 @@ def store_section(kind: str, levels: LevelStore, size: int, repeat: int, rng: ra
         db.engine.dispose()
     footer = (
         f"\n{kind}: the evidence tables loaded with {levels.node_count():,} nodes in "
-        f"{load_s:.0f} s (bulk COPY or executemany through `jingwu.evidence.bulk`); every "
+        f"{load_s:.0f} s (bulk COPY or executemany through `jingwu.bulk`); every "
         "proof is one SELECT (`store.get_nodes`: leaves and nodes in one UNION ALL).\n"
     )
     return "\n".join(["| store | operation | time |", "| --- | --- | --- |", *rows, footer])

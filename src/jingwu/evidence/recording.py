@@ -13,9 +13,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from jingwu import bulk
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Invalid
-from jingwu.evidence import bulk, merkle, sequencer, store
+from jingwu.evidence import merkle, sequencer, store
 from jingwu.evidence.entry import CATEGORIES, MAX_CODE, MAX_NOTE_CHARS, Entry, EntryError
 from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
 

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from jingwu import bulk
 from jingwu.db import Database
-from jingwu.evidence import bulk, checkpoint, tree
+from jingwu.evidence import checkpoint, tree
 from jingwu.evidence.keys import NoteError
 from jingwu.evidence.logkeys import LogKeys
 from jingwu.evidence.models import HEAD, LEAVES, NODES, QUEUE, EvidenceEntry, LogCheckpoint

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from jingwu import bulk
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.audit import service as audit
 from jingwu.blobs import service as blob_service
 from jingwu.blobs.models import Blob
 from jingwu.blobs.store import BlobError, BlobStore, Readable
 from jingwu.errors import Invalid, NotFound
-from jingwu.evidence import bulk, orders, permissions
+from jingwu.evidence import orders, permissions
 from jingwu.evidence.entry import Entry, EntryError
 from jingwu.evidence.models import ITEMS, EvidenceEntry, EvidenceItem
 from jingwu.evidence.recording import (

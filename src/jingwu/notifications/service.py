@@ -12,10 +12,10 @@ from typing import Any
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from jingwu import bulk
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid
-from jingwu.notifications import bulk
 from jingwu.notifications.channels import Channel, ChannelError
 from jingwu.notifications.messages import render
 from jingwu.notifications.models import Contact, Delivery, Notification

@@ -23,9 +23,9 @@ from sqlalchemy import Row, Table, Text, cast, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jingwu import bulk
 from jingwu.audit import service as audit
 from jingwu.db import Database
-from jingwu.notifications import bulk
 from jingwu.notifications import service as notifications
 from jingwu.workorders.clocks import Alert as ClockAlert
 from jingwu.workorders.clocks import ClockEvent, sweep_order
