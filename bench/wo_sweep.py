@@ -1,17 +1,23 @@
 """Benchmark: one SLA sweep pass over 1,000,000 stored orders (100,000 open, 10,000 due).
 
-A fresh database (SQLite file and/or PostgreSQL) is filled with bulk inserts: 900,000
-closed orders (no ``next_due_at``), 90,000 open orders whose next alert lies in the future,
-and 10,000 due ones — 7,000 at their 50 % warning, 2,000 at 80 % (the 50 % alert already
+A database (SQLite file and/or PostgreSQL) is filled once with bulk inserts: 900,000 closed
+orders (no ``next_due_at``), 90,000 open orders whose next alert lies in the future, and
+10,000 due ones — 7,000 at their 50 % warning, 2,000 at 80 % (the 50 % alert already
 written) and 1,000 breaching (50 % and 80 % written). Half the open orders were triaged (one
-action event each). Then ``jingwu.workorders.sweep.run_sweep`` runs once, as the worker
-would, and again at once (nothing due: the cost of the indexed empty pass).
+action event each). Each run then works on a copy of that database (a file copy; on
+PostgreSQL ``CREATE DATABASE … TEMPLATE``) in a process of its own: it reads every open order
+row (the same-run baseline: what a scan of the open orders in Python would pay before doing
+any work), runs ``jingwu.workorders.sweep.run_sweep`` once, as the worker would, and again at
+once (nothing due: the cost of the indexed empty pass). The figures are medians over
+``--runs`` copies.
 
-Same-run baseline: reading every open order row (what a scan of the open orders in Python
-would pay before doing any work), and the query plan of the due-orders query.
+``--compare REV`` also runs the sweep of an earlier revision (its ``src`` from
+``git archive``) on copies of the same database, alternating with this revision's runs, so
+before and after are measured under the same load.
 
     .venv/bin/python bench/wo_sweep.py [--db sqlite|postgresql|both] [--total 1000000]
-        [--open 100000] [--due 10000] [--out bench/results/wo_sweep.md]
+        [--open 100000] [--due 10000] [--runs 5] [--compare REV]
+        [--out bench/results/wo_sweep.md]
 """
 
 from __future__ import annotations
@@ -23,6 +29,8 @@ import json
 import os
 import platform
 import sqlite3
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -42,6 +50,8 @@ from jingwu.workorders.models import WorkOrder
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.sweep import run_sweep
 
+ROOT = Path(__file__).resolve().parent.parent
+
 PG_URL = os.environ.get("JINGWU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)
 STATIONS = 40
@@ -54,22 +64,6 @@ COLUMNS = (
     "overdue, escalation_level, resolve_count, event_count, updated_at"
 )
 H = dt.timedelta(hours=1)
-
-
-@contextlib.contextmanager
-def fresh(kind: str, tmp: Path) -> Iterator[str]:
-    if kind == "sqlite":
-        yield f"sqlite:///{tmp / 'sweep.db'}"
-        return
-    name = f"jingwu_bench_sweep_{uuid.uuid4().hex[:8]}"
-    admin = make_url(PG_URL).set(drivername="postgresql").render_as_string(False)
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(PG_URL).set(database=name).render_as_string(False)
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _org(db: Database) -> tuple[list[int], dict[int, int]]:
@@ -320,48 +314,169 @@ def _plan(db: Database) -> str:
         return "; ".join(str(r[0]).strip() for r in rows)
 
 
-def run(kind: str, total: int, open_: int, due: int) -> dict[str, object]:
-    with tempfile.TemporaryDirectory() as tmp, fresh(kind, Path(tmp)) as url:
-        command.upgrade(alembic_config(url), "heads")
-        db = Database.from_url(url)
-        units, officers = _org(db)
-        t0 = time.perf_counter()
-        rows = _rows(total, open_, due, units, officers)
-        (_load_sqlite if kind == "sqlite" else _load_pg)(url, rows)
-        _events_and_alerts(db, total, open_, due)
-        load_s = time.perf_counter() - t0
-        if db.is_sqlite:
-            with db.unit_of_work() as s:
-                s.execute(text("ANALYZE"))
-        t0 = time.perf_counter()
-        with db.unit_of_work(write=False) as s:
-            scanned = len(
-                s.execute(
-                    select(WorkOrder).where(WorkOrder.state.in_(("received", "triaged")))
-                ).all()
-            )
-        scan_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        report = run_sweep(db, now=NOW)
-        sweep_s = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        again = run_sweep(db, now=NOW)
-        idle_s = time.perf_counter() - t0
-        with db.unit_of_work(write=False) as s:
-            stored = s.scalar(select(func.count()).select_from(WorkOrder))
-        plan = _plan(db)
-        db.engine.dispose()
+def _admin() -> str:
+    return make_url(PG_URL).set(drivername="postgresql").render_as_string(False)
+
+
+def _pg_url(name: str) -> str:
+    return make_url(PG_URL).set(database=name).render_as_string(False)
+
+
+def build(kind: str, tmp: Path, total: int, open_: int, due: int) -> tuple[str, float]:
+    """Create and fill the database every run copies; its URL and the load time."""
+    if kind == "sqlite":
+        url = f"sqlite:///{tmp / 'template.db'}"
+    else:
+        name = f"jingwu_bench_sweep_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(_admin(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        url = _pg_url(name)
+    command.upgrade(alembic_config(url), "heads")
+    db = Database.from_url(url)
+    units, officers = _org(db)
+    t0 = time.perf_counter()
+    rows = _rows(total, open_, due, units, officers)
+    (_load_sqlite if kind == "sqlite" else _load_pg)(url, rows)
+    _events_and_alerts(db, total, open_, due)
+    load_s = time.perf_counter() - t0
+    if db.is_sqlite:
+        with db.unit_of_work() as s:
+            s.execute(text("ANALYZE"))
+    db.engine.dispose()
+    return url, load_s
+
+
+def drop(url: str) -> None:
+    """Remove a database made by :func:`build` or :func:`copy_of`."""
+    if url.startswith("sqlite"):
+        path = Path(str(make_url(url).database))
+        for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            p.unlink(missing_ok=True)
+        return
+    with psycopg.connect(_admin(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)')
+
+
+@contextlib.contextmanager
+def copy_of(template: str, n: int) -> Iterator[str]:
+    """A fresh copy of the template database for one run, removed afterwards."""
+    source = make_url(template).database
+    if template.startswith("sqlite"):
+        target = Path(str(source)).with_name(f"run{n}.db")
+        with sqlite3.connect(str(source)) as src, sqlite3.connect(str(target)) as dst:
+            src.backup(dst)
+        url = f"sqlite:///{target}"
+    else:
+        name = f"{source}_r{n}"
+        with psycopg.connect(_admin(), autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}" STRATEGY FILE_COPY')
+        url = _pg_url(name)
+    try:
+        yield url
+    finally:
+        drop(url)
+
+
+def child(url: str) -> dict[str, object]:
+    """One run on its own copy (in a process of its own): baseline scan, sweep, idle pass."""
+    keys.install(
+        keys.Keyring(
+            secret_key=b"s" * 32,
+            blind_index_key=b"b" * 32,
+            data_keys={"k1": keys.new_data_key("k1")},
+            active="k1",
+        )
+    )
+    db = Database.from_url(url)
+    t0 = time.perf_counter()
+    with db.unit_of_work(write=False) as s:
+        scanned = len(
+            s.execute(select(WorkOrder).where(WorkOrder.state.in_(("received", "triaged")))).all()
+        )
+    scan_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    report = run_sweep(db, now=NOW)
+    sweep_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    again = run_sweep(db, now=NOW)
+    idle_s = time.perf_counter() - t0
+    with db.unit_of_work(write=False) as s:
+        stored = s.scalar(select(func.count()).select_from(WorkOrder))
+    plan = _plan(db)
+    db.engine.dispose()
     return {
-        "db": kind,
         "stored": stored,
-        "load_s": load_s,
         "sweep_s": sweep_s,
         "idle_s": idle_s,
         "scan_s": scan_s,
         "scanned": scanned,
-        "report": report,
-        "again": again,
+        "report": vars(report),
+        "again": vars(again),
         "plan": plan,
+        "load": os.getloadavg()[0],
+    }
+
+
+def _archive(rev: str, into: Path) -> Path:
+    """The ``src`` tree of revision ``rev`` (for the before/after comparison)."""
+    tar = subprocess.run(["git", "archive", rev, "src"], cwd=ROOT, check=True, capture_output=True)
+    into.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["tar", "-x", "-C", str(into)], input=tar.stdout, check=True)
+    return into / "src"
+
+
+def _run_child(url: str, src: Path | None) -> dict[str, object]:
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)  # the earlier revision's package comes first
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", url],
+        env=env,
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def run(kind: str, args: argparse.Namespace, tmp: Path, before: Path | None) -> list[dict]:  # type: ignore[type-arg]
+    """Every run of both versions on copies of one database of ``kind``."""
+    template, load_s = build(kind, tmp, args.total, args.open, args.due)
+    versions: list[tuple[str, Path | None]] = [("current", None)]
+    if before is not None:
+        versions.append((f"before ({args.compare})", before))
+    runs: dict[str, list[dict[str, object]]] = {label: [] for label, _ in versions}
+    try:
+        for n in range(args.runs):
+            # Alternate which version goes first, so neither always meets a warmer machine.
+            order = versions if n % 2 == 0 else versions[::-1]
+            for k, (label, src) in enumerate(order):
+                with copy_of(template, 2 * n + k) as url:
+                    r = _run_child(url, src)
+                print(kind, label, n, {k: v for k, v in r.items() if k != "plan"}, flush=True)
+                runs[label].append(r)
+    finally:
+        drop(template)
+    return [_summary(kind, label, rs, load_s) for label, rs in runs.items()]
+
+
+def _summary(kind: str, label: str, rs: list[dict], load_s: float) -> dict[str, object]:  # type: ignore[type-arg]
+    def med(key: str) -> float:
+        return statistics.median(float(r[key]) for r in rs)
+
+    return {
+        "db": kind,
+        "label": label,
+        "runs": len(rs),
+        "sweep_s": med("sweep_s"),
+        "sweep_all": [float(r["sweep_s"]) for r in rs],
+        "idle_s": med("idle_s"),
+        "scan_s": med("scan_s"),
+        "load": [float(r["load"]) for r in rs],
+        "load_s": load_s,
+        **{k: rs[0][k] for k in ("stored", "scanned", "report", "again", "plan")},
     }
 
 
@@ -371,8 +486,14 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--total", type=int, default=1_000_000)
     ap.add_argument("--open", type=int, default=100_000)
     ap.add_argument("--due", type=int, default=10_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--compare", default="", help="also run this earlier revision's sweep")
     ap.add_argument("--out", default="bench/results/wo_sweep.md")
+    ap.add_argument("--child", default="", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child)), flush=True)
+        return 0
     keys.install(
         keys.Keyring(
             secret_key=b"s" * 32,
@@ -382,42 +503,55 @@ def main(argv: list[str]) -> int:
         )
     )
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
-    results = [run(k, args.total, args.open, args.due) for k in kinds]
-    for r in results:
-        print(r, flush=True)
-    Path(args.out).write_text(_markdown(argv, results))
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        before = _archive(args.compare, Path(tmp) / "before") if args.compare else None
+        for kind in kinds:
+            results += run(kind, args, Path(tmp), before)
+    Path(args.out).write_text(_markdown(argv, args, results))
     return 0
 
 
-def _markdown(argv: list[str], results: list[dict[str, object]]) -> str:
+def _markdown(argv: list[str], args: argparse.Namespace, results: list[dict]) -> str:  # type: ignore[type-arg]
     cmd = " ".join([".venv/bin/python bench/wo_sweep.py", *argv])
+    loads = [x for r in results for x in r["load"]]
     lines = [
         "# Work orders: one SLA sweep pass over 1,000,000 orders",
         "",
         f"Command: `{cmd}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, {platform.platform()}  ",
-        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the end "
-        f"{os.getloadavg()[0]:.1f} (the machine is shared with other work)",
+        f"Date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average (1 min) after the "
+        f"runs {min(loads):.1f}–{max(loads):.1f} (the machine is shared with other work)",
         "",
         "Target: one pass < 1 s with 10,000 orders due (warnings 50 %/80 %, breaches), via "
         "indexed queries. A pass writes each alert, overdue record and notification (chief, "
-        "street and district escalation) and the next due instant of every swept order.",
+        "street and district escalation) and the next due instant of every swept order. "
+        f"Each figure is the median of {args.runs} runs, each on a fresh copy of the same "
+        "database in a process of its own"
+        + (
+            f"; `before` is revision `{args.compare}` measured alternately in the same run."
+            if args.compare
+            else "."
+        ),
         "",
-        "| database | stored orders | due swept | alerts | overdue records | notifications "
-        "| **sweep pass** | idle pass | baseline: read open rows | load time |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "| database | code | stored orders | due swept | alerts | overdue records | "
+        "notifications | **sweep pass** (median) | every run | idle pass | "
+        "baseline: read open rows | load time |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         rep, again = r["report"], r["again"]
+        every = ", ".join(f"{s:.2f}" for s in r["sweep_all"])
         lines.append(
-            f"| {r['db']} | {r['stored']:,} | {rep.orders:,} | {rep.alerts:,} | "  # type: ignore[attr-defined]
-            f"{rep.overdue:,} | {rep.notifications:,} | **{r['sweep_s']:.2f} s** | "  # type: ignore[attr-defined]
-            f"{r['idle_s'] * 1000:.0f} ms ({again.orders} due) | "  # type: ignore[attr-defined]
+            f"| {r['db']} | {r['label']} | {r['stored']:,} | {rep['orders']:,} | "
+            f"{rep['alerts']:,} | {rep['overdue']:,} | {rep['notifications']:,} | "
+            f"**{r['sweep_s']:.2f} s** | {every} | "
+            f"{r['idle_s'] * 1000:.0f} ms ({again['orders']} due) | "
             f"{r['scan_s']:.2f} s ({r['scanned']:,} rows) | {r['load_s']:.0f} s |"
         )
     lines += ["", "Plans of the due-orders query:", ""]
-    lines += [f"- {r['db']}: `{r['plan']}`" for r in results]
+    lines += [f"- {r['db']}: `{r['plan']}`" for r in results if r["label"] == "current"]
     return "\n".join(lines) + "\n"
 
 
