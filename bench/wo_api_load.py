@@ -183,16 +183,29 @@ def _request(rng: random.Random, st: dict[str, Any], mix: str) -> tuple[str, str
     return "POST", f"/api/v1/work-orders/{code}/actions/record_contact", body, "chief"
 
 
+Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
 class Client:
     """Keep-alive HTTP/1.1 connections to one server, opened on demand (no cookies)."""
 
     def __init__(self, base: str) -> None:
         host, port = base.removeprefix("http://").split(":")
         self.host, self.port = host, int(port)
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        self.idle: list[Conn] = []
 
     async def request(self, method: str, path: str, body: bytes, token: str) -> tuple[int, bytes]:
-        conn = self.idle.pop() if self.idle else await asyncio.open_connection(self.host, self.port)
+        if self.idle:
+            try:
+                return await self._send(self.idle.pop(), method, path, body, token)
+            except (OSError, asyncio.IncompleteReadError):
+                pass  # the server closed a connection idle past its keep-alive: a new one
+        conn = await asyncio.open_connection(self.host, self.port)
+        return await self._send(conn, method, path, body, token)
+
+    async def _send(
+        self, conn: Conn, method: str, path: str, body: bytes, token: str
+    ) -> tuple[int, bytes]:
         reader, writer = conn
         head = f"{method} {path} HTTP/1.1\r\nHost: bench\r\nAuthorization: Bearer {token}\r\n"
         if body:
@@ -289,8 +302,10 @@ def run(kind: str, rates: list[float], seconds: float, workers: int, src: Path |
         st = _prepare(url, var)
         label = "current" if src is None else "before"
         out: dict[str, Any] = {"db": kind, "label": label, "mixed": [], "health": []}
-        with server(url, var, workers, src) as (base, pid):
-            for mix in ("health", "mixed"):
+        for mix in ("health", "mixed"):
+            # A server of its own per traffic mix: one driven past saturation by the
+            # baseline must not carry its backlog into the mixed steps.
+            with server(url, var, workers, src) as (base, pid):
                 for rate in rates:
                     step = measure(base, pid, rate, seconds, st, mix)
                     print(kind, label, mix, step, flush=True)
