@@ -2,9 +2,33 @@
 
 Each error carries a stable machine ``code``, a human ``message`` (one sentence) and,
 for validation problems, ``fields`` mapping a field name to what is wrong with it.
+
+Messages are English message ids with ``{name}`` placeholders and their ``params``, so the
+edge (a page, the API, the CLI) can translate the id first and fill the placeholders
+afterwards::
+
+    raise Invalid("A red order needs tasks for at least {n} departments.", params={"n": 3})
+
+``message`` is the English sentence; :meth:`DomainError.translated` takes a ``gettext``
+function and returns the sentence in that language. Field messages are message ids too
+(without parameters). Never build the message with an f-string: the id would change with
+every value and could not be translated.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+
+def fill(template: str, params: Mapping[str, Any] | None) -> str:
+    """``template`` with its ``{name}`` placeholders filled; unfilled braces are kept."""
+    if not params:
+        return template
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return template
 
 
 class DomainError(Exception):
@@ -14,13 +38,28 @@ class DomainError(Exception):
     code = "error"
 
     def __init__(
-        self, message: str, *, fields: dict[str, str] | None = None, code: str | None = None
+        self,
+        message: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        fields: dict[str, str] | None = None,
+        code: str | None = None,
     ) -> None:
-        super().__init__(message)
-        self.message = message
+        self.template = message
+        self.params: dict[str, Any] = dict(params or {})
+        self.message = fill(message, self.params)
+        super().__init__(self.message)
         self.fields: dict[str, str] = dict(fields or {})
         if code is not None:
             self.code = code
+
+    def translated(self, gettext: Callable[[str], str]) -> str:
+        """The message in the language of ``gettext`` (the id translated, then filled)."""
+        return fill(gettext(self.template), self.params)
+
+    def translated_fields(self, gettext: Callable[[str], str]) -> dict[str, str]:
+        """The field messages in the language of ``gettext``."""
+        return {name: gettext(text) for name, text in self.fields.items()}
 
 
 class Invalid(DomainError):
@@ -63,3 +102,10 @@ class TooManyRequests(DomainError):
 
     status = 429
     code = "too_many_requests"
+
+
+class PayloadTooLarge(DomainError):
+    """The request body is larger than allowed (HTTP 413)."""
+
+    status = 413
+    code = "payload_too_large"

@@ -15,7 +15,7 @@ from jingwu.audit import service as audit
 from jingwu.db import Database
 from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated
 from jingwu.web.deps import EnrolmentRequired, client_ip
-from jingwu.web.i18n import gettext
+from jingwu.web.i18n import gettext, translations
 from jingwu.web.templating import is_htmx, render
 
 log = logging.getLogger("jingwu.web")
@@ -50,20 +50,27 @@ def _audit_denial(request: Request, exc: DomainError) -> None:
 
 
 def _respond(
-    request: Request, status: int, code: str, message: str, fields: dict[str, str] | None = None
+    request: Request,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, str] | None = None,
+    *,
+    error: DomainError | None = None,
 ) -> Response:
     if wants_json(request):
         return JSONResponse(error_body(code, message, fields), status_code=status)
     language = getattr(request.state, "language", "zh_CN")
     template = "error_fragment.html" if is_htmx(request) else "error.html"
+    tr = translations(language).ugettext
     return render(
         request,
         template,
         {
             "status": status,
             "code": code,
-            "message": gettext(language, message),
-            "fields": fields or {},
+            "message": error.translated(tr) if error else gettext(language, message),
+            "fields": error.translated_fields(tr) if error else fields or {},
         },
         status_code=status,
     )
@@ -80,7 +87,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, Forbidden | NotFound):
         _audit_denial(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
-    response = _respond(request, exc.status, exc.code, exc.message, exc.fields)
+    response = _respond(request, exc.status, exc.code, exc.message, exc.fields, error=exc)
     if headers:
         response.headers.update(headers)
     return response
