@@ -113,7 +113,8 @@ def test_a_value_outside_its_range_is_refused_with_the_range() -> None:
     assert m.check(4.5) == 4.5
     with pytest.raises(Invalid) as caught:
         m.check(6)
-    assert caught.value.template == "The value {value} of {id} lies outside its range {low} to {high}."
+    message = "The value {value} of {id} lies outside its range {low} to {high}."
+    assert caught.value.template == message
     assert caught.value.params == {"id": m.id, "value": "6", "low": "1", "high": "5"}
     with pytest.raises(Invalid):
         m.check(math.nan)
