@@ -70,8 +70,8 @@ def _check_prefix(child: str, parent: str, message: str) -> None:
 
 def _check_weights(catalogue: Catalogue, indicators: Sequence[Indicator]) -> None:
     groups = {g.id: g for g in catalogue.groups}
-    _sum_is_100("the guide groups", [(g.id, g.weight) for g in catalogue.groups])
-    _sum_is_100("the categories", [(c.id, c.weight) for c in catalogue.categories])
+    _sum_is_100("guide_groups", [(g.id, g.weight) for g in catalogue.groups])
+    _sum_is_100("categories", [(c.id, c.weight) for c in catalogue.categories])
     for category in catalogue.categories:
         if category.group not in groups:
             raise Invalid(

@@ -121,7 +121,7 @@ class IndexSpec:
         if not (np.all(np.isfinite(w)) and np.all(w > 0) and math.isclose(w.sum(), 1.0)):
             raise Invalid(
                 "Weights of {group} sum to {total}%, not 100%.",
-                params={"group": "the index", "total": number(float(w.sum()) * 100)},
+                params={"group": "safety_index", "total": number(float(w.sum()) * 100)},
             )
         if self.low.size == 0:
             object.__setattr__(self, "low", np.full(m, -np.inf))
