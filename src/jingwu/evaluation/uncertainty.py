@@ -97,18 +97,7 @@ def uncertainty(
         raise Invalid("The weight perturbation must be at least 0 and below 1.")
     x = check_values(spec, values)
     matrices = _matrices(spec, x)
-    rng = np.random.default_rng(seed)
-    choices = np.column_stack([rng.integers(0, len(k), size=runs) for k in FACTORS.values()])
-    weights = _perturbed(
-        spec,
-        choices[:, 2],
-        rng.uniform(1 - perturbation, 1 + perturbation, size=(runs, len(spec.ids))),
-    )
-    ranks = np.empty((runs, x.shape[0]), dtype=np.int64)
-    for key, matrix in matrices.items():
-        chosen = (choices[:, 0] == key[0]) & (choices[:, 1] == key[1]) & (choices[:, 3] == key[2])
-        if chosen.any():
-            ranks[chosen] = rank(weights[chosen] @ matrix.T)
+    choices, ranks = _monte_carlo(spec, matrices, runs, seed, perturbation)
     base = rank(_scores(spec, matrices, [0] * len(FACTORS)))
     low, median, high = np.percentile(ranks, [5, 50, 95], axis=0)
     effects = _effects(spec, matrices, base, ranks, choices, seed, perturbation, shift_runs)
@@ -126,6 +115,27 @@ def uncertainty(
         most_influential=top.factor if top.mean_rank_shift > 0 else None,
         choices=choices,
     )
+
+
+def _monte_carlo(
+    spec: IndexSpec,
+    matrices: dict[tuple[int, int, int], FloatArray],
+    runs: int,
+    seed: int,
+    perturbation: float,
+) -> tuple[IntArray, IntArray]:
+    """The runs' drawn choices (runs × 4) and their ranks (runs × communities)."""
+    rng = np.random.default_rng(seed)
+    choices = np.column_stack([rng.integers(0, len(k), size=runs) for k in FACTORS.values()])
+    factors = rng.uniform(1 - perturbation, 1 + perturbation, size=(runs, len(spec.ids)))
+    weights = _perturbed(spec, choices[:, 2], factors)
+    n = next(iter(matrices.values())).shape[0]
+    ranks = np.empty((runs, n), dtype=np.int64)
+    for key, matrix in matrices.items():
+        chosen = (choices[:, 0] == key[0]) & (choices[:, 1] == key[1]) & (choices[:, 3] == key[2])
+        if chosen.any():
+            ranks[chosen] = rank(weights[chosen] @ matrix.T)
+    return choices, ranks
 
 
 def _matrices(spec: IndexSpec, x: FloatArray) -> dict[tuple[int, int, int], FloatArray]:
