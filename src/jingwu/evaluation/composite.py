@@ -2,8 +2,9 @@
 Composite Indicators* (2008) lays out, every choice stated in the result (:class:`Method`).
 
 1. **Imputation** of missing values: the indicator's unconditional mean or median over the
-   communities that have a value (handbook §1.3, "unconditional mean/median imputation").
-   How many values each community had imputed is reported with its score.
+   communities that have a value (handbook step 3, "unconditional mean/median imputation").
+   The value filled in for each indicator, and how many values each community had imputed,
+   are reported with the scores.
 2. **Normalisation**, direction-aware (a lower-is-better indicator is turned round, so that
    after normalisation higher is always better): min–max onto [0, 100], or z-scores (mean 0,
    standard deviation 1 over the communities ranked). An indicator on which every community
@@ -165,6 +166,7 @@ class Scores:
     ranks: IntArray  # (n,), 1 = best
     category_scores: FloatArray  # (n, categories), each category aggregated the same way
     imputed: IntArray  # (n,), values imputed per community
+    fill: FloatArray  # (m,), the value imputed for each indicator (NaN: none was missing)
 
 
 def check_values(spec: IndexSpec, values: npt.ArrayLike) -> FloatArray:
@@ -204,10 +206,16 @@ def impute(values: FloatArray, how: Imputation) -> tuple[FloatArray, BoolArray]:
     missing = np.isnan(values)
     if not missing.any():
         return values, missing
+    return np.where(missing, fill_values(values, how), values), missing
+
+
+def fill_values(values: FloatArray, how: Imputation) -> FloatArray:
+    """Each column's mean or median over its values (NaN = missing): what imputation fills in."""
     fill = np.nanmean(values, axis=0) if how is Imputation.MEAN else np.nanmedian(values, axis=0)
     # A mean of equal values can round off them; keep it inside the observed range.
-    fill = np.clip(fill, np.nanmin(values, axis=0), np.nanmax(values, axis=0))
-    return np.where(missing, fill, values), missing
+    return np.asarray(
+        np.clip(fill, np.nanmin(values, axis=0), np.nanmax(values, axis=0)), dtype=np.float64
+    )
 
 
 def normalise(
@@ -274,4 +282,5 @@ def composite(spec: IndexSpec, values: npt.ArrayLike, method: Method = REFERENCE
         ranks=rank(scores),
         category_scores=np.column_stack(by_category),
         imputed=missing.sum(axis=1).astype(np.int64),
+        fill=np.where(missing.any(axis=0), fill_values(x, method.imputation), np.nan),
     )

@@ -92,6 +92,7 @@ def test_missing_values_take_the_mean_or_the_median_of_their_indicator() -> None
     assert where.sum() == 2
     result = composite(SPEC, np.array([[1, 2, 3, 4], [np.nan, np.nan, 3, 4]]))
     assert result.imputed.tolist() == [0, 2]
+    assert result.fill[:2].tolist() == [1, 2] and np.isnan(result.fill[2:]).all()
 
 
 def test_equal_weights_are_equal_over_categories_then_inside_each() -> None:
