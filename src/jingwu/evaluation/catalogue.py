@@ -145,9 +145,11 @@ class _Obj:
             raise Invalid("{where} must be an object.", params={"where": where})
         self.data: dict[str, Any] = data
         self.where = str(data.get("id")) if isinstance(data.get("id"), str) else where
-        for key in sorted(set(data) - set(fields)):
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
             raise Invalid(
-                "{where} has an unknown field {field}.", params={"where": self.where, "field": key}
+                "{where} has an unknown field {field}.",
+                params={"where": self.where, "field": unknown[0]},
             )
 
     def _get(self, key: str) -> Any:
@@ -157,33 +159,33 @@ class _Obj:
             )
         return self.data[key]
 
-    def _wrong(self, key: str, message: str) -> Invalid:
+    def wrong(self, key: str, message: str) -> Invalid:
         return Invalid(message, params={"where": self.where, "field": key})
 
     def text(self, key: str) -> str:
         value = self._get(key)
         if not isinstance(value, str) or not value.strip():
-            raise self._wrong(key, "The field {field} of {where} must be a non-empty text.")
+            raise self.wrong(key, "The field {field} of {where} must be a non-empty text.")
         return value.strip()
 
     def number(self, key: str) -> float:
         value = self._get(key)
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._wrong(key, "The field {field} of {where} must be a number.")
+            raise self.wrong(key, "The field {field} of {where} must be a number.")
         if not math.isfinite(value):
-            raise self._wrong(key, "The field {field} of {where} must be a number.")
+            raise self.wrong(key, "The field {field} of {where} must be a number.")
         return float(value)
 
     def items(self, key: str, *, optional: bool = False) -> list[Any]:
         value = self.data.get(key, []) if optional else self._get(key)
         if not isinstance(value, list):
-            raise self._wrong(key, "The field {field} of {where} must be a list.")
+            raise self.wrong(key, "The field {field} of {where} must be a list.")
         return value
 
     def texts(self, key: str) -> tuple[str, ...]:
         values = self.items(key)
         if not all(isinstance(v, str) and v for v in values):
-            raise self._wrong(key, "The field {field} of {where} must be a list of texts.")
+            raise self.wrong(key, "The field {field} of {where} must be a list of texts.")
         return tuple(values)
 
     def choice(self, key: str, kind: type[E]) -> E:
@@ -247,7 +249,7 @@ def _index(o: _Obj) -> KpiIndex:
 def _measure_fields(o: _Obj) -> dict[str, Any]:
     query = o.data.get("query")
     if query is not None and (not isinstance(query, str) or not query.strip()):
-        raise o._wrong("query", "The field {field} of {where} must be a non-empty text.")
+        raise o.wrong("query", "The field {field} of {where} must be a non-empty text.")
     return {
         "id": o.text("id"),
         "name_zh": o.text("zh"),
@@ -270,7 +272,7 @@ def _measure_fields(o: _Obj) -> dict[str, Any]:
 def _params(o: _Obj) -> tuple[tuple[str, ParamValue], ...]:
     raw = o.data.get("params", {})
     if not isinstance(raw, Mapping):
-        raise o._wrong("params", "The field {field} of {where} must be an object.")
+        raise o.wrong("params", "The field {field} of {where} must be an object.")
     out: list[tuple[str, ParamValue]] = []
     for key, value in sorted(raw.items()):
         if isinstance(value, str) or (
@@ -280,7 +282,7 @@ def _params(o: _Obj) -> tuple[tuple[str, ParamValue], ...]:
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
             out.append((key, tuple(value)))
         else:
-            raise o._wrong("params", "The parameters of {where} must be texts, numbers or lists.")
+            raise o.wrong("params", "The parameters of {where} must be texts, numbers or lists.")
     return tuple(out)
 
 
@@ -293,7 +295,7 @@ def _component(o: _Obj, index_id: str) -> Component:
     if len(posts) != 2 or not all(
         isinstance(p, int | float) and not isinstance(p, bool) and math.isfinite(p) for p in posts
     ):
-        raise o._wrong("goalposts", "The goalposts of {where} must be two numbers.")
+        raise o.wrong("goalposts", "The goalposts of {where} must be two numbers.")
     return Component(
         **_measure_fields(o),
         index=index_id,

@@ -15,7 +15,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
 def message_ids() -> set[str]:
-    """String literals raised as messages: ``Invalid("…")``, ``_wrong(key, "…")``, and the
+    """String literals raised as messages: ``Invalid("…")``, ``wrong(key, "…")``, and the
     ``message = "…"`` passed on to a check."""
     found: set[str] = set()
     for path in sorted(PACKAGE.glob("*.py")):
@@ -23,7 +23,7 @@ def message_ids() -> set[str]:
             if isinstance(node, ast.Call):
                 func = node.func
                 name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
-                position = {"Invalid": 0, "_wrong": 1}.get(name)
+                position = {"Invalid": 0, "wrong": 1}.get(name)
                 if position is not None and len(node.args) > position:
                     arg = node.args[position]
                     if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
