@@ -124,9 +124,11 @@ class IndexSpec:
                 "Weights of {group} sum to {total}%, not 100%.",
                 params={"group": "safety_index", "total": number(float(w.sum()) * 100)},
             )
-        if self.low.size == 0:
+        if self.low.size == 0 and self.high.size == 0:
             object.__setattr__(self, "low", np.full(m, -np.inf))
             object.__setattr__(self, "high", np.full(m, np.inf))
+        if self.low.shape != (m,) or self.high.shape != (m,) or (self.low >= self.high).any():
+            raise Invalid("An index needs a range for each indicator, or none.")
 
     @classmethod
     def from_catalogue(cls, catalogue: Catalogue) -> IndexSpec:
@@ -171,7 +173,10 @@ class Scores:
 
 def check_values(spec: IndexSpec, values: npt.ArrayLike) -> FloatArray:
     """``values`` (communities × indicators, NaN = missing) as floats; Invalid if unusable."""
-    x = np.array(values, dtype=np.float64)
+    try:
+        x = np.array(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise Invalid("The values must be numbers or missing.") from None
     if x.ndim != 2 or x.shape[1] != len(spec.ids) or x.shape[0] == 0:
         raise Invalid(
             "The values need one column per indicator ({count}) and a row per community.",

@@ -131,6 +131,8 @@ def test_unusable_values_are_refused_with_a_reason() -> None:
         composite(SPEC, np.array([[1, np.nan, 1, 1], [2, np.nan, 2, 2]]))
     with pytest.raises(Invalid, match="numbers or missing"):
         composite(SPEC, np.array([[1, np.inf, 1, 1]]))
+    with pytest.raises(Invalid, match="numbers or missing"):
+        composite(SPEC, [[1, "many", 1, 1]])
     values = np.vstack([CATALOGUE_SPEC.low, CATALOGUE_SPEC.low])
     values[1, 0] = 9999  # thefts per 10,000 residents: the range ends at 500
     with pytest.raises(Invalid) as caught:
