@@ -57,7 +57,11 @@ class Measure:
 
     def check(self, value: float) -> float:
         """``value`` if it is a finite number inside the measure's range; Invalid otherwise."""
-        if not math.isfinite(value):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+        ):
             raise Invalid("The value of {id} is not a number.", params={"id": self.id})
         if not self.low <= value <= self.high:
             raise Invalid(

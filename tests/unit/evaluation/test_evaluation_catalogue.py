@@ -116,8 +116,9 @@ def test_a_value_outside_its_range_is_refused_with_the_range() -> None:
     message = "The value {value} of {id} lies outside its range {low} to {high}."
     assert caught.value.template == message
     assert caught.value.params == {"id": m.id, "value": "6", "low": "1", "high": "5"}
-    with pytest.raises(Invalid):
-        m.check(math.nan)
+    for nonsense in (math.nan, math.inf, "4", True):
+        with pytest.raises(Invalid, match="is not a number"):
+            m.check(nonsense)  # type: ignore[arg-type]
 
 
 def test_unknown_measures_and_indices_are_refused() -> None:
