@@ -1,0 +1,1 @@
+"""Spot checks: double-random draws, their outcomes, mystery visits, the expert panel."""

@@ -1,0 +1,1 @@
+"""Indicator values with provenance, the KPI indices and the community safety index."""

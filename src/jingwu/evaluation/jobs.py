@@ -1,0 +1,7 @@
+"""The evaluation domain's periodic jobs (each sub-area contributes its own)."""
+
+from __future__ import annotations
+
+from jingwu.worker.runner import JobSpec
+
+JOBS: list[JobSpec] = []

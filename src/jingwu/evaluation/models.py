@@ -1,0 +1,5 @@
+"""The evaluation domain's tables: each sub-area's models, imported here so that Alembic's
+metadata and the registry (``jingwu.<domain>.models``) see them all.
+"""
+
+from __future__ import annotations

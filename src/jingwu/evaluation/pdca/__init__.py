@@ -1,0 +1,1 @@
+"""The quarterly PDCA improvement lists and the case library."""

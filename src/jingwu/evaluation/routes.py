@@ -1,0 +1,10 @@
+"""The evaluation pages: each sub-area's router is included here, with the navigation entry."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from jingwu.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Evaluation", "/evaluation", "evaluation.view", order=55)]
