@@ -219,3 +219,11 @@ def test_resetting_the_second_factor_forgets_the_keys(
 def test_only_known_roles_can_be_required(session: Session) -> None:
     with pytest.raises(Invalid):
         devicekeys.set_required_roles(session, SYSTEM, roles={"wizard"})
+
+
+def test_expired_challenges_are_pruned(session: Session, officer: fa.TestUser) -> None:
+    devicekeys.registration_options(session, user=officer.user, rp=RP, now=NOW)
+    devicekeys.sign_in_options(session, username="nobody", rp=RP, now=NOW, secret=SECRET)
+    assert devicekeys.prune_challenges(session, now=NOW) == 0
+    later = NOW + devicekeys.CHALLENGE_TTL + dt.timedelta(seconds=1)
+    assert devicekeys.prune_challenges(session, now=later) == 2
