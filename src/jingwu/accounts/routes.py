@@ -11,11 +11,12 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import devicekeys, keypages, queries, service, signin
 from jingwu.accounts.roles import ROLE_LABELS, Role
+from jingwu.accounts.scope import Principal
 from jingwu.accounts.web import EnrollingUser, relying_party, throttle_policy, translated
 from jingwu.errors import DomainError, Invalid
 from jingwu.org import queries as org_queries
 from jingwu.security import keys, totp
-from jingwu.web.authz import PUBLIC
+from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import (
     SESSION_COOKIE,
     CurrentPrincipal,
@@ -340,10 +341,9 @@ def reset_2fa(
 def require_device_keys(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("users.admin")],
     roles: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """Set which roles must sign in with a device key."""
-    principal.require("users.admin")
     devicekeys.set_required_roles(session, principal, roles=set(roles or []))
     return _users_page(request, session, principal, message="Device key policy saved.")
