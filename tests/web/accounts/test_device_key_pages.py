@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import devicekeys
 from jingwu.accounts.scope import SYSTEM
+from jingwu.config import Settings
 from tests.conftest import FrozenClock
 from tests.factories import accounts as fa
 from tests.factories.accounts import csrf, make_user, sign_in
@@ -95,3 +96,13 @@ def test_the_administrator_sets_the_roles_that_require_a_key(
     )
     assert r.status_code == 200 and "设备密钥要求已保存" in r.text
     assert devicekeys.required_roles(session) == {"chief", "director"}
+
+
+def test_the_configured_origin_names_the_relying_party(
+    client: TestClient, session: Session, settings: Settings
+) -> None:
+    settings.webauthn_origin = "https://jingwu.example"
+    options = client.post(
+        "/login/device-key", data={"username": "x"}, headers={"X-CSRF-Token": csrf(client)}
+    )
+    assert options.json()["rpId"] == "jingwu.example"
