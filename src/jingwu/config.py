@@ -6,13 +6,15 @@ Key material is not kept here: :mod:`jingwu.security.keys` loads or generates it
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationError, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "production"]
 Zone = Literal["intranet", "internet", "all"]
@@ -50,7 +52,55 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    login_account_ceiling: int = Field(default=20, ge=1, le=10_000)
+    login_address_ceiling: int = Field(default=100, ge=1, le=100_000)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="proxies whose X-Forwarded-For is believed"
+    )
+    webauthn_origin: str | None = Field(
+        default=None, description="the origin users sign in at, e.g. https://jingwu.example"
+    )
     smtp_url: str | None = None
+    sms_url: str | None = Field(default=None, description="the SMS gateway (HTTP, signed)")
+    sms_secret: str | None = Field(default=None, validate_default=True)
+    public_url: str | None = Field(
+        default=None, description="the public portal's base URL, for links sent by SMS"
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> list[str]:
+        items = value.replace(",", " ").split() if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ValueError("give IP addresses or CIDR networks separated by commas")
+        try:
+            return [str(ipaddress.ip_network(str(i).strip(), strict=False)) for i in items]
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {exc}") from None
+
+    @field_validator("webauthn_origin", "public_url")
+    @classmethod
+    def _origin(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError("give a URL such as https://jingwu.example")
+        return value.rstrip("/")
+
+    @field_validator("sms_url")
+    @classmethod
+    def _sms_url(cls, value: str | None) -> str | None:
+        if value is not None and urlsplit(value).scheme not in ("http", "https"):
+            raise ValueError("give the http(s) URL of the SMS gateway")
+        return value or None
+
+    @field_validator("sms_secret")
+    @classmethod
+    def _sms_secret(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if info.data.get("sms_url") and not value:
+            raise ValueError("the SMS gateway URL needs a shared secret to sign messages")
+        return value
 
     @field_validator("time_zone")
     @classmethod

@@ -51,3 +51,43 @@ def test_the_readme_shows_the_two_commands_and_every_demo_account() -> None:
         "partner",
     ):
         assert f"demo-{role}" in readme
+
+
+def test_bench_results_index_every_benchmark_with_figure_target_command_and_date() -> None:
+    results = (ROOT / "bench" / "RESULTS.md").read_text()
+    index = results.split("## Index", 1)[1].split("\n# ", 1)[0]
+    rows = [line for line in index.splitlines() if line.startswith("| ") and "`" in line]
+    scripts = [p.stem for p in (ROOT / "bench").glob("*.py") if p.stem != "run_all"]
+    for name in scripts:
+        [row] = [r for r in rows if f"(`{name}`)" in r]
+        cells = [c.strip() for c in row.strip("|").split("|")]
+        assert len(cells) == 5 and all(cells), name  # benchmark, figure, target, command, date
+        assert f"bench/{name}.py" in cells[3] and cells[4][:4].isdigit(), name
+        assert (
+            f"bench/results/{name}.md" in results
+            or (ROOT / "bench" / "results" / f"{name}.md").exists()
+        )
+
+
+def test_the_readme_points_the_cli_at_the_database_jingwu_demo_creates() -> None:
+    readme = (ROOT / "README.md").read_text()
+    serve = (ROOT / "src" / "jingwu" / "cli" / "serve.py").read_text()
+    demo_url = "sqlite:///var/demo.db"
+    assert demo_url in serve, "jingwu demo moved its database: update the README"
+    assert f"JINGWU_DATABASE_URL={demo_url} .venv/bin/jingwu" in readme
+
+
+def test_the_readme_describes_every_domain_with_a_page() -> None:
+    readme = (ROOT / "README.md").read_text()
+    what = readme.split("## What it does", 1)[1].split("\n## ", 1)[0]
+    for domain, page in [
+        ("Organisation", "/org"),
+        ("Accounts", "/admin/users"),
+        ("Work orders", "/work-orders"),
+        ("Evidence", "/evidence/log"),
+        ("Analytics", "/analytics"),
+        ("IoT", "/iot"),
+        ("Notifications", "/notifications"),
+        ("Audit", "/audit"),
+    ]:
+        assert domain in what and f"`{page}" in what, domain

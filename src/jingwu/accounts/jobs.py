@@ -1,4 +1,5 @@
-"""Housekeeping: drop expired sessions and old failed sign-ins (idempotent)."""
+"""Housekeeping: drop expired sessions, old failed sign-ins and spent WebAuthn challenges
+(idempotent)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 
 from sqlalchemy import delete
 
+from jingwu.accounts import devicekeys
 from jingwu.accounts.models import LoginFailure, WebSession
 from jingwu.worker.runner import JobContext, JobSpec
 
@@ -23,9 +25,11 @@ def prune(ctx: JobContext) -> dict[str, int]:
         failures = session.execute(
             delete(LoginFailure).where(LoginFailure.at < ctx.now - KEEP_FAILURES)
         )
+        challenges = devicekeys.prune_challenges(session, now=ctx.now)
     return {
         "sessions": int(getattr(sessions, "rowcount", 0)),
         "failures": int(getattr(failures, "rowcount", 0)),
+        "challenges": challenges,
     }
 
 

@@ -1,10 +1,11 @@
-"""Account tables: users, recovery codes, sessions, API tokens, failed sign-ins."""
+"""Account tables: users, recovery codes, device keys, sessions, API tokens, failed sign-ins,
+WebAuthn challenges and the roles' sign-in policy."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from jingwu.db import Base, Encrypted, UTCDateTime
@@ -62,6 +63,9 @@ class WebSession(Base):
     ip: Mapped[str] = mapped_column(String(64), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The role requires a device key the user has not enrolled yet: the session may only
+    # enrol one (decided at sign-in).
+    needs_device_key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class ApiToken(Base):
@@ -87,9 +91,49 @@ class LoginFailure(Base):
     __table_args__ = (
         Index("ix_login_failures_username_at", "username", "at"),
         Index("ix_login_failures_ip_at", "ip", "at"),
+        Index("ix_login_failures_username_ip_at", "username", "ip", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
     ip: Mapped[str] = mapped_column(String(64))
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
+class DeviceKey(Base):
+    """A WebAuthn credential (security key, phone or built-in passkey) of one user."""
+
+    __tablename__ = "device_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    credential_id: Mapped[str] = mapped_column(String(1400), unique=True)  # base64url
+    public_key: Mapped[bytes] = mapped_column(LargeBinary)  # COSE
+    sign_count: Mapped[int] = mapped_column(BigInteger, default=0)
+    name: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebAuthnChallenge(Base):
+    """A challenge handed to a browser for one ceremony; used once, then never again."""
+
+    __tablename__ = "webauthn_challenges"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    challenge: Mapped[str] = mapped_column(String(128), unique=True)  # base64url
+    purpose: Mapped[str] = mapped_column(String(16))  # register | sign_in
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class RolePolicy(Base):
+    """How a role signs in: whether a device key is required (administrators set this)."""
+
+    __tablename__ = "role_policies"
+
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    device_key_required: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -45,6 +45,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.INSPECTOR, Role.ADMIN, Role.DIRECTOR}),
     "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
     "dashboard.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN, Role.PARTNER}),
+    "notifications.failed": frozenset(_LEADERS | {Role.ADMIN}),
 }
 
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated
 
 import segno
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from jingwu.accounts import queries, service
-from jingwu.accounts.models import User
+from jingwu.accounts import devicekeys, keypages, queries, service, signin
 from jingwu.accounts.roles import ROLE_LABELS, Role
-from jingwu.errors import DomainError, Invalid, Unauthenticated
+from jingwu.accounts.scope import Principal
+from jingwu.accounts.web import EnrollingUser, relying_party, throttle_policy, translated
+from jingwu.errors import DomainError, Invalid
 from jingwu.org import queries as org_queries
-from jingwu.security import totp
+from jingwu.security import keys, totp
+from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import (
     SESSION_COOKIE,
     CurrentPrincipal,
@@ -28,6 +29,7 @@ from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+router.include_router(keypages.router)
 NAV = [NavItem("Users", "/admin/users", "users.admin", order=90)]
 
 
@@ -45,6 +47,7 @@ def _login_page(
     username: str = "",
     next_url: str = "/",
     status: int = 200,
+    headers: dict[str, str] | None = None,
 ) -> Response:
     codes = queries.demo_codes(session, unix_time=now.timestamp()) if settings.demo else []
     return render(
@@ -57,6 +60,7 @@ def _login_page(
             "demo_codes": codes,
         },
         status_code=status,
+        headers=headers,
     )
 
 
@@ -82,31 +86,35 @@ def login(
     username: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
     code: Annotated[str, Form()] = "",
+    device_key: Annotated[str, Form()] = "",
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     try:
-        user = service.authenticate(
+        signed = signin.authenticate(
             session,
             username=username,
             password=password,
             code=code,
+            device_key=device_key,
+            rp=relying_party(request, settings),
             ip=client_ip(request),
             now=now,
-            policy=service.SignInPolicy(
-                settings.login_max_failures, dt.timedelta(minutes=settings.login_window_minutes)
-            ),
+            policy=throttle_policy(settings),
         )
     except DomainError as exc:  # failure is recorded: commit, then show the form again
+        wait = getattr(exc, "retry_after", None)
         return _login_page(
             request,
             session,
             settings,
             now,
-            error=exc.message,
+            error=translated(request, exc),
             username=username,
             next_url=_safe_next(next),
             status=exc.status,
+            headers={"Retry-After": str(wait)} if wait else None,
         )
+    user = signed.user
     token, _ = service.open_session(
         session,
         user=user,
@@ -114,8 +122,13 @@ def login(
         user_agent=request.headers.get("user-agent", ""),
         now=now,
         hours=settings.session_hours,
+        needs_device_key=signed.needs_device_key,
     )
-    target = _safe_next(next) if user.totp_confirmed else "/account/enrol"
+    target = _safe_next(next)
+    if not user.totp_confirmed:
+        target = "/account/enrol"
+    elif signed.needs_device_key:
+        target = "/account/device-keys"
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -138,26 +151,33 @@ def logout(request: Request, session: SessionDep, now: Now) -> Response:
     return response
 
 
-def enrolling_user(request: Request, session: SessionDep, now: Now) -> User:
-    """The signed-in user, whether or not the second factor is enrolled."""
-    token = request.cookies.get(SESSION_COOKIE)
-    found = service.session_user(session, token=token, now=now) if token else None
-    if found is None:
-        raise Unauthenticated("Please sign in.")
-    return found[1]
-
-
-EnrollingUser = Annotated[User, Depends(enrolling_user)]
-
-
 def _qr_svg(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#1b2a41"))
+
+
+@router.post("/login/device-key", dependencies=[PUBLIC])
+def device_key_options(
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+    now: Now,
+    username: Annotated[str, Form()] = "",
+) -> Response:
+    """The WebAuthn request options for signing in as ``username`` (JSON)."""
+    options = devicekeys.sign_in_options(
+        session,
+        username=username,
+        rp=relying_party(request, settings),
+        now=now,
+        secret=keys.current().secret_key,
+    )
+    return Response(options, media_type="application/json")
 
 
 @router.get("/account/enrol", response_class=HTMLResponse)
 def enrol_form(request: Request, user: EnrollingUser) -> Response:
     if user.totp_confirmed:
-        return RedirectResponse("/account", status_code=303)
+        return RedirectResponse("/account/device-keys", status_code=303)
     assert user.totp_secret is not None
     uri = totp.provisioning_uri(user.totp_secret, user.username)
     return render(
@@ -250,6 +270,7 @@ def _users_page(
             "users": service.list_users(session, principal),
             "units": org_queries.list_units(session, principal),
             "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
+            "key_roles": devicekeys.required_roles(session),
             "form": form or {},
             "errors": errors or {},
             "message": message,
@@ -314,3 +335,15 @@ def reset_2fa(
 ) -> Response:
     service.reset_second_factor(session, principal, username=username)
     return _users_page(request, session, principal, message=f"Second factor of {username} reset.")
+
+
+@router.post("/admin/roles/device-keys", response_class=HTMLResponse)
+def require_device_keys(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("users.admin")],
+    roles: Annotated[list[str] | None, Form()] = None,
+) -> Response:
+    """Set which roles must sign in with a device key."""
+    devicekeys.set_required_roles(session, principal, roles=set(roles or []))
+    return _users_page(request, session, principal, message="Device key policy saved.")

@@ -6,22 +6,20 @@ import datetime as dt
 import hashlib
 import re
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.models import ApiToken, LoginFailure, RecoveryCode, User, WebSession
+from jingwu.accounts import devicekeys
+from jingwu.accounts.models import ApiToken, RecoveryCode, User, WebSession
 from jingwu.accounts.roles import Role
 from jingwu.accounts.scope import Principal, check_unit, in_scope
-from jingwu.audit import service as audit
-from jingwu.errors import Conflict, Invalid, NotFound, TooManyRequests, Unauthenticated
+from jingwu.errors import Conflict, Invalid, NotFound
 from jingwu.org.models import Unit
 from jingwu.security import passwords, totp
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
-SIGN_IN_FAILED = "Sign-in failed: the username, password or one-time code is wrong."
 
 
 def principal_of(user: User, unit_path: str, *, ip: str = "") -> Principal:
@@ -50,7 +48,7 @@ _BY_TOKEN = (
     .where(User.active.is_(True))
 )
 _BY_SESSION = (
-    select(*_PRINCIPAL, User.totp_confirmed)
+    select(*_PRINCIPAL, User.totp_confirmed, WebSession.needs_device_key)
     .select_from(WebSession)
     .join(User, User.id == WebSession.user_id)
     .join(Unit, Unit.id == User.unit_id)
@@ -77,10 +75,13 @@ def token_principal(
 def session_principal(
     session: Session, *, token: str, now: dt.datetime, ip: str = ""
 ) -> tuple[Principal, bool] | None:
-    """The principal of a live browser session and whether its second factor is enrolled."""
+    """The principal of a live browser session and whether its second factor is enrolled
+    (a one-time code, and the device key its role requires)."""
     params = {"key": _digest(token), "now": now}
     row = session.connection().execute(_BY_SESSION, params).first()
-    return None if row is None else (_principal_of_row(row, ip), bool(row.totp_confirmed))
+    if row is None:
+        return None
+    return _principal_of_row(row, ip), bool(row.totp_confirmed) and not row.needs_device_key
 
 
 def load_principal(session: Session, user_id: int, *, ip: str = "") -> Principal | None:
@@ -152,105 +153,7 @@ def list_users(session: Session, principal: Principal) -> list[tuple[User, Unit]
         .where(in_scope(principal, User.unit_id))
         .order_by(Unit.path, User.username)
     )
-    return [(u, unit) for u, unit in session.execute(stmt).tuples()]
-
-
-def _throttled(session: Session, *, username: str, ip: str, since: dt.datetime, limit: int) -> bool:
-    by_user = session.scalar(
-        select(func.count()).where(LoginFailure.username == username, LoginFailure.at >= since)
-    )
-    by_ip = session.scalar(
-        select(func.count()).where(LoginFailure.ip == ip, LoginFailure.at >= since)
-    )
-    return (by_user or 0) >= limit or (by_ip or 0) >= limit * 4
-
-
-@dataclass(frozen=True)
-class SignInPolicy:
-    max_failures: int = 5
-    window: dt.timedelta = dt.timedelta(minutes=15)
-
-
-def _second_factor_ok(session: Session, user: User, code: str, now: dt.datetime) -> bool:
-    if not user.totp_confirmed or user.totp_secret is None:
-        return True  # not enrolled yet: the session can only enrol
-    step = totp.match_step(user.totp_secret, code, now.timestamp(), user.totp_last_step)
-    if step is not None:
-        user.totp_last_step = step
-        return True
-    digest = totp.hash_recovery_code(code)
-    used = session.execute(
-        update(RecoveryCode)
-        .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == digest,
-            RecoveryCode.used_at.is_(None),
-        )
-        .values(used_at=now)
-    )
-    return bool(getattr(used, "rowcount", 0))
-
-
-def authenticate(
-    session: Session,
-    *,
-    username: str,
-    password: str,
-    code: str,
-    ip: str,
-    now: dt.datetime,
-    policy: SignInPolicy | None = None,
-) -> User:
-    """Check password and one-time code; failures are generic, counted and audited."""
-    policy = policy or SignInPolicy()
-    username = username.strip().lower()[:64]
-    if _throttled(
-        session, username=username, ip=ip, since=now - policy.window, limit=policy.max_failures
-    ):
-        audit.record(
-            session,
-            principal=None,
-            action="auth.throttled",
-            object_type="user",
-            object_id=username,
-            outcome="denied",
-            ip=ip,
-            now=now,
-        )
-        minutes = int(policy.window.total_seconds() // 60)
-        raise TooManyRequests(f"Too many failed sign-ins. Try again in {minutes} minutes.")
-    user = session.scalar(select(User).where(User.username == username))
-    ok = passwords.verify_password(user.password_hash if user else None, password)
-    if ok and user is not None and user.active and _second_factor_ok(session, user, code, now):
-        user.last_login_at = now
-        if passwords.needs_rehash(user.password_hash):
-            user.password_hash = passwords.hash_password(password)
-        audit.record(
-            session,
-            principal=None,
-            action="auth.sign_in",
-            object_type="user",
-            object_id=user.id,
-            unit_id=user.unit_id,
-            ip=ip,
-            now=now,
-            detail={"username": username},
-        )
-        session.flush()
-        return user
-    session.add(LoginFailure(username=username, ip=ip, at=now))
-    audit.record(
-        session,
-        principal=None,
-        action="auth.sign_in_failed",
-        object_type="user",
-        object_id=username,
-        outcome="failed",
-        ip=ip,
-        now=now,
-    )
-    session.flush()
-    raise Unauthenticated(SIGN_IN_FAILED)
+    return [(u, unit) for u, unit in session.execute(stmt)]
 
 
 def confirm_enrolment(session: Session, *, user: User, code: str, now: dt.datetime) -> list[str]:
@@ -287,6 +190,7 @@ def reset_second_factor(session: Session, principal: Principal, *, username: str
     user.totp_confirmed = False
     user.totp_last_step = None
     session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    devicekeys.forget_keys(session, user_id=user.id)
     session.execute(
         update(WebSession).where(WebSession.user_id == user.id).values(revoked_at=func.now())
     )
@@ -310,7 +214,14 @@ def _digest(token: str) -> str:
 
 
 def open_session(
-    session: Session, *, user: User, ip: str, user_agent: str, now: dt.datetime, hours: int
+    session: Session,
+    *,
+    user: User,
+    ip: str,
+    user_agent: str,
+    now: dt.datetime,
+    hours: int,
+    needs_device_key: bool = False,
 ) -> tuple[str, WebSession]:
     """Start a browser session; returns the cookie token (only its hash is stored)."""
     token = secrets.token_urlsafe(32)
@@ -322,6 +233,7 @@ def open_session(
         expires_at=now + dt.timedelta(hours=hours),
         ip=ip[:64],
         user_agent=user_agent[:255],
+        needs_device_key=needs_device_key,
     )
     session.add(row)
     session.flush()
@@ -397,3 +309,10 @@ def token_user(session: Session, *, token: str, now: dt.datetime) -> User | None
     if api_token.expires_at is not None and api_token.expires_at <= now:
         return None
     return user
+
+
+def device_key_enrolled(session: Session, *, token: str) -> None:
+    """The session's user now has a device key: the session is no longer limited to enrolling."""
+    session.execute(
+        update(WebSession).where(WebSession.id == _digest(token)).values(needs_device_key=False)
+    )

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field, ValidationError
 
+from jingwu.errors import Invalid, NotFound, PayloadTooLarge, Unauthenticated
 from jingwu.notifications import service
+from jingwu.notifications.channels import signature_ok
 from jingwu.notifications.messages import text
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import PUBLIC
+from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -71,3 +75,78 @@ def unread(session: SessionDep, principal: CurrentPrincipal) -> UnreadOut:
 def read(session: SessionDep, principal: CurrentPrincipal, now: Now, body: ReadIn) -> ReadOut:
     """Mark the caller's notifications read."""
     return ReadOut(marked=service.mark_read(session, principal, ids=body.ids, now=now))
+
+
+MAX_REPORT_BYTES = 16 * 1024
+
+
+class SmsReportIn(BaseModel):
+    """A delivery report of the SMS gateway (signed: ``X-Signature``)."""
+
+    ref: str = Field(max_length=64, description="the ref the message was sent with")
+    status: str = Field(
+        min_length=1,
+        max_length=16,
+        pattern=r"^[a-z_]+$",
+        description="delivered, failed, undelivered, rejected, expired, …",
+    )
+    error: str = Field(default="", max_length=2000, description="the gateway's reason")
+
+
+class SmsReportOut(BaseModel):
+    """The report was stored; ``matched`` when it names a message of ours."""
+
+    stored: bool
+    matched: bool
+
+
+async def raw_body(request: Request) -> bytes:
+    """The request body as sent (the signature covers these exact bytes)."""
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_REPORT_BYTES:
+            raise PayloadTooLarge("The request body is too large.")
+    return body
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "missing or wrong X-Signature"},
+    404: {"description": "no SMS gateway is configured"},
+    413: {"description": "body too large"},
+    422: {"description": "not a delivery report"},
+}
+
+
+@router.post(
+    "/sms-status",
+    response_model=SmsReportOut,
+    dependencies=[PUBLIC],
+    responses=_ERRORS,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": SmsReportIn.model_json_schema()}},
+        }
+    },
+)
+def sms_status(
+    session: SessionDep,
+    settings: SettingsDep,
+    now: Now,
+    request: Request,
+    body: Annotated[bytes, Depends(raw_body)],
+) -> SmsReportOut:
+    """A delivery report from the SMS gateway, signed like the messages sent to it."""
+    if not settings.sms_secret:
+        raise NotFound("No SMS gateway is configured.")
+    if not signature_ok(settings.sms_secret, body, request.headers.get("x-signature", "")):
+        raise Unauthenticated("The signature of the delivery report is wrong.")
+    try:
+        report = SmsReportIn.model_validate_json(body)
+    except ValidationError:
+        raise Invalid("This is not a delivery report: give ref, status and error.") from None
+    stored = service.record_sms_report(
+        session, ref=report.ref, status=report.status, error=report.error, now=now
+    )
+    return SmsReportOut(stored=True, matched=stored.delivery_id is not None)

@@ -1,11 +1,15 @@
-"""Outside channels: SMTP e-mail and an SMS gateway interface.
+"""Outside channels: SMTP e-mail, and SMS through an HTTP gateway (or the log, in development).
 
 A channel sends one message to one address and raises :class:`ChannelError` when it could
-not; the outbox retries with back-off. Channels hold no state another process needs.
+not; the outbox retries with back-off (at once ``failed`` when the error is permanent).
+Channels hold no state another process needs. ``ref`` names the outbox entry, so that the
+gateway's delivery reports can be matched to it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import smtplib
 import ssl
@@ -14,17 +18,25 @@ from email.message import EmailMessage
 from typing import Protocol
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import httpx
+import orjson
+
 log = logging.getLogger("jingwu.notifications")
 
 
 class ChannelError(Exception):
-    """A message could not be sent (the reason in one sentence)."""
+    """A message could not be sent (the reason in one sentence); ``permanent`` when trying
+    again cannot help (the gateway refused the message itself)."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Channel(Protocol):
     """Sends one message to one address."""
 
-    def send(self, address: str, subject: str, body: str) -> None: ...
+    def send(self, address: str, subject: str, body: str, *, ref: str = "") -> None: ...
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,7 @@ class SmtpChannel:
             starttls=(query.get("starttls") or ["0"])[0] in ("1", "true", "yes"),
         )
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, ref: str = "") -> None:
         msg = EmailMessage()
         msg["From"], msg["To"], msg["Subject"] = self.sender, address, subject
         msg.set_content(body)
@@ -85,17 +97,55 @@ class SmtpChannel:
 class SmsGateway(Protocol):
     """An SMS provider: sends ``text`` to a mainland mobile number."""
 
-    def send_sms(self, phone: str, text: str) -> None: ...
+    def send_sms(self, phone: str, text: str, *, ref: str = "") -> None: ...
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The ``X-Signature`` of a body: hex HMAC-SHA256 with the shared secret."""
+    return hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_ok(secret: str, body: bytes, presented: str) -> bool:
+    """True when ``presented`` is the body's signature (compared in constant time)."""
+    return hmac.compare_digest(sign(secret, body), presented.strip().lower())
+
+
+# Answers that say the message itself was refused: sending it again cannot help.
+PERMANENT = frozenset(range(400, 500)) - {408, 409, 425, 429}
+
+
+@dataclass(frozen=True)
+class HttpSmsGateway:
+    """An SMS gateway over HTTP: ``POST url`` with ``{"to", "text", "ref"}`` as JSON and
+    ``X-Signature`` = hex HMAC-SHA256(secret, body); any 2xx answer means accepted."""
+
+    url: str
+    secret: str
+    timeout: float = 10.0
+
+    def send_sms(self, phone: str, text: str, *, ref: str = "") -> None:
+        body = orjson.dumps({"to": phone, "text": text, "ref": ref})
+        headers = {"Content-Type": "application/json", "X-Signature": sign(self.secret, body)}
+        host = urlsplit(self.url).netloc
+        try:
+            answer = httpx.post(self.url, content=body, headers=headers, timeout=self.timeout)
+        except httpx.HTTPError as exc:
+            raise ChannelError(f"The SMS gateway {host} did not answer: {exc}") from exc
+        if not answer.is_success:
+            raise ChannelError(
+                f"The SMS gateway {host} answered {answer.status_code}: {answer.text[:200]}",
+                permanent=answer.status_code in PERMANENT,
+            )
 
 
 @dataclass
 class LogSmsGateway:
-    """Writes messages to the log instead of sending them (development and the demo)."""
+    """Writes messages to the log instead of sending them (development and the demo only)."""
 
     sent: list[tuple[str, str]] = field(default_factory=list)
 
-    def send_sms(self, phone: str, text: str) -> None:
-        log.info("SMS to %s***: %s", phone[:3], text)
+    def send_sms(self, phone: str, text: str, *, ref: str = "") -> None:
+        log.info("SMS %s to %s***: %s", ref, phone[:3], text)
         self.sent.append((phone, text))
 
 
@@ -105,9 +155,9 @@ class SmsChannel:
 
     gateway: SmsGateway
 
-    def send(self, address: str, subject: str, body: str) -> None:
+    def send(self, address: str, subject: str, body: str, *, ref: str = "") -> None:
         try:
-            self.gateway.send_sms(address, body)
+            self.gateway.send_sms(address, body, ref=ref)
         except ChannelError:
             raise
         except Exception as exc:  # a provider's client may raise anything

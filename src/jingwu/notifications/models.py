@@ -55,6 +55,28 @@ class Delivery(Base):
     next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # The unit whose people the message concerns (the user's unit, the order's station):
+    # failed sends are listed to the chiefs of that unit and above.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("units.id"), index=True)
+    # The provider's last delivery report (SMS): delivered | failed | … and when.
+    report_status: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    reported_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class SmsReport(Base):
+    """A delivery report from the SMS gateway, as received (signed by the gateway)."""
+
+    __tablename__ = "sms_reports"
+    __audit__ = False
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    delivery_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notification_deliveries.id"), index=True
+    )
+    ref: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))
+    error: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
 
 class Contact(Base):

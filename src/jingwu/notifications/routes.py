@@ -7,10 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid
-from jingwu.notifications import service
+from jingwu.notifications import queries, service
 from jingwu.notifications.messages import text
 from jingwu.notifications.models import Contact
+from jingwu.web.authz import Requires
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
@@ -97,3 +99,15 @@ def set_contact(
             status_code=422,
         )
     return RedirectResponse("/notifications", status_code=303)
+
+
+@router.get("/notifications/failed", response_class=HTMLResponse)
+def failed(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires(queries.PERMISSION)],
+) -> Response:
+    """E-mail and SMS of the principal's units that did not reach their readers."""
+    language = request.state.language
+    rows = queries.failed_messages(session, principal, language=language)
+    return render(request, "notifications/failed.html", {"rows": rows})

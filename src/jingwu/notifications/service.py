@@ -18,7 +18,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid
 from jingwu.notifications.channels import Channel, ChannelError
 from jingwu.notifications.messages import render
-from jingwu.notifications.models import Contact, Delivery, Notification
+from jingwu.notifications.models import Contact, Delivery, Notification, SmsReport
 
 MAX_ATTEMPTS = 5
 RETRY_BASE = dt.timedelta(minutes=1)
@@ -88,10 +88,11 @@ def _queue_outside(session: Session, messages: Sequence[Message], now: dt.dateti
         return
     phones: dict[int, str | None] = {}
     languages: dict[int, str] = {}
-    for uid, phone, language in session.execute(
-        select(User.id, User.phone, User.language).where(User.id.in_(list(contacts)))
+    units: dict[int, int] = {}
+    for uid, phone, language, unit_id in session.execute(
+        select(User.id, User.phone, User.language, User.unit_id).where(User.id.in_(list(contacts)))
     ):
-        phones[uid], languages[uid] = phone, language
+        phones[uid], languages[uid], units[uid] = phone, language, unit_id
     for m in messages:
         contact = contacts.get(m.user_id)
         if contact is None or (contact.kinds and m.kind not in contact.kinds):
@@ -112,6 +113,7 @@ def _queue_outside(session: Session, messages: Sequence[Message], now: dt.dateti
                     link=m.link,
                     created_at=now,
                     next_attempt_at=now,
+                    unit_id=units.get(m.user_id),
                 )
             )
     session.flush()
@@ -126,9 +128,11 @@ def send_direct(
     params: Mapping[str, Any],
     link: str = "",
     language: str = "zh_CN",
+    unit_id: int | None = None,
     now: dt.datetime,
 ) -> Delivery:
-    """Queue a message to someone without an account (a citizen's feedback link by SMS)."""
+    """Queue a message to someone without an account (a citizen's feedback link by SMS);
+    ``unit_id`` is the unit it concerns (whose chiefs see it if it fails)."""
     if channel not in ("sms", "email"):
         raise Invalid(f"Unknown channel {channel!r}.", fields={"channel": "sms or email"})
     delivery = Delivery(
@@ -140,6 +144,7 @@ def send_direct(
         link=link,
         created_at=now,
         next_attempt_at=now,
+        unit_id=unit_id,
     )
     session.add(delivery)
     session.flush()
@@ -205,8 +210,24 @@ def set_contact(
     return contact
 
 
+def _absolute(params: Mapping[str, Any], link: str, base_url: str) -> tuple[dict[str, Any], str]:
+    """Links sent outside point at the site (``JINGWU_PUBLIC_URL``), not at a bare path."""
+    if not base_url:
+        return dict(params), link
+    fixed = {
+        k: base_url + v if k == "link" and isinstance(v, str) and v.startswith("/") else v
+        for k, v in params.items()
+    }
+    return fixed, base_url + link if link.startswith("/") else link
+
+
 def deliver_pending(
-    session: Session, *, channels: Mapping[str, Channel], now: dt.datetime, limit: int = 100
+    session: Session,
+    *,
+    channels: Mapping[str, Channel],
+    now: dt.datetime,
+    limit: int = 100,
+    base_url: str = "",
 ) -> tuple[int, int]:
     """Send due outbox entries; returns (sent, failed). Failures retry with back-off."""
     stmt = (
@@ -225,13 +246,14 @@ def deliver_pending(
             delivery.last_error = f"no {delivery.channel} channel is configured"
             failed += 1
             continue
-        subject, body = render(delivery.message, delivery.params, delivery.language, delivery.link)
+        params, link = _absolute(delivery.params, delivery.link, base_url)
+        subject, body = render(delivery.message, params, delivery.language, link)
         delivery.attempts += 1
         try:
-            channel.send(delivery.address, subject, body)
+            channel.send(delivery.address, subject, body, ref=str(delivery.id))
         except ChannelError as exc:
             delivery.last_error = str(exc)[:2000]
-            if delivery.attempts >= MAX_ATTEMPTS:
+            if delivery.attempts >= MAX_ATTEMPTS or exc.permanent:
                 delivery.status = "failed"
             delivery.next_attempt_at = now + RETRY_BASE * 2 ** (delivery.attempts - 1)
             failed += 1
@@ -240,3 +262,34 @@ def deliver_pending(
         sent += 1
     session.flush()
     return sent, failed
+
+
+# Report statuses that mean the message did not reach the phone.
+UNDELIVERED = frozenset({"failed", "undelivered", "rejected", "expired", "unknown_number"})
+
+
+def record_sms_report(
+    session: Session, *, ref: str, status: str, error: str, now: dt.datetime
+) -> SmsReport:
+    """Store a delivery report of the SMS gateway; one saying the message did not arrive
+    marks the outbox entry failed (and so shows it to the chiefs)."""
+    delivery = None
+    if ref.isdigit() and len(ref) < 19:
+        delivery = session.get(Delivery, int(ref))
+        if delivery is not None and delivery.channel != "sms":
+            delivery = None
+    report = SmsReport(
+        delivery_id=delivery.id if delivery else None,
+        ref=ref[:64],
+        status=status[:16],
+        error=error[:2000],
+        received_at=now,
+    )
+    session.add(report)
+    if delivery is not None:
+        delivery.report_status, delivery.reported_at = status[:16], now
+        if status in UNDELIVERED:
+            delivery.status = "failed"
+            delivery.last_error = f"gateway report: {status} {error}".strip()[:2000]
+    session.flush()
+    return report

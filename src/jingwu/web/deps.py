@@ -26,6 +26,7 @@ from jingwu.blobs.store import BlobStore
 from jingwu.config import Settings
 from jingwu.db import Database
 from jingwu.errors import Conflict, Unauthenticated
+from jingwu.web import proxies
 
 SESSION_COOKIE = "jingwu_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -132,7 +133,13 @@ async def clock(request: Request) -> dt.datetime:
 
 
 def client_ip(request: Request) -> str:
-    return request.client.host if request.client else ""
+    """The client's address; ``X-Forwarded-For`` counts only from a trusted proxy."""
+    peer = request.client.host if request.client else ""
+    trusted: list[str] = request.app.state.settings.trusted_proxies
+    if not trusted:
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))
+    return proxies.client_address(peer, forwarded, proxies.networks(tuple(trusted)))
 
 
 SessionDep = Annotated[Session, Depends(db_session, scope="function")]

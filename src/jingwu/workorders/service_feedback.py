@@ -68,6 +68,7 @@ def request_feedback(session: Session, *, order: WorkOrder, now: dt.datetime) ->
         address=order.reporter_phone,
         message="Your request {code} has been handled. Please rate it: {link}",
         params={"code": order.code, "link": f"/feedback/{feedback_token(order)}"},
+        unit_id=order.unit_id,
         now=now,
     )
 

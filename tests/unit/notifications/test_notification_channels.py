@@ -38,7 +38,7 @@ def test_a_missing_parameter_does_not_lose_the_message() -> None:
 
 def test_the_sms_channel_turns_gateway_errors_into_channel_errors() -> None:
     class Broken:
-        def send_sms(self, phone: str, text: str) -> None:
+        def send_sms(self, phone: str, text: str, *, ref: str = "") -> None:
             raise RuntimeError("provider down")
 
     with pytest.raises(ChannelError, match="provider down"):
