@@ -11,10 +11,14 @@ import jingwu.evaluation
 
 PACKAGE = Path(jingwu.evaluation.__file__).parent
 FORBIDDEN = ("sqlalchemy", "fastapi", "starlette", "jingwu.db", "jingwu.web")
+# The domain's plumbing (the registry's conventional modules) is not a core.
+NOT_CORES = {"models", "routes", "api", "cli", "jobs", "demo", "permissions"}
 
 
 def test_no_evaluation_core_reaches_the_database_or_the_web() -> None:
-    modules = sorted(f"jingwu.evaluation.{p.stem}" for p in PACKAGE.glob("*.py"))
+    modules = sorted(
+        f"jingwu.evaluation.{p.stem}" for p in PACKAGE.glob("*.py") if p.stem not in NOT_CORES
+    )
     program = (
         "import importlib, json, sys\n"
         f"sys.path.insert(0, {str(PACKAGE.parents[1])!r})\n"
