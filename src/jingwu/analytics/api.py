@@ -13,7 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
 from jingwu.runtime import Runtime
@@ -124,7 +124,7 @@ def backtest(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]
 @router.post("/refresh", response_model=RefreshOut, status_code=202)
 def refresh(request: Request, principal: CurrentPrincipal) -> RefreshOut:
     """Make the feed, the heat-map refresh and the forecast due now (the worker runs them)."""
-    permissions.require(principal, "analytics.refresh")
+    principal.require("analytics.refresh")
     runtime: Runtime = request.app.state.runtime
     for name in REFRESH:
         request_run(runtime, name)

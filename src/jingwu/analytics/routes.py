@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.service_heat import current_grid
 from jingwu.analytics.svgmap import MapText
@@ -46,7 +46,7 @@ def map_page(
     window: Window = 30, category: Category = None,
 ) -> Response:  # fmt: skip
     """The map with its filters, the forecast summary and the latest backtest."""
-    permissions.require(principal, "analytics.view")
+    principal.require("analytics.view")
     queries.category_id(session, category)  # an unknown category is refused here
     context = {
         "windows": queries.WINDOWS,
@@ -56,7 +56,7 @@ def map_page(
         "grid": current_grid(session),
         "forecast": queries.forecast_view(session, principal),
         "backtest": queries_lists.backtest_view(session, principal),
-        "can_refresh": permissions.can(principal, "analytics.refresh"),
+        "can_refresh": principal.can("analytics.refresh"),
     }
     return render(request, "analytics/map.html", context)
 
@@ -64,7 +64,7 @@ def map_page(
 @router.post("/analytics/refresh", response_class=HTMLResponse)
 def refresh(request: Request, principal: CurrentPrincipal) -> Response:
     """Ask the worker to run the feed, the heat map and the forecast now."""
-    permissions.require(principal, "analytics.refresh")
+    principal.require("analytics.refresh")
     runtime: Runtime = request.app.state.runtime
     for name in REFRESH:
         request_run(runtime, name)

@@ -21,7 +21,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
-from jingwu.analytics import permissions
 from jingwu.analytics.heatcube import CAT_BITS, FloatArray, IntArray
 from jingwu.analytics.locate import NOWHERE, Area, Locator
 from jingwu.analytics.models import AnalyticsState, Incident, IncidentCategory
@@ -220,7 +219,7 @@ def import_table(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Store a parsed, clean incident file: each row in its station, else the district."""
-    permissions.require(principal, "analytics.import")
+    principal.require("analytics.import")
     if not SOURCE_RE.fullmatch(source) or source == "workorder":
         raise Invalid(f"The source {source!r} must be a short lower-case name (not workorder).")
     _check_lengths(table)

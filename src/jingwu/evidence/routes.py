@@ -13,7 +13,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jingwu.errors import Invalid, NotFound
-from jingwu.evidence import permissions, proofs, queries, service
+from jingwu.evidence import proofs, queries, service
 from jingwu.evidence.entry import CATEGORIES
 from jingwu.evidence.logkeys import load_log_keys
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
@@ -35,7 +35,7 @@ def _panel(
         "order_code": code,
         "items": items,
         "categories": CATEGORIES,
-        "can_record": permissions.can_record(principal),
+        "can_record": principal.can("evidence.record"),
         "pending": any(i.status in (queries.QUEUED, queries.SEQUENCED) for i in items),
     }
     template = "evidence/panel.html" if is_htmx(request) else "evidence/order.html"
@@ -89,7 +89,7 @@ def log_page(
     old: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """The log: latest checkpoint, witnesses, size; a consistency check when ``old`` given."""
-    permissions.require_view(principal)
+    principal.require("evidence.view")
     overview = queries.log_overview(session)
     keys = load_log_keys(settings)
     check = None

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from jingwu.errors import NotFound, Unauthenticated
-from jingwu.iot import mapdata, permissions, queries, service_alerts, service_rules
+from jingwu.iot import mapdata, queries, service_alerts, service_rules
 from jingwu.iot.energy import daily_energy, local_today
 from jingwu.iot.pipeline import Pipeline
 from jingwu.iot.schemas import AlertOut, DeviceOut, ReadingsIn, ReadingsOut
@@ -168,7 +168,7 @@ def alert_action(
 @router.get("/rules")
 def list_rules(session: SessionDep, principal: CurrentPrincipal) -> list[dict[str, Any]]:
     """The effective rules (defaults and stored ones) with their origin."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     return [
         {**v.definition, "origin": v.origin} for v in service_rules.rule_views(session, principal)
     ]

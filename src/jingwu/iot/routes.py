@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import Invalid, NotFound
-from jingwu.iot import permissions, queries, service_devices
+from jingwu.iot import queries, service_devices
 from jingwu.iot.classes import CLASSES, DeviceClass
 from jingwu.iot.routes_ops import router as ops_router
 from jingwu.iot.schemas import DeviceIn
@@ -80,7 +80,7 @@ def devices(
         "stations": _stations(session, principal),
         "classes": class_labels(request.state.language),
         "statuses": queries.STATUSES,
-        "can_add": permissions.can(principal, "iot.devices"),
+        "can_add": principal.can("iot.devices"),
         "tab": "devices",
     }
     return render(request, "iot/devices.html", ctx)
@@ -111,7 +111,7 @@ def _form_page(
 
 @router.get("/iot/devices/new", response_class=HTMLResponse)
 def new_device(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     return _form_page(request, session, principal, {"device_class": "environment"}, {})
 
 
@@ -131,7 +131,7 @@ def create_device(
     indoor_zone: Annotated[str, Form()] = "",
     installed_on: Annotated[str, Form()] = "",
 ) -> Response:
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     form = {
         "code": code,
         "station": station,
@@ -173,7 +173,7 @@ def device_page(
         "units": {m: s.unit for m, s in spec.metrics.items()},
         "event_labels": {e: (s.label_zh if zh else s.label_en) for e, s in spec.events.items()},
         "class_label": spec.label_zh if zh else spec.label_en,
-        "can_manage": permissions.can(principal, "iot.devices"),
+        "can_manage": principal.can("iot.devices"),
         "now_ms": int(now.timestamp() * 1000),
         "ms_time": lambda ms, fmt="%m-%d %H:%M:%S": local_ms(
             ms, request.app.state.settings.tz, fmt

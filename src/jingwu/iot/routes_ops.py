@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from jingwu.errors import Invalid
-from jingwu.iot import mapdata, permissions, queries, service_alerts, service_rules
+from jingwu.iot import mapdata, queries, service_alerts, service_rules
 from jingwu.iot.classes import CLASSES
 from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
@@ -29,7 +29,7 @@ def _labels(language: str) -> dict[str, str]:
 
 @router.get("/iot/map", response_class=HTMLResponse)
 def device_map(request: Request, principal: CurrentPrincipal, now: Now) -> Response:
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     # build the data while the browser loads the page and its scripts
     mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
     return render(
@@ -53,7 +53,7 @@ def alerts(
         "tier": tier,
         "tiers": TIERS,
         "classes": _labels(request.state.language),
-        "can_act": permissions.can(principal, "iot.alerts"),
+        "can_act": principal.can("iot.alerts"),
         "tab": "alerts",
     }
     return render(request, "iot/alerts.html", ctx)
@@ -91,19 +91,19 @@ def alert_action(
         "r": row,
         "tiers": TIERS,
         "classes": _labels(request.state.language),
-        "can_act": permissions.can(principal, "iot.alerts"),
+        "can_act": principal.can("iot.alerts"),
     }
     return render(request, "iot/_alert_row.html", ctx)
 
 
 @router.get("/iot/rules", response_class=HTMLResponse)
 def rules(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     ctx = {
         "views": service_rules.rule_views(session, principal),
         "classes": _labels(request.state.language),
-        "can_edit": permissions.can(principal, "iot.rules"),
-        "can_edit_global": permissions.can(principal, "iot.rules.global"),
+        "can_edit": principal.can("iot.rules"),
+        "can_edit_global": principal.can("iot.rules.global"),
         "tab": "rules",
     }
     return render(request, "iot/rules.html", ctx)
@@ -132,7 +132,7 @@ def edit_rule(
     code: str = "",
     scope: str = "",
 ) -> Response:
-    permissions.require(principal, "iot.rules")
+    principal.require("iot.rules")
     view = next(
         (
             v
