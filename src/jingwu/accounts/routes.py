@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import queries, service
 from jingwu.accounts.models import User
+from jingwu.accounts.principal import Principal
 from jingwu.accounts.roles import ROLE_LABELS, Role
 from jingwu.errors import DomainError, Invalid, Unauthenticated
 from jingwu.org import queries as org_queries
 from jingwu.security import totp
+from jingwu.web.authz import PUBLIC, SIGNED_IN, Requires
 from jingwu.web.deps import (
     SESSION_COOKIE,
     CurrentPrincipal,
@@ -60,20 +62,20 @@ def _login_page(
     )
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, now: Now, next: str = "/"
 ) -> Response:
     return _login_page(request, session, settings, now, next_url=_safe_next(next))
 
 
-@router.get("/login/demo-codes", response_class=HTMLResponse)
+@router.get("/login/demo-codes", response_class=HTMLResponse, dependencies=[PUBLIC])
 def demo_codes(request: Request, session: SessionDep, settings: SettingsDep, now: Now) -> Response:
     codes = queries.demo_codes(session, unix_time=now.timestamp()) if settings.demo else []
     return render(request, "accounts/demo_codes.html", {"demo_codes": codes})
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login(
     request: Request,
     session: SessionDep,
@@ -128,7 +130,7 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[PUBLIC])
 def logout(request: Request, session: SessionDep, now: Now) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -154,7 +156,7 @@ def _qr_svg(uri: str) -> str:
     return str(segno.make(uri, error="m").svg_inline(scale=4, dark="#1b2a41"))
 
 
-@router.get("/account/enrol", response_class=HTMLResponse)
+@router.get("/account/enrol", response_class=HTMLResponse, dependencies=[PUBLIC])
 def enrol_form(request: Request, user: EnrollingUser) -> Response:
     if user.totp_confirmed:
         return RedirectResponse("/account", status_code=303)
@@ -172,7 +174,7 @@ def enrol_form(request: Request, user: EnrollingUser) -> Response:
     )
 
 
-@router.post("/account/enrol", response_class=HTMLResponse)
+@router.post("/account/enrol", response_class=HTMLResponse, dependencies=[PUBLIC])
 def enrol(
     request: Request,
     session: SessionDep,
@@ -202,7 +204,9 @@ def enrol(
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def account(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]
+) -> Response:
     assert principal.user_id is not None
     return render(
         request,
@@ -215,7 +219,7 @@ def account(request: Request, session: SessionDep, principal: CurrentPrincipal) 
 def new_token(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
     now: Now,
     name: Annotated[str, Form()] = "",
 ) -> Response:
@@ -259,8 +263,9 @@ def _users_page(
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    principal.require("users.admin")
+def users(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("users.admin")]
+) -> Response:
     return _users_page(request, session, principal)
 
 
@@ -268,7 +273,7 @@ def users(request: Request, session: SessionDep, principal: CurrentPrincipal) ->
 def create_user(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("users.admin")],
     now: Now,
     username: Annotated[str, Form()] = "",
     display_name: Annotated[str, Form()] = "",
@@ -276,7 +281,6 @@ def create_user(
     role: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    principal.require("users.admin")
     form = {"username": username, "display_name": display_name, "unit_id": unit_id, "role": role}
     if not unit_id.isdigit():
         return _users_page(
@@ -310,7 +314,10 @@ def create_user(
 
 @router.post("/admin/users/{username}/reset-2fa", response_class=HTMLResponse)
 def reset_2fa(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, username: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("users.admin")],
+    username: str,
 ) -> Response:
     service.reset_second_factor(session, principal, username=username)
     return _users_page(request, session, principal, message=f"Second factor of {username} reset.")

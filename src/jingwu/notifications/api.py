@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from jingwu.accounts.principal import Principal
 from jingwu.notifications import service
 from jingwu.notifications.messages import text
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import SIGNED_IN, Requires
+from jingwu.web.deps import Now, SessionDep
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -45,7 +48,9 @@ class ReadOut(BaseModel):
 
 @router.get("", response_model=list[NotificationOut])
 def list_notifications(
-    session: SessionDep, principal: CurrentPrincipal, unread_only: bool = False
+    session: SessionDep,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
+    unread_only: bool = False,
 ) -> list[NotificationOut]:
     """The caller's notifications, newest first."""
     return [
@@ -62,12 +67,17 @@ def list_notifications(
 
 
 @router.get("/unread-count", response_model=UnreadOut)
-def unread(session: SessionDep, principal: CurrentPrincipal) -> UnreadOut:
+def unread(session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]) -> UnreadOut:
     """The caller's unread count."""
     return UnreadOut(unread=service.unread_count(session, principal))
 
 
 @router.post("/read", response_model=ReadOut)
-def read(session: SessionDep, principal: CurrentPrincipal, now: Now, body: ReadIn) -> ReadOut:
+def read(
+    session: SessionDep,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
+    now: Now,
+    body: ReadIn,
+) -> ReadOut:
     """Mark the caller's notifications read."""
     return ReadOut(marked=service.mark_read(session, principal, ids=body.ids, now=now))
