@@ -119,6 +119,7 @@ class RouteDeclaration:
     methods: frozenset[str]
     permissions: frozenset[str]
     endpoint: Callable[..., Any] | None
+    dependant: Any = None  # FastAPI's dependency tree (path and query parameters)
 
 
 def _declared_by(dependencies: list[Any]) -> set[str]:
@@ -154,6 +155,7 @@ def route_table(app: Any) -> list[RouteDeclaration]:
                         frozenset(route.methods or ()),
                         frozenset(declared),
                         route.endpoint,
+                        route.dependant,
                     )
                 )
             elif isinstance(route, Route):

@@ -119,6 +119,7 @@ def reveal_draw(
 
 def list_draws(session: Session, principal: Principal) -> list[tuple[Draw, Unit]]:
     """Draws of the stations in scope, newest month first."""
+    principal.require("workorders.draws")
     stmt = (
         scoped(select(Draw, Unit), principal, Draw.unit_id)
         .join(Unit, Unit.id == Draw.unit_id)
