@@ -14,13 +14,21 @@ from typing import Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from jingwu.errors import ConfigError
+
+__all__ = [
+    "ConfigError",
+    "Environment",
+    "Language",
+    "Settings",
+    "Zone",
+    "get_settings",
+    "load_settings",
+]
+
 Environment = Literal["development", "production"]
 Zone = Literal["intranet", "internet", "all"]
 Language = Literal["zh_CN", "en"]
-
-
-class ConfigError(Exception):
-    """A setting is missing or invalid; the message is one sentence naming it."""
 
 
 class Settings(BaseSettings):

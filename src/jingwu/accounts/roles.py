@@ -45,6 +45,8 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "audit.view": frozenset({Role.INSPECTOR, Role.ADMIN, Role.DIRECTOR}),
     "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
     "dashboard.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN, Role.PARTNER}),
+    # the operator's commands: keys, migrations, the server, the worker, the jobs by hand
+    "system.operate": frozenset({Role.ADMIN}),
 }
 
 

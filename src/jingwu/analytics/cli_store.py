@@ -12,7 +12,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from jingwu.analytics.cli import sentence
+from jingwu.analytics.cli_text import sentence
 from jingwu.analytics.parse import IncidentFileError, ParseResult, parse_column_map, parse_incidents
 from jingwu.cli.context import CliContext
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.cli.db import upgrade_database
 from jingwu.config import get_settings
 from jingwu.runtime import Runtime, configure_logging
@@ -34,6 +34,7 @@ def _serve(runtime: Runtime, host: str | None, port: int | None) -> None:
 
 
 @click.command()
+@requires(OPERATOR)
 @host_option
 @port_option
 @click.option("--workers", default=1, show_default=True, help="Web processes.")
@@ -56,6 +57,7 @@ def serve(ctx: CliContext, host: str | None, port: int | None, workers: int) -> 
 
 
 @click.command()
+@requires(OPERATOR)
 @click.option("--once", is_flag=True, help="Run every due job once and exit.")
 @pass_ctx
 def worker(ctx: CliContext, once: bool) -> None:
@@ -91,6 +93,7 @@ DEMO_ACCOUNTS = (
 
 
 @click.command()
+@requires(OPERATOR)
 @host_option
 @port_option
 @click.option("--seed-only", is_flag=True, help="Create and seed the database, then exit.")
@@ -127,6 +130,3 @@ def demo(ctx: CliContext, host: str | None, port: int | None, seed_only: bool) -
         _serve(runtime, host, port)
     finally:
         stop.set()
-
-
-COMMANDS = (serve, worker, demo)
