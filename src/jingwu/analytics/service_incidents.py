@@ -14,7 +14,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
@@ -26,6 +25,7 @@ from jingwu.analytics.locate import NOWHERE, Area, Locator
 from jingwu.analytics.models import AnalyticsState, Incident, IncidentCategory
 from jingwu.analytics.parse import IncidentTable
 from jingwu.audit import service as audit
+from jingwu.bulk import upsert
 from jingwu.errors import Invalid
 from jingwu.org.models import Unit
 
@@ -34,17 +34,6 @@ SOURCE_RE = re.compile(r"[a-z][a-z0-9_-]{0,15}")
 MAX_TEXT = 64
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
-
-
-def upsert(session: Session) -> Any:
-    """The dialect's INSERT with ON CONFLICT support (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert  # noqa: PLC0415
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # noqa: PLC0415
-
-    return sqlite_insert
 
 
 def lock_store(session: Session) -> None:
