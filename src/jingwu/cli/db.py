@@ -12,7 +12,7 @@ from alembic.util import CommandError
 from jingwu.cli.context import OPERATOR, requires
 from jingwu.config import ConfigError, get_settings
 from jingwu.db import normalize_url
-from jingwu.migrations import alembic_config
+from jingwu.migrations import alembic_config, check_exists
 
 
 @contextmanager
@@ -49,8 +49,10 @@ def upgrade(revision: str) -> None:
 @requires(OPERATOR)
 def check() -> None:
     """Fail when the models and the migrations disagree."""
+    url = get_settings().effective_database_url
+    check_exists(url)
     with _alembic():
-        command.check(alembic_config(normalize_url(get_settings().effective_database_url)))
+        command.check(alembic_config(normalize_url(url)))
     click.echo("Models and migrations agree.")
 
 
@@ -58,5 +60,7 @@ def check() -> None:
 @requires(OPERATOR)
 def current() -> None:
     """Show the applied revision."""
+    url = get_settings().effective_database_url
+    check_exists(url)
     with _alembic():
-        command.current(alembic_config(normalize_url(get_settings().effective_database_url)))
+        command.current(alembic_config(normalize_url(url)))

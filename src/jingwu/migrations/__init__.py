@@ -37,16 +37,23 @@ def _applied(conn: Connection) -> set[str]:
     return {str(v) for v in conn.execute(text("SELECT version_num FROM alembic_version")).scalars()}
 
 
-def check_database(url: str) -> None:
-    """Raise ConfigError (one sentence naming the setting and the command) unless the
-    database exists and is migrated to this version's heads; never creates anything."""
-    url = normalize_url(url)
-    parsed = make_url(url)
-    shown = parsed.render_as_string(hide_password=True)
+def check_exists(url: str) -> None:
+    """Raise ConfigError unless the SQLite file of ``url`` exists (connecting would create
+    an empty one); other databases are checked by connecting."""
+    parsed = make_url(normalize_url(url))
     if parsed.get_backend_name() == "sqlite":
         path = parsed.database
         if path and path != ":memory:" and not Path(path).is_file():
+            shown = parsed.render_as_string(hide_password=True)
             raise ConfigError(f"There is no database at {shown}: {ADVICE}.")
+
+
+def check_database(url: str) -> None:
+    """Raise ConfigError (one sentence naming the setting and the command) unless the
+    database exists and is migrated to this version's heads; never creates anything."""
+    check_exists(url)
+    url = normalize_url(url)
+    shown = make_url(url).render_as_string(hide_password=True)
     engine = create_engine(url, poolclass=NullPool)
     try:
         with engine.connect() as conn:

@@ -59,13 +59,15 @@ def _one_sentence(done: subprocess.CompletedProcess[str]) -> str:
     return lines[0]
 
 
-@pytest.mark.parametrize("as_user", [(), ("--as-user", "someone")])
+@pytest.mark.parametrize(
+    "args", [("org", "list"), ("org", "list", "--as-user", "someone"), ("db", "current")]
+)
 def test_a_missing_sqlite_file_is_named_and_not_created(
-    tmp_path: Path, as_user: tuple[str, ...]
+    tmp_path: Path, args: tuple[str, ...]
 ) -> None:
     missing = tmp_path / "nowhere" / "jingwu.db"
     env = {"JINGWU_DATABASE_URL": f"sqlite:///{missing}", "JINGWU_VAR_DIR": str(tmp_path)}
-    line = _one_sentence(jingwu("org", "list", *as_user, env=env))
+    line = _one_sentence(jingwu(*args, env=env))
     assert str(missing) in line
     assert not missing.exists()
 
