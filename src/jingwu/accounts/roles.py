@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
+from jingwu.registry import domain_modules
+
 
 class Role(StrEnum):
     OFFICER = "officer"  # 社区民警
@@ -53,8 +55,6 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 @cache
 def all_permissions() -> dict[str, frozenset[Role]]:
     """The shell's permissions plus each domain's (``PERMISSIONS`` in its ``permissions.py``)."""
-    from jingwu.registry import domain_modules  # noqa: PLC0415 - registry imports domains
-
     merged = dict(PERMISSIONS)
     for module in domain_modules("permissions"):
         merged.update(getattr(module, "PERMISSIONS", {}))
