@@ -56,10 +56,12 @@ def test_every_declared_permission_is_in_the_roles_table(
     assert not unknown
 
 
-def test_a_route_declares_one_thing(every_route: list[RouteDeclaration]) -> None:
-    """Open and closed at once, or two permissions, would make the declaration unreadable."""
+def test_no_route_is_public_and_restricted_at_once(every_route: list[RouteDeclaration]) -> None:
+    """PUBLIC beside a permission would make the declaration contradict itself."""
     muddled = sorted(
-        f"{r.path}: {sorted(r.permissions)}" for r in every_route if len(r.permissions) > 1
+        f"{r.path}: {sorted(r.permissions)}"
+        for r in every_route
+        if PUBLIC_ACCESS in r.permissions and len(r.permissions) > 1
     )
     assert not muddled
 
@@ -76,6 +78,7 @@ def test_partners_may_open_no_mediation_draw_or_report_page(
     ]
     assert len(closed) >= 6
     for route in closed:
-        (permission,) = route.permissions
-        assert permission not in (SIGNED_IN, PUBLIC_ACCESS), route.path
-        assert not allowed("partner", permission), route.path
+        assert route.permissions, route.path
+        for permission in route.permissions:
+            assert permission not in (SIGNED_IN, PUBLIC_ACCESS), route.path
+        assert not all(allowed("partner", p) for p in route.permissions), route.path
