@@ -162,10 +162,31 @@ def targets(m: Matrix) -> list[Target]:
             found.append((route.path, None))
         elif route.path in PATH_VALUES:
             found.extend(PATH_VALUES[route.path](m.world))
+        elif (filled := _by_parameter_names(route, m.world)) is not None:
+            found.extend(filled)
         else:
             unknown.append(route.path)
     assert not unknown, f"teach PATH_VALUES how to fill: {unknown}"
     return found
+
+
+# A new route whose only parameters are these is filled in without being listed above.
+BY_NAME: dict[str, Callable[[RoleWorld], list[Target]]] = {
+    "unit_id": _unit_ids,
+    "device_id": _each("device_id"),
+}
+
+
+def _by_parameter_names(route: RouteDeclaration, w: RoleWorld) -> list[Target] | None:
+    query = route.dependant.query_params if route.dependant is not None else []
+    if any(q.field_info.is_required() for q in query):
+        return None
+    names = re.findall(r"{(\w+)}", route.path)
+    orders = "work-orders" in route.path and names == ["code"]
+    if len(names) != 1 or not (orders or names[0] in BY_NAME):
+        return None
+    values = _orders(w) if orders else BY_NAME[names[0]](w)
+    return [(route.path.replace(f"{{{names[0]}}}", str(v)), owner) for v, owner in values]
 
 
 def may_see(role: str, owner: str) -> bool:
