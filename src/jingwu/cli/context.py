@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from jingwu.accounts.principal import SYSTEM, Principal
-from jingwu.errors import Forbidden, NotFound
+from jingwu.errors import ConfigError, Forbidden, NotFound
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -66,7 +66,15 @@ class CliContext:
         if self.as_user is None or permission == ANYONE:
             return
         if self._acting is None:
-            self._acting = _look_up(self.as_user)
+            try:
+                self._acting = _look_up(self.as_user)
+            except ConfigError:
+                if permission != OPERATOR:
+                    raise
+                raise ConfigError(
+                    f"The role of {self.as_user} cannot be checked before the database is "
+                    f"ready: run `{command}` as the operator (without --as-user or JINGWU_USER)."
+                ) from None
         acting = self._acting
         if not acting.can(permission):
             raise Forbidden(

@@ -93,6 +93,9 @@ def test_an_empty_or_missing_postgresql_database_says_what_to_do(tmp_path: Path)
 def test_the_upgrade_command_creates_the_database(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     env = {"JINGWU_DATABASE_URL": f"sqlite:///{db}", "JINGWU_VAR_DIR": str(tmp_path)}
+    refused = jingwu("db", "upgrade", env={**env, "JINGWU_USER": "someone"})
+    assert refused.returncode == 2 and "as the operator" in refused.stderr
+    assert not db.exists()
     assert jingwu("db", "upgrade", env=env).returncode == 0
     listed = jingwu("org", "list", env=env)
     assert listed.returncode == 0, listed.stderr
