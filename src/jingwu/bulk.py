@@ -25,7 +25,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import psycopg
-from sqlalchemy import JSON, Table, any_, bindparam, delete, insert, text
+from sqlalchemy import JSON, Connection, Table, any_, bindparam, delete, insert, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import ARRAY, BIGINT
 from sqlalchemy.dialects.postgresql.base import PGDialect
 from sqlalchemy.exc import IntegrityError
@@ -34,6 +35,13 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 _PG = PGDialect()  # type: ignore[no-untyped-call]
+
+
+def upsert(bind: Session | Connection) -> Any:
+    """The dialect's ``insert`` construct, which has ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` (PostgreSQL or SQLite): the one place that chooses it."""
+    dialect = bind.get_bind().dialect if isinstance(bind, Session) else bind.dialect
+    return postgresql.insert if dialect.name == "postgresql" else sqlite.insert
 
 
 def _pg_type(column_type: TypeEngine[Any]) -> str:

@@ -16,13 +16,21 @@ from urllib.parse import urlsplit
 from pydantic import Field, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from jingwu.errors import ConfigError
+
+__all__ = [
+    "ConfigError",
+    "Environment",
+    "Language",
+    "Settings",
+    "Zone",
+    "get_settings",
+    "load_settings",
+]
+
 Environment = Literal["development", "production"]
 Zone = Literal["intranet", "internet", "all"]
 Language = Literal["zh_CN", "en"]
-
-
-class ConfigError(Exception):
-    """A setting is missing or invalid; the message is one sentence naming it."""
 
 
 class Settings(BaseSettings):

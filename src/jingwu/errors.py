@@ -109,3 +109,8 @@ class PayloadTooLarge(DomainError):
 
     status = 413
     code = "payload_too_large"
+
+
+class ConfigError(Exception):
+    """A setting is missing or invalid, or the database is not ready: one sentence naming
+    what to set or run (start-up and the command line stop with it, exit status 2)."""

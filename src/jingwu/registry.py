@@ -4,6 +4,10 @@ A domain package contributes by having a module of the conventional name: ``mode
 ``routes`` (HTML, ``router``), ``api`` (JSON, ``router``), ``cli`` (``cli``, a click group),
 ``jobs`` (``JOBS``, a list of :class:`jingwu.worker.runner.JobSpec`). New domains need no
 registration code, so domains can be added without editing shared files.
+
+This is the one module that imports Jingwu modules by name (:func:`domain_modules`,
+:func:`load`); everywhere else imports are plain ``import`` statements, so that the import
+graph (``tests/unit/test_layers.py``) sees every dependency.
 """
 
 from __future__ import annotations
@@ -39,6 +43,14 @@ def domain_modules(kind: str, *, include: tuple[str, ...] = ()) -> list[ModuleTy
         if importlib.util.find_spec(module_name) is not None:
             found.append(importlib.import_module(module_name))
     return found
+
+
+def load(reference: str) -> object:
+    """The object named by ``"jingwu.module.path:attribute"`` (imported on first use)."""
+    module_name, _, attribute = reference.partition(":")
+    if not module_name.startswith("jingwu.") or not attribute:
+        raise ValueError(f"not a reference to a Jingwu object: {reference!r}")
+    return getattr(importlib.import_module(module_name), attribute)
 
 
 def template_dirs() -> list[Path]:

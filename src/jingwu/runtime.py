@@ -13,6 +13,7 @@ import orjson
 from jingwu.blobs.store import BlobStore, DirectoryBlobStore
 from jingwu.config import Settings, get_settings
 from jingwu.db import Database
+from jingwu.migrations import check_database
 from jingwu.security import keys
 from jingwu.security.service import check_keys
 
@@ -44,7 +45,9 @@ def start(
     settings = settings or get_settings()
     keyring = keyring or keys.load_keyring(settings)
     keys.install(keyring)
-    db = db or Database.from_url(settings.effective_database_url)
+    if db is None:
+        check_database(settings.effective_database_url)  # never creates an empty one
+        db = Database.from_url(settings.effective_database_url)
     if check:
         with db.unit_of_work() as session:
             check_keys(session, keyring, now=utcnow())

@@ -22,7 +22,10 @@ def test_every_setting_is_documented() -> None:
 
 def _commands(group: click.Group, prefix: str = "jingwu") -> list[str]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the lazy groups load their commands here
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         path = f"{prefix} {name}"
         if isinstance(cmd, click.Group):
             out += _commands(cmd, path)

@@ -1,123 +1,15 @@
-"""``jingwu users`` and ``jingwu tokens``."""
+"""``jingwu users`` and ``jingwu tokens`` (commands in :mod:`jingwu.accounts.cli_users`)."""
 
 from __future__ import annotations
 
-import secrets
+from jingwu.cli.lazy import LazyGroup
 
-import click
-from rich.console import Console
-from rich.table import Table
+_AT = "jingwu.accounts.cli_users"
 
-from jingwu.accounts import service
-from jingwu.cli.context import CliContext, pass_ctx
-from jingwu.errors import NotFound
-from jingwu.org.service import unit_by_code
-
-console = Console()
-
-
-@click.group("users")
-def users() -> None:
-    """User accounts."""
-
-
-@users.command("create")
-@click.argument("username")
-@click.option("--unit", "unit_code", required=True, help="Short code of the user's unit.")
-@click.option(
-    "--role",
-    required=True,
-    type=click.Choice(
-        ["officer", "auxiliary", "chief", "street", "director", "inspector", "partner", "admin"]
-    ),
+cli = LazyGroup(
+    "users",
+    help="User accounts.",
+    lazy={"create": f"{_AT}:create", "list": f"{_AT}:list_users", "reset-2fa": f"{_AT}:reset_2fa"},
 )
-@click.option("--name", "display_name", default=None, help="Display name (default: username).")
-@click.option("--password", default=None, help="Initial password (default: generated, printed).")
-@pass_ctx
-def create(
-    ctx: CliContext,
-    username: str,
-    unit_code: str,
-    role: str,
-    display_name: str | None,
-    password: str | None,
-) -> None:
-    """Create a user; they set up the second factor at first sign-in."""
-    runtime = ctx.runtime()
-    generated = password is None
-    password = password or secrets.token_urlsafe(12)
-    with runtime.db.unit_of_work() as session:
-        unit = unit_by_code(session, unit_code)
-        if unit is None:
-            raise NotFound(f"No unit {unit_code!r}.")
-        service.create_user(
-            session,
-            ctx.principal(session),
-            username=username,
-            display_name=display_name or username,
-            unit_id=unit.id,
-            role=role,
-            password=password,
-            now=runtime.clock(),
-        )
-    click.echo(f"Created {username} ({role}, {unit_code}).")
-    if generated:
-        click.echo(f"Initial password: {password}")
-
-
-@users.command("list")
-@pass_ctx
-def list_users(ctx: CliContext) -> None:
-    """Users in scope."""
-    runtime = ctx.runtime()
-    with runtime.db.unit_of_work(write=False) as session:
-        table = Table("username", "role", "unit", "2FA", "active")
-        for user, unit in service.list_users(session, ctx.principal(session)):
-            table.add_row(
-                user.username,
-                user.role,
-                unit.short_code,
-                "yes" if user.totp_confirmed else "no",
-                "yes" if user.active else "no",
-            )
-    console.print(table)
-
-
-@users.command("reset-2fa")
-@click.argument("username")
-@pass_ctx
-def reset_2fa(ctx: CliContext, username: str) -> None:
-    """Forget a user's second factor (they enrol again at next sign-in)."""
-    runtime = ctx.runtime()
-    with runtime.db.unit_of_work() as session:
-        service.reset_second_factor(session, ctx.principal(session), username=username)
-    click.echo(f"Second factor of {username} reset; they set it up again at next sign-in.")
-
-
-@click.group("tokens")
-def tokens() -> None:
-    """API tokens for scripts."""
-
-
-@tokens.command("create")
-@click.option("--user", "username", required=True)
-@click.option("--name", default="script", show_default=True)
-@click.option("--days", type=int, default=None, help="Expire after this many days.")
-@pass_ctx
-def create_token(ctx: CliContext, username: str, name: str, days: int | None) -> None:
-    """Print a new API token (use it as `Authorization: Bearer …`)."""
-    runtime = ctx.runtime()
-    with runtime.db.unit_of_work() as session:
-        token = service.create_token(
-            session,
-            ctx.principal(session),
-            username=username,
-            name=name,
-            now=runtime.clock(),
-            days=days,
-        )
-    click.echo(token)
-
-
-cli = users
+tokens = LazyGroup("tokens", help="API tokens for scripts.", lazy={"create": f"{_AT}:create_token"})
 COMMANDS = (tokens,)

@@ -2,6 +2,8 @@
 
 A session signed in with a one-time code by a user whose role requires a device key, and
 who has none, may use only these pages (and the one-time-code enrolment before them).
+So they are declared ``PUBLIC`` (a session still enrolling is anonymous to ``Requires``) and
+take their user from ``EnrollingUser``, which refuses a caller without a session (401).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from jingwu.accounts import devicekeys, service
 from jingwu.accounts.models import User
 from jingwu.accounts.web import EnrollingUser, relying_party, translated
 from jingwu.errors import DomainError
+from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import SESSION_COOKIE, Now, SessionDep, SettingsDep
 from jingwu.web.templating import render
 
@@ -41,14 +44,14 @@ def _page(
     )
 
 
-@router.get(PAGE, response_class=HTMLResponse)
+@router.get(PAGE, response_class=HTMLResponse, dependencies=[PUBLIC])
 def device_keys(request: Request, session: SessionDep, user: EnrollingUser) -> Response:
     if not user.totp_confirmed:
         return RedirectResponse("/account/enrol", status_code=303)
     return _page(request, session, user)
 
 
-@router.post(f"{PAGE}/options")
+@router.post(f"{PAGE}/options", dependencies=[PUBLIC])
 def registration_options(
     request: Request, session: SessionDep, settings: SettingsDep, user: EnrollingUser, now: Now
 ) -> Response:
@@ -58,7 +61,7 @@ def registration_options(
     return Response(options, media_type="application/json")
 
 
-@router.post(PAGE, response_class=HTMLResponse)
+@router.post(PAGE, response_class=HTMLResponse, dependencies=[PUBLIC])
 def add_device_key(
     request: Request,
     session: SessionDep,
@@ -86,7 +89,7 @@ def add_device_key(
     return RedirectResponse(f"{PAGE}?added=1", status_code=303)
 
 
-@router.post(PAGE + "/{key_id}/delete", response_class=HTMLResponse)
+@router.post(PAGE + "/{key_id}/delete", response_class=HTMLResponse, dependencies=[PUBLIC])
 def remove_device_key(
     request: Request,
     session: SessionDep,

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
+from jingwu.registry import domain_modules
+
 
 class Role(StrEnum):
     OFFICER = "officer"  # 社区民警
@@ -46,14 +48,14 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
     "dashboard.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN, Role.PARTNER}),
     "notifications.failed": frozenset(_LEADERS | {Role.ADMIN}),
+    # the operator's commands: keys, migrations, the server, the worker, the jobs by hand
+    "system.operate": frozenset({Role.ADMIN}),
 }
 
 
 @cache
 def all_permissions() -> dict[str, frozenset[Role]]:
     """The shell's permissions plus each domain's (``PERMISSIONS`` in its ``permissions.py``)."""
-    from jingwu.registry import domain_modules  # noqa: PLC0415 - registry imports domains
-
     merged = dict(PERMISSIONS)
     for module in domain_modules("permissions"):
         merged.update(getattr(module, "PERMISSIONS", {}))

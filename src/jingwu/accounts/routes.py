@@ -10,16 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from jingwu.accounts import devicekeys, keypages, queries, service, signin
+from jingwu.accounts.principal import Principal
 from jingwu.accounts.roles import ROLE_LABELS, Role
-from jingwu.accounts.scope import Principal
 from jingwu.accounts.web import EnrollingUser, relying_party, throttle_policy, translated
 from jingwu.errors import DomainError, Invalid
 from jingwu.org import queries as org_queries
 from jingwu.security import keys, totp
-from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.authz import PUBLIC, SIGNED_IN, Requires
 from jingwu.web.deps import (
     SESSION_COOKIE,
-    CurrentPrincipal,
     Now,
     SessionDep,
     SettingsDep,
@@ -64,20 +63,20 @@ def _login_page(
     )
 
 
-@router.get("/login", response_class=HTMLResponse)
+@router.get("/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login_form(
     request: Request, session: SessionDep, settings: SettingsDep, now: Now, next: str = "/"
 ) -> Response:
     return _login_page(request, session, settings, now, next_url=_safe_next(next))
 
 
-@router.get("/login/demo-codes", response_class=HTMLResponse)
+@router.get("/login/demo-codes", response_class=HTMLResponse, dependencies=[PUBLIC])
 def demo_codes(request: Request, session: SessionDep, settings: SettingsDep, now: Now) -> Response:
     codes = queries.demo_codes(session, unix_time=now.timestamp()) if settings.demo else []
     return render(request, "accounts/demo_codes.html", {"demo_codes": codes})
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 def login(
     request: Request,
     session: SessionDep,
@@ -141,7 +140,7 @@ def login(
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", dependencies=[PUBLIC])
 def logout(request: Request, session: SessionDep, now: Now) -> Response:
     token = request.cookies.get(SESSION_COOKIE)
     if token:
@@ -174,7 +173,7 @@ def device_key_options(
     return Response(options, media_type="application/json")
 
 
-@router.get("/account/enrol", response_class=HTMLResponse)
+@router.get("/account/enrol", response_class=HTMLResponse, dependencies=[PUBLIC])
 def enrol_form(request: Request, user: EnrollingUser) -> Response:
     if user.totp_confirmed:
         return RedirectResponse("/account/device-keys", status_code=303)
@@ -192,7 +191,7 @@ def enrol_form(request: Request, user: EnrollingUser) -> Response:
     )
 
 
-@router.post("/account/enrol", response_class=HTMLResponse)
+@router.post("/account/enrol", response_class=HTMLResponse, dependencies=[PUBLIC])
 def enrol(
     request: Request,
     session: SessionDep,
@@ -222,7 +221,9 @@ def enrol(
 
 
 @router.get("/account", response_class=HTMLResponse)
-def account(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def account(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]
+) -> Response:
     assert principal.user_id is not None
     return render(
         request,
@@ -235,7 +236,7 @@ def account(request: Request, session: SessionDep, principal: CurrentPrincipal) 
 def new_token(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
     now: Now,
     name: Annotated[str, Form()] = "",
 ) -> Response:
@@ -256,7 +257,7 @@ def new_token(
 def _users_page(
     request: Request,
     session: Session,
-    principal: CurrentPrincipal,
+    principal: Principal,
     *,
     form: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
@@ -280,8 +281,9 @@ def _users_page(
 
 
 @router.get("/admin/users", response_class=HTMLResponse)
-def users(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    principal.require("users.admin")
+def users(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("users.admin")]
+) -> Response:
     return _users_page(request, session, principal)
 
 
@@ -289,7 +291,7 @@ def users(request: Request, session: SessionDep, principal: CurrentPrincipal) ->
 def create_user(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("users.admin")],
     now: Now,
     username: Annotated[str, Form()] = "",
     display_name: Annotated[str, Form()] = "",
@@ -297,7 +299,6 @@ def create_user(
     role: Annotated[str, Form()] = "",
     password: Annotated[str, Form()] = "",
 ) -> Response:
-    principal.require("users.admin")
     form = {"username": username, "display_name": display_name, "unit_id": unit_id, "role": role}
     if not unit_id.isdigit():
         return _users_page(
@@ -331,7 +332,10 @@ def create_user(
 
 @router.post("/admin/users/{username}/reset-2fa", response_class=HTMLResponse)
 def reset_2fa(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, username: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("users.admin")],
+    username: str,
 ) -> Response:
     service.reset_second_factor(session, principal, username=username)
     return _users_page(request, session, principal, message=f"Second factor of {username} reset.")

@@ -1,54 +1,64 @@
-"""The one scope filter: a user sees their unit and the units below it, nothing else."""
+"""The one authorisation API: who acts (:class:`Principal`), what the role allows
+(``principal.require``), and where: a user sees their unit and the units below it, nothing else.
+
+Every query goes through :func:`scoped` (or :func:`in_scope`); a single unit or station named
+by a caller is looked up with :func:`unit_in_scope` / :func:`station_in_scope`. A record
+outside the scope is treated as missing (``NotFound``), never as forbidden, so existence
+does not leak. No other module compares unit paths.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, TypeVarTuple
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from jingwu.accounts.roles import allowed
-from jingwu.errors import Forbidden, NotFound
+from jingwu.accounts.principal import SYSTEM, Principal
+from jingwu.errors import NotFound
 from jingwu.org.models import Unit
+
+__all__ = [
+    "SYSTEM",
+    "Principal",
+    "check_unit",
+    "in_scope",
+    "scoped",
+    "station_in_scope",
+    "subtree",
+    "top_level",
+    "unit_in_scope",
+    "visible_units",
+    "whole_tree",
+]
 
 Ts = TypeVarTuple("Ts")
 UnitColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 
-@dataclass(frozen=True)
-class Principal:
-    """Who is acting: a signed-in user, a token holder, a CLI operator or the system."""
-
-    user_id: int | None
-    username: str
-    role: str
-    unit_id: int | None
-    unit_path: str
-    ip: str = ""
-    language: str = "zh_CN"
-
-    def can(self, permission: str) -> bool:
-        return allowed(self.role, permission)
-
-    def require(self, permission: str) -> None:
-        """Raise Forbidden naming the role when it lacks ``permission``."""
-        if not self.can(permission):
-            raise Forbidden(
-                f"The role {self.role!r} may not do this ({permission}).", code="forbidden_role"
-            )
-
-    def covers_path(self, unit_path: str) -> bool:
-        return unit_path.startswith(self.unit_path)
+def whole_tree(principal: Principal) -> bool:
+    """True when the principal's scope is every unit (the operator, the root's users)."""
+    return principal.unit_path == "/"
 
 
-SYSTEM = Principal(user_id=None, username="system", role="admin", unit_id=None, unit_path="/")
+def top_level(principal: Principal) -> bool:
+    """True for the whole tree or a district's users (they also see unit-less records)."""
+    return principal.unit_path.count("/") <= 2
+
+
+def _below(path: str) -> Select[int]:
+    return select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
 
 
 def visible_units(principal: Principal) -> Select[int]:
     """Ids of the units ``principal`` may see (its unit's subtree)."""
-    return select(Unit.id).where(Unit.path.startswith(principal.unit_path, autoescape=True))
+    return _below(principal.unit_path)
+
+
+def subtree(unit: Unit) -> Select[int]:
+    """Ids of ``unit`` and the units below it (for a filter on a unit already in scope)."""
+    return _below(unit.path)
 
 
 def in_scope(principal: Principal, unit_column: UnitColumn) -> ColumnElement[bool]:
@@ -61,9 +71,28 @@ def scoped(stmt: Select[*Ts], principal: Principal, unit_column: UnitColumn) -> 
     return stmt.where(in_scope(principal, unit_column))
 
 
+def unit_in_scope(
+    session: Session, principal: Principal, unit: int | str, *, kind: str | None = None
+) -> Unit | None:
+    """The unit with this id or short code if the principal may see it (and it is of
+    ``kind``); None when it does not exist or lies outside the scope (callers say which
+    field was wrong, without telling the two apart)."""
+    by_id = isinstance(unit, int)
+    match = Unit.id == unit if by_id else Unit.short_code == str(unit).strip().upper()
+    stmt = scoped(select(Unit), principal, Unit.id).where(match)
+    if kind is not None:
+        stmt = stmt.where(Unit.kind == kind)
+    return session.scalar(stmt)
+
+
+def station_in_scope(session: Session, principal: Principal, station: int | str) -> Unit | None:
+    """The community station with this id or short code in the principal's scope, or None."""
+    return unit_in_scope(session, principal, station, kind="community")
+
+
 def check_unit(session: Session, principal: Principal, unit_id: int) -> Unit:
     """The unit, if the principal may see it; else NotFound (as if it did not exist)."""
-    unit = session.get(Unit, unit_id)
-    if unit is None or not principal.covers_path(unit.path):
+    unit = unit_in_scope(session, principal, unit_id)
+    if unit is None:
         raise NotFound("No such unit.")
     return unit

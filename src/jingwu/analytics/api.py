@@ -13,22 +13,26 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
 
-from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.accounts.principal import Principal
+from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
 from jingwu.runtime import Runtime
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import Now, SessionDep, SettingsDep
 from jingwu.worker.runner import request_run
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
 
 Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
 Category = Annotated[str | None, Query(description="One category (default: all).")]
+Viewer = Annotated[Principal, Requires("analytics.view")]
+Refresher = Annotated[Principal, Requires("analytics.refresh")]
 
 
 @router.get("/heat", response_model=HeatOut)
 def heat(
-    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    session: SessionDep, principal: Viewer, settings: SettingsDep, now: Now,
     window: Window = 30, category: Category = None,
 ) -> HeatOut:  # fmt: skip
     """Incidents per cell over the last ``window`` days, in scope."""
@@ -40,7 +44,7 @@ def heat(
 
 @router.get("/cell", response_model=CellOut)
 def cell(
-    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    session: SessionDep, principal: Viewer, settings: SettingsDep, now: Now,
     lon: float, lat: float, category: Category = None,
 ) -> CellOut:  # fmt: skip
     """The cell holding (lon, lat): counts over 7/30/90 days, 26 weeks, tomorrow's risk."""
@@ -51,7 +55,7 @@ def cell(
 
 
 @router.get("/forecast")
-def forecast(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def forecast(session: SessionDep, principal: Viewer) -> dict[str, Any]:
     """Tomorrow's hotspots (the district's top 5 % of cells) in scope, as GeoJSON."""
     view = queries.forecast_view(session, principal)
     body = queries.hotspots_geojson(view)
@@ -68,7 +72,7 @@ def forecast(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]
 
 @router.get("/grid.geojson")
 def grid_export(
-    session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
+    session: SessionDep, principal: Viewer, settings: SettingsDep, now: Now,
     window: Window = 30, category: Category = None,
 ) -> JSONResponse:  # fmt: skip
     """The grid's cells in scope with their counts and tomorrow's risk (a download)."""
@@ -84,7 +88,7 @@ def grid_export(
 
 
 @router.get("/layers")
-def layers(request: Request, session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def layers(request: Request, session: SessionDep, principal: Viewer) -> dict[str, Any]:
     """Station boundaries and open work orders in scope."""
     language = getattr(request.state, "language", "zh_CN")
     return {
@@ -95,7 +99,7 @@ def layers(request: Request, session: SessionDep, principal: CurrentPrincipal) -
 
 @router.get("/incidents", response_model=IncidentPage)
 def incidents(
-    session: SessionDep, principal: CurrentPrincipal,
+    session: SessionDep, principal: Viewer,
     since: dt.datetime | None = None, category: Category = None,
     page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> IncidentPage:  # fmt: skip
@@ -109,7 +113,7 @@ def incidents(
 
 
 @router.get("/backtest")
-def backtest(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def backtest(session: SessionDep, principal: Viewer) -> dict[str, Any]:
     """The latest stored backtest document."""
     view = queries_lists.backtest_view(session, principal)
     if view is None:
@@ -122,9 +126,8 @@ def backtest(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]
 
 
 @router.post("/refresh", response_model=RefreshOut, status_code=202)
-def refresh(request: Request, principal: CurrentPrincipal) -> RefreshOut:
+def refresh(request: Request, principal: Refresher) -> RefreshOut:
     """Make the feed, the heat-map refresh and the forecast due now (the worker runs them)."""
-    permissions.require(principal, "analytics.refresh")
     runtime: Runtime = request.app.state.runtime
     for name in REFRESH:
         request_run(runtime, name)

@@ -24,7 +24,7 @@ from jingwu.analytics.backtest import (
     select_specs,
     work_units,
 )
-from jingwu.analytics.cli import sentence
+from jingwu.analytics.cli_text import sentence
 from jingwu.analytics.grid import area_geometry
 from jingwu.analytics.parse import BadRowsError, IncidentTable
 from jingwu.analytics.sources import read_incident_file

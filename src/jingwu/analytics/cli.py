@@ -1,149 +1,24 @@
 """``jingwu analytics …``: the forecasting models and their backtest, incident imports, stored
-backtest results and running the analytics jobs by hand."""
+backtest results and running the analytics jobs by hand.
+
+The commands live in :mod:`jingwu.analytics.cli_commands`; numpy and scipy load only when one
+of them runs, not whenever ``jingwu`` starts.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from jingwu.cli.lazy import LazyGroup
 
-import click
+_AT = "jingwu.analytics.cli_commands"
 
-from jingwu.cli.context import CliContext, pass_ctx
-
-
-class _OneSentence(click.Command):
-    """A command whose usage errors print one sentence (no usage block) and exit 2."""
-
-    def make_context(
-        self,
-        info_name: str | None,
-        args: list[str],
-        parent: click.Context | None = None,
-        **extra: Any,
-    ) -> click.Context:
-        try:
-            return super().make_context(info_name, args, parent, **extra)
-        except click.UsageError as exc:
-            raise _UsageProblem(sentence(exc.format_message())) from None
-
-
-class _UsageProblem(click.ClickException):
-    """A usage error shown as one sentence, with click's usage exit status."""
-
-    exit_code = 2
-
-
-def sentence(text: str) -> str:
-    """One line ending with a full stop."""
-    text = " ".join(text.split())
-    return text if text.endswith(".") else text + "."
-
-
-cli = click.Group("analytics", help="Incidents, heat maps and hotspot forecasts.")
-
-
-@cli.command("models", cls=_OneSentence)
-def models_command() -> None:
-    """List the forecasting models with their kind and a one-line description."""
-    # numpy and scipy load only when a command runs, not whenever `jingwu` starts
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
-
-    from jingwu.analytics.registry import model_specs  # noqa: PLC0415
-
-    table = Table("name", "kind", "description", box=None)
-    for spec in model_specs(150.0):
-        table.add_row(spec.name, spec.kind, spec.description)
-    Console().print(table)
-
-
-@cli.command("backtest", cls=_OneSentence)
-@click.option(
-    "--incidents", required=True, help="CSV or CSV.gz: id, category, occurred_at, lat, lon."
+cli = LazyGroup(
+    "analytics",
+    help="Incidents, heat maps and hotspot forecasts.",
+    lazy={
+        "models": f"{_AT}:models_command",
+        "backtest": f"{_AT}:backtest_command",
+        "import": f"{_AT}:import_command",
+        "store-backtest": f"{_AT}:store_backtest_command",
+        "refresh": f"{_AT}:refresh_command",
+    },
 )
-@click.option("--start", required=True, help="First test day (YYYY-MM-DD), in --tz.")
-@click.option("--end", required=True, help="Day after the last test day (exclusive).")
-@click.option("--cell", default="150", show_default=True, help="Cell size in metres.")
-@click.option("--horizon", default="day", show_default=True, help="Forecast period: day or week.")
-@click.option("--tz", default="UTC", show_default=True, help="IANA time zone of the periods.")
-@click.option("--area", default=None, help="GeoJSON polygon: its cells are the valid cells.")
-@click.option("--models", default=None, help="Comma-separated model names (default: all).")
-@click.option("--json", "json_out", default=None, help="Write the full results as JSON here.")
-def backtest_command(
-    *,
-    incidents: str,
-    start: str,
-    end: str,
-    cell: str,
-    horizon: str,
-    tz: str,
-    area: str | None,
-    models: str | None,
-    json_out: str | None,
-) -> None:
-    """Tune every model on validation, score it day by day on test, compare with the best
-    baseline (protocol in docs/forecasting.md)."""
-    from jingwu.analytics.backtest_cli import run_command  # noqa: PLC0415
-
-    run_command(
-        incidents=incidents,
-        start=start,
-        end=end,
-        cell=cell,
-        horizon=horizon,
-        tz=tz,
-        area=area,
-        models=models,
-        json_out=json_out,
-    )
-
-
-@cli.command("import", cls=_OneSentence)
-@click.argument("file")
-@click.option(
-    "--map",
-    "mapping",
-    multiple=True,
-    metavar="COL=NAME",
-    help="Read our column COL (id, category, occurred_at, lat, lon, reported_at) from NAME.",
-)
-@click.option(
-    "--unit",
-    default=None,
-    metavar="CODE",
-    help="District of incidents outside every station (default: the only district).",
-)
-@click.option(
-    "--source",
-    default="import",
-    show_default=True,
-    help="Namespace of the file's ids: re-importing an id of the same source is a no-op.",
-)
-@pass_ctx
-def import_command(
-    ctx: CliContext, *, file: str, mapping: tuple[str, ...], unit: str | None, source: str
-) -> None:
-    """Import incidents from CSV or CSV.gz (id, category, occurred_at, lat, lon[, reported_at]):
-    all rows or, when any row is bad, none."""
-    from jingwu.analytics.cli_store import run_import  # noqa: PLC0415
-
-    run_import(ctx, file=file, mapping=mapping, unit=unit, source=source)
-
-
-@cli.command("store-backtest", cls=_OneSentence)
-@click.argument("file")
-@pass_ctx
-def store_backtest_command(ctx: CliContext, *, file: str) -> None:
-    """Store a `jingwu analytics backtest --json` result for the map page and the forecast."""
-    from jingwu.analytics.cli_store import run_store_backtest  # noqa: PLC0415
-
-    run_store_backtest(ctx, file=file)
-
-
-@cli.command("refresh", cls=_OneSentence)
-@click.option("--full", is_flag=True, help="Rebuild the heat map from all incidents.")
-@pass_ctx
-def refresh_command(ctx: CliContext, *, full: bool) -> None:
-    """Run the analytics jobs now: work-order feed, heat-map refresh, tomorrow's forecast."""
-    from jingwu.analytics.cli_store import run_refresh  # noqa: PLC0415
-
-    run_refresh(ctx, full=full)

@@ -12,8 +12,11 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
-from jingwu.analytics.cli import sentence
+from jingwu.analytics import jobs
+from jingwu.analytics.cli_text import sentence
 from jingwu.analytics.parse import IncidentFileError, ParseResult, parse_column_map, parse_incidents
+from jingwu.analytics.service_backtests import store_backtest
+from jingwu.analytics.service_incidents import import_table
 from jingwu.cli.context import CliContext
 
 SHOWN_ERRORS = 20
@@ -62,8 +65,6 @@ def run_import(
     ctx: CliContext, *, file: str, mapping: tuple[str, ...], unit: str | None, source: str
 ) -> None:
     """Read and check the whole file, then store every row in one transaction."""
-    from jingwu.analytics.service_incidents import import_table  # noqa: PLC0415
-
     err = Console(stderr=True)
     try:
         column_map = parse_column_map(mapping)
@@ -95,8 +96,6 @@ def run_import(
 
 def run_store_backtest(ctx: CliContext, *, file: str) -> None:
     """Store a backtest JSON document."""
-    from jingwu.analytics.service_backtests import store_backtest  # noqa: PLC0415
-
     try:
         document = json.loads(Path(file).read_text(encoding="utf-8"))
     except OSError as exc:
@@ -116,8 +115,6 @@ def run_store_backtest(ctx: CliContext, *, file: str) -> None:
 
 def run_refresh(ctx: CliContext, *, full: bool) -> None:
     """Feed, refresh and forecast now, in that order, each in its own transaction."""
-    from jingwu.analytics import jobs  # noqa: PLC0415
-
     runtime = ctx.runtime()
     with runtime.db.unit_of_work() as session:
         ctx.principal(session)  # an unknown --as-user stops here

@@ -18,8 +18,7 @@ import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, visible_units
-from jingwu.analytics import permissions
+from jingwu.accounts.scope import Principal, visible_units, whole_tree
 from jingwu.analytics.heatcube import Frame, IntArray, cell_series, window_counts
 from jingwu.analytics.models import Forecast, HeatGrid, Incident, IncidentCategory
 from jingwu.analytics.queries_lists import dashboard_cards, stations_geojson
@@ -38,8 +37,8 @@ __all__ = ["WINDOWS", "dashboard_cards", "heat_layer"]
 
 def scope_units(session: Session, principal: Principal) -> IntArray | None:
     """Unit ids the principal may see (None: every unit)."""
-    permissions.require(principal, "analytics.view")
-    if principal.unit_path == "/":
+    principal.require("analytics.view")
+    if whole_tree(principal):
         return None
     return np.array(sorted(session.scalars(visible_units(principal))), dtype=np.int64)
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
-from jingwu.analytics import permissions
 from jingwu.analytics.backtestdoc import (
     BacktestDocumentError,
     ModelRow,
@@ -51,7 +50,7 @@ def list_incidents(
     per_page: int,
 ) -> tuple[list[IncidentRow], int]:
     """One page of the incidents in scope, newest first, and how many there are."""
-    permissions.require(principal, "analytics.view")
+    principal.require("analytics.view")
     stmt = scoped(
         select(
             Incident.source, Incident.ref, IncidentCategory.name, Incident.occurred_at,
@@ -87,7 +86,7 @@ def incident_total(session: Session, principal: Principal, *, since: dt.datetime
 
 def stations_geojson(session: Session, principal: Principal, language: str) -> dict[str, Any]:
     """The boundaries of the stations in scope."""
-    permissions.require(principal, "analytics.view")
+    principal.require("analytics.view")
     stmt = scoped(
         select(Unit.short_code, Unit.name, Unit.name_en, Unit.boundary).where(
             Unit.kind == "community", Unit.boundary.is_not(None)
@@ -106,7 +105,7 @@ def stations_geojson(session: Session, principal: Principal, language: str) -> d
 
 def open_orders(session: Session, principal: Principal) -> list[dict[str, Any]]:
     """Open work orders in scope with a location (from the work-order read models)."""
-    permissions.require(principal, "analytics.view")
+    principal.require("analytics.view")
     from jingwu.workorders.queries import OrderFilter, list_orders  # noqa: PLC0415
 
     orders, _ = list_orders(
@@ -133,7 +132,7 @@ class BacktestView:
 
 def backtest_view(session: Session, principal: Principal) -> BacktestView | None:
     """The latest backtest: the PAI table, the hit-rate curves, the model the map uses."""
-    permissions.require(principal, "analytics.view")
+    principal.require("analytics.view")
     run = latest_backtest(session)
     if run is None:
         return None
@@ -149,7 +148,7 @@ def backtest_view(session: Session, principal: Principal) -> BacktestView | None
 
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Incidents in scope over the 7 days before the last heat-map refresh."""
-    if not permissions.can(principal, "analytics.view"):
+    if not principal.can("analytics.view"):
         return []
     from jingwu.analytics.service_heat import current_grid  # noqa: PLC0415 - numpy on demand
 

@@ -9,13 +9,15 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from jingwu.analytics import permissions, queries, queries_lists
+from jingwu.accounts.principal import Principal
+from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.service_heat import current_grid
 from jingwu.analytics.svgmap import MapText
 from jingwu.errors import NotFound
 from jingwu.runtime import Runtime
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.deps import Now, SessionDep, SettingsDep
 from jingwu.web.i18n import gettext
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
@@ -29,9 +31,11 @@ NAV = [NavItem("Heat map", "/analytics", "analytics.view", order=30)]
 
 Window = Annotated[int, Query()]
 Category = Annotated[str | None, Query()]
+Viewer = Annotated[Principal, Requires("analytics.view")]
+Refresher = Annotated[Principal, Requires("analytics.refresh")]
 
 
-@router.get("/analytics/static/{name}")
+@router.get("/analytics/static/{name}", dependencies=[PUBLIC])
 def static_file(name: str) -> FileResponse:
     """The page's script and style sheet."""
     path = STATIC / name
@@ -42,11 +46,10 @@ def static_file(name: str) -> FileResponse:
 
 @router.get("/analytics", response_class=HTMLResponse)
 def map_page(
-    request: Request, session: SessionDep, principal: CurrentPrincipal,
+    request: Request, session: SessionDep, principal: Viewer,
     window: Window = 30, category: Category = None,
 ) -> Response:  # fmt: skip
     """The map with its filters, the forecast summary and the latest backtest."""
-    permissions.require(principal, "analytics.view")
     queries.category_id(session, category)  # an unknown category is refused here
     context = {
         "windows": queries.WINDOWS,
@@ -56,15 +59,14 @@ def map_page(
         "grid": current_grid(session),
         "forecast": queries.forecast_view(session, principal),
         "backtest": queries_lists.backtest_view(session, principal),
-        "can_refresh": permissions.can(principal, "analytics.refresh"),
+        "can_refresh": principal.can("analytics.refresh"),
     }
     return render(request, "analytics/map.html", context)
 
 
 @router.post("/analytics/refresh", response_class=HTMLResponse)
-def refresh(request: Request, principal: CurrentPrincipal) -> Response:
+def refresh(request: Request, principal: Refresher) -> Response:
     """Ask the worker to run the feed, the heat map and the forecast now."""
-    permissions.require(principal, "analytics.refresh")
     runtime: Runtime = request.app.state.runtime
     for name in REFRESH:
         request_run(runtime, name)
@@ -75,7 +77,7 @@ def refresh(request: Request, principal: CurrentPrincipal) -> Response:
 
 @router.get("/analytics/map.svg")
 def map_svg(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep,
+    request: Request, session: SessionDep, principal: Viewer, settings: SettingsDep,
     now: Now, window: Window = 30, category: Category = None,
 ) -> Response:  # fmt: skip
     """The map as an SVG file for reports."""

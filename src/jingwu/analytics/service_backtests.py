@@ -14,7 +14,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
-from jingwu.analytics import permissions
 from jingwu.analytics.backtestdoc import BacktestDocumentError, check_document
 from jingwu.analytics.models import BacktestRun
 from jingwu.errors import Invalid
@@ -29,7 +28,7 @@ def store_backtest(
     now: dt.datetime,
 ) -> BacktestRun:
     """Keep a backtest document (checked against the documented shape)."""
-    permissions.require(principal, "analytics.import")
+    principal.require("analytics.import")
     try:
         start, end = check_document(document)
     except BacktestDocumentError as exc:

@@ -22,8 +22,9 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import SYSTEM
 from jingwu.analytics.locate import NOWHERE, Locator
 from jingwu.analytics.models import AnalyticsState
-from jingwu.analytics.service_incidents import NewIncidents, add_incidents, locator, upsert
+from jingwu.analytics.service_incidents import NewIncidents, add_incidents, locator
 from jingwu.audit import service as audit
+from jingwu.bulk import upsert
 
 FEED = "feed.workorders"
 SOURCE = "workorder"

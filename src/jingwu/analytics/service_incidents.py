@@ -14,19 +14,18 @@ import datetime as dt
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
-from jingwu.analytics import permissions
 from jingwu.analytics.heatcube import CAT_BITS, FloatArray, IntArray
 from jingwu.analytics.locate import NOWHERE, Area, Locator
 from jingwu.analytics.models import AnalyticsState, Incident, IncidentCategory
 from jingwu.analytics.parse import IncidentTable
 from jingwu.audit import service as audit
+from jingwu.bulk import upsert
 from jingwu.errors import Invalid
 from jingwu.org.models import Unit
 
@@ -35,17 +34,6 @@ SOURCE_RE = re.compile(r"[a-z][a-z0-9_-]{0,15}")
 MAX_TEXT = 64
 CHUNK = 2000
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
-
-
-def upsert(session: Session) -> Any:
-    """The dialect's INSERT with ON CONFLICT support (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as pg_insert  # noqa: PLC0415
-
-        return pg_insert
-    from sqlalchemy.dialects.sqlite import insert as sqlite_insert  # noqa: PLC0415
-
-    return sqlite_insert
 
 
 def lock_store(session: Session) -> None:
@@ -220,7 +208,7 @@ def import_table(
     progress: Progress | None = None,
 ) -> ImportResult:
     """Store a parsed, clean incident file: each row in its station, else the district."""
-    permissions.require(principal, "analytics.import")
+    principal.require("analytics.import")
     if not SOURCE_RE.fullmatch(source) or source == "workorder":
         raise Invalid(f"The source {source!r} must be a short lower-case name (not workorder).")
     _check_lengths(table)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, in_scope
+from jingwu.accounts.scope import Principal, in_scope, top_level
 from jingwu.audit.models import AuditEntry
 
 PAGE = 100
@@ -22,9 +22,8 @@ def entries(
 ) -> list[AuditEntry]:
     """Newest first. Unit-less events (sign-ins, denials) are visible from a top-level unit."""
     principal.require("audit.view")
-    top_level = principal.unit_path.count("/") <= 2
     scope = in_scope(principal, AuditEntry.unit_id)
-    where = or_(scope, AuditEntry.unit_id.is_(None)) if top_level else scope
+    where = or_(scope, AuditEntry.unit_id.is_(None)) if top_level(principal) else scope
     stmt = select(AuditEntry).where(where).order_by(AuditEntry.id.desc()).limit(min(limit, 500))
     if action:
         stmt = stmt.where(AuditEntry.action.startswith(action, autoescape=True))

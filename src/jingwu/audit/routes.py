@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from jingwu.accounts.principal import Principal
 from jingwu.audit import queries
-from jingwu.web.deps import CurrentPrincipal, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -18,7 +22,7 @@ NAV = [NavItem("Audit log", "/audit", "audit.view", order=95)]
 def audit_log(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("audit.view")],
     action: str = "",
     actor: str = "",
     before: int | None = None,

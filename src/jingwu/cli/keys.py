@@ -7,7 +7,7 @@ from rich.progress import Progress
 from sqlalchemy import select
 
 from jingwu.blobs.models import Blob
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.config import ConfigError, get_settings
 from jingwu.security import keys as keymod
 from jingwu.security.service import retire_old_canaries, rotate
@@ -45,6 +45,7 @@ def _activate_new_key(alg: str) -> keymod.Keyring:
 
 
 @keys.command("rotate")
+@requires(OPERATOR)
 @click.option(
     "--alg",
     type=click.Choice(["aes", "sm4"]),

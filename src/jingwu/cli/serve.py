@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import uvicorn
 
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.cli.db import upgrade_database
 from jingwu.config import get_settings
 from jingwu.runtime import Runtime, configure_logging
@@ -29,11 +29,14 @@ def _serve(runtime: Runtime, host: str | None, port: int | None) -> None:
         port=port or settings.port,
         log_level="info",
         access_log=False,
-        proxy_headers=True,
+        # The client address comes from jingwu.web.deps.client_ip, which believes
+        # X-Forwarded-For only from JINGWU_TRUSTED_PROXIES; uvicorn must not rewrite it first.
+        proxy_headers=False,
     )
 
 
 @click.command()
+@requires(OPERATOR)
 @host_option
 @port_option
 @click.option("--workers", default=1, show_default=True, help="Web processes.")
@@ -50,12 +53,14 @@ def serve(ctx: CliContext, host: str | None, port: int | None, workers: int) -> 
             host=host or settings.host,
             port=port or settings.port,
             access_log=False,
+            proxy_headers=False,  # see _serve
         )
         return
     _serve(ctx.runtime(), host, port)
 
 
 @click.command()
+@requires(OPERATOR)
 @click.option("--once", is_flag=True, help="Run every due job once and exit.")
 @pass_ctx
 def worker(ctx: CliContext, once: bool) -> None:
@@ -91,6 +96,7 @@ DEMO_ACCOUNTS = (
 
 
 @click.command()
+@requires(OPERATOR)
 @host_option
 @port_option
 @click.option("--seed-only", is_flag=True, help="Create and seed the database, then exit.")
@@ -127,6 +133,3 @@ def demo(ctx: CliContext, host: str | None, port: int | None, seed_only: bool) -
         _serve(runtime, host, port)
     finally:
         stop.set()
-
-
-COMMANDS = (serve, worker, demo)

@@ -19,11 +19,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import DomainError, Invalid, NotFound
 from jingwu.evidence import export, proofs, queries, service, store, tiles, witnesses
 from jingwu.evidence.schemas import ConsistencyOut, CosignedOut, ItemOut, ProofOut, RecordedOut
 from jingwu.evidence.sequencer import latest_checkpoint
-from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.deps import BlobsDep, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
 
 ZONES = frozenset({"intranet", "internet"})
@@ -43,7 +45,7 @@ private = APIRouter(
 )
 
 
-@public.get("/checkpoint", response_class=PlainTextResponse)
+@public.get("/checkpoint", response_class=PlainTextResponse, dependencies=[PUBLIC])
 def checkpoint(session: SessionDep) -> Response:
     """The latest signed checkpoint, with the witnesses' cosignatures."""
     head = latest_checkpoint(session)
@@ -53,7 +55,7 @@ def checkpoint(session: SessionDep) -> Response:
     return PlainTextResponse(note, headers={"Cache-Control": "no-cache"})
 
 
-@public.get("/tile/{path:path}")
+@public.get("/tile/{path:path}", dependencies=[PUBLIC])
 def tile(session: SessionDep, path: str) -> Response:
     """A hash tile of the tree under the latest checkpoint (C2SP tlog-tiles)."""
     try:
@@ -72,7 +74,7 @@ def tile(session: SessionDep, path: str) -> Response:
     )
 
 
-@public.post("/cosignature", response_model=CosignedOut)
+@public.post("/cosignature", response_model=CosignedOut, dependencies=[PUBLIC])
 async def cosignature(request: Request, session: SessionDep, now: Now) -> Response:
     """Store a witness's cosignature of a checkpoint (the body is the cosigned note).
 
@@ -95,7 +97,9 @@ async def cosignature(request: Request, session: SessionDep, now: Now) -> Respon
 
 @private.get("", response_model=list[ItemOut])
 def list_items(
-    session: SessionDep, principal: CurrentPrincipal, order: Annotated[str, Query()]
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("evidence.view")],
+    order: Annotated[str, Query()],
 ) -> list[ItemOut]:
     """The evidence items of a work order, with log index and proof status."""
     return [ItemOut.of(v) for v in queries.order_items(session, principal, order_code=order)]
@@ -104,7 +108,7 @@ def list_items(
 @private.post("", response_model=RecordedOut, status_code=201)
 def record(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("evidence.record")],
     blobs: BlobsDep,
     now: Now,
     file: Annotated[UploadFile, File()],
@@ -164,7 +168,10 @@ def _lf(text: str) -> str:
 
 @private.get("/items/{code}", response_model=ProofOut)
 def item_proof(
-    session: SessionDep, principal: CurrentPrincipal, code: str, version: int | None = None
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("evidence.view")],
+    code: str,
+    version: int | None = None,
 ) -> ProofOut:
     """An item's entry and its inclusion proof in the latest signed checkpoint."""
     return ProofOut.of(proofs.inclusion(session, principal, item_code=code, version=version))
@@ -173,7 +180,7 @@ def item_proof(
 @private.get("/items/{code}/bundle")
 def bundle(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("evidence.view")],
     blobs: BlobsDep,
     now: Now,
     code: str,
@@ -204,7 +211,7 @@ def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
 @private.get("/consistency", response_model=ConsistencyOut)
 def consistency(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("evidence.view")],
     old: Annotated[int, Query(ge=1)],
     new: Annotated[int | None, Query(ge=1)] = None,
 ) -> ConsistencyOut:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from jingwu.audit import service as audit
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.config import get_settings
 from jingwu.errors import Invalid
 from jingwu.evidence import export, scrub, sequencer, service, witnesses
@@ -18,6 +18,7 @@ from jingwu.evidence.logkeys import build_log_keys, generate_signer_key, load_lo
 
 
 @click.command("add")
+@requires("evidence.record")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
     "--order", "order_code", default=None, help="Work-order code, e.g. GS03-20261129-0042."
@@ -78,6 +79,7 @@ def add(
 
 
 @click.command("export")
+@requires("evidence.view")
 @click.argument("item")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--hash-only", is_flag=True, help="Leave the file out (entry and proof only).")
@@ -116,6 +118,7 @@ def export_cmd(
 
 
 @click.command("sequence")
+@requires(OPERATOR)
 @click.option("--follow", is_flag=True, help="Keep sequencing until interrupted.")
 @pass_ctx
 def sequence(ctx: CliContext, follow: bool) -> None:
@@ -144,6 +147,7 @@ def _say(done: sequencer.Round) -> None:
 
 
 @click.command("scrub")
+@requires("evidence.admin")
 @click.option("--all", "full", is_flag=True, help="Check everything, not the next window.")
 @pass_ctx
 def scrub_cmd(ctx: CliContext, full: bool) -> None:
@@ -168,6 +172,7 @@ def witnesses_group() -> None:
 
 
 @witnesses_group.command("list")
+@requires("evidence.admin")
 @pass_ctx
 def list_witnesses(ctx: CliContext) -> None:
     """List registered witnesses with the last checkpoint each cosigned."""
@@ -179,6 +184,7 @@ def list_witnesses(ctx: CliContext) -> None:
 
 
 @witnesses_group.command("add")
+@requires("evidence.admin")
 @click.argument("vkey")
 @click.option("--label", default="", help="Who runs it, e.g. 西湖区人民检察院.")
 @pass_ctx
@@ -193,6 +199,7 @@ def add_witness(ctx: CliContext, vkey: str, label: str) -> None:
 
 
 @witnesses_group.command("disable")
+@requires("evidence.admin")
 @click.argument("name")
 @pass_ctx
 def disable_witness(ctx: CliContext, name: str) -> None:
@@ -205,6 +212,7 @@ def disable_witness(ctx: CliContext, name: str) -> None:
 
 
 @click.command("key")
+@requires(OPERATOR)
 @click.option(
     "--new",
     "new_origin",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from jingwu.cli.context import ANYONE, requires
 from jingwu.evidence.checkpoint import CheckpointError
 from jingwu.evidence.keyfile import load_key, read_key_text
 from jingwu.evidence.keys import Cosigner, NoteError, check_name, parse_cosigner_key
@@ -22,6 +23,7 @@ EXIT_FORK, EXIT_UNREACHABLE = 1, 2
 
 
 @click.command("witness")
+@requires(ANYONE)
 @click.option(
     "--log",
     "log_url",
@@ -96,6 +98,7 @@ def _round(me: Witness, client: HttpLogClient) -> int:
 
 
 @click.command("witness-key")
+@requires(ANYONE)
 @click.argument("name")
 @click.option(
     "-o",
@@ -119,6 +122,3 @@ def witness_key(name: str, output: Path) -> None:
     with os.fdopen(fd, "w") as fh:
         fh.write(f"# witness key {name}: keep secret\n{cosigner.signer_key()}\n")
     click.echo(cosigner.verifier_key())
-
-
-COMMANDS = [witness, witness_key]

@@ -7,12 +7,12 @@ the order's unit as theirs, so the org scope of the order applies to its evidenc
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
+from jingwu.workorders import service as workorders
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,5 @@ class OrderRef:
 
 def resolve_order(session: Session, principal: Principal, code: str) -> OrderRef:
     """Return the work order ``code`` if the principal may see it (else NotFound)."""
-    # Imported late: the work-order domain may call back into evidence (mediation).
-    service = importlib.import_module("jingwu.workorders.service")
-    order = service.get_order(session, principal, code=code)
+    order = workorders.get_order(session, principal, code=code)
     return OrderRef(code=str(order.code), unit_id=int(order.unit_id))

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Invalid, NotFound
 from jingwu.evidence import entry as entry_format
-from jingwu.evidence import merkle, permissions, service, store
+from jingwu.evidence import merkle, service, store
 from jingwu.evidence.checkpoint import CheckpointError, check_extension, open_checkpoint
 from jingwu.evidence.keys import NoteError
 from jingwu.evidence.logkeys import LogKeys
@@ -135,7 +135,7 @@ def consistency(
     session: Session, principal: Principal, *, old_size: int, new_size: int | None = None
 ) -> Consistency:
     """Return the consistency proof from ``old_size`` to ``new_size`` (default: latest)."""
-    permissions.require_view(principal)
+    principal.require("evidence.view")
     head = latest_checkpoint(session)
     top = 0 if head is None else head.size
     new = top if new_size is None else new_size
@@ -177,7 +177,7 @@ def check_consistency(
     session: Session, principal: Principal, keys: LogKeys, *, old_size: int
 ) -> ConsistencyCheck:
     """Check the signed checkpoint of ``old_size`` against the latest signed checkpoint."""
-    permissions.require_view(principal)
+    principal.require("evidence.view")
     earlier = checkpoint_by_size(session, old_size)
     latest = latest_checkpoint(session)
     assert latest is not None  # there is an earlier one

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.cards import Card
 from jingwu.evidence import entry as entry_format
-from jingwu.evidence import merkle, orders, permissions, proofs, scrub, store, witnesses
+from jingwu.evidence import merkle, orders, proofs, scrub, store, witnesses
 from jingwu.evidence.models import (
     EvidenceEntry,
     EvidenceItem,
@@ -70,7 +70,7 @@ def _status(
 
 def order_items(session: Session, principal: Principal, *, order_code: str) -> list[ItemView]:
     """Return the items of an order in the principal's scope, newest version each."""
-    permissions.require_view(principal)
+    principal.require("evidence.view")
     order = orders.resolve_order(session, principal, order_code)
     latest = (
         select(EvidenceEntry.item_id, func.max(EvidenceEntry.version).label("top"))
@@ -162,7 +162,7 @@ def log_overview(session: Session) -> LogOverview:
 
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """The evidence log's size, and a warning when the last scrub found problems."""
-    if not permissions.can_view(principal):
+    if not principal.can("evidence.view"):
         return []
     head = latest_checkpoint(session)
     size = 0 if head is None else head.size

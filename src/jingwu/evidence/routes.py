@@ -12,10 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid, NotFound
-from jingwu.evidence import permissions, proofs, queries, service
+from jingwu.evidence import proofs, queries, service
 from jingwu.evidence.entry import CATEGORIES
 from jingwu.evidence.logkeys import load_log_keys
+from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
@@ -35,7 +37,7 @@ def _panel(
         "order_code": code,
         "items": items,
         "categories": CATEGORIES,
-        "can_record": permissions.can_record(principal),
+        "can_record": principal.can("evidence.record"),
         "pending": any(i.status in (queries.QUEUED, queries.SEQUENCED) for i in items),
     }
     template = "evidence/panel.html" if is_htmx(request) else "evidence/order.html"
@@ -44,7 +46,10 @@ def _panel(
 
 @router.get("/evidence/orders/{code}", response_class=HTMLResponse)
 def order_evidence(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, code: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("evidence.view")],
+    code: str,
 ) -> Response:
     """An order's evidence: the panel (htmx) or a page around it."""
     return _panel(request, session, principal, code)
@@ -54,7 +59,7 @@ def order_evidence(
 def add_evidence(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("evidence.record")],
     blobs: BlobsDep,
     now: Now,
     code: str,
@@ -84,12 +89,11 @@ def add_evidence(
 def log_page(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("evidence.view")],
     settings: SettingsDep,
     old: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
     """The log: latest checkpoint, witnesses, size; a consistency check when ``old`` given."""
-    permissions.require_view(principal)
     overview = queries.log_overview(session)
     keys = load_log_keys(settings)
     check = None

@@ -23,7 +23,7 @@ from jingwu.blobs import service as blob_service
 from jingwu.blobs.models import Blob
 from jingwu.blobs.store import BlobError, BlobStore, Readable
 from jingwu.errors import Invalid, NotFound
-from jingwu.evidence import orders, permissions
+from jingwu.evidence import orders
 from jingwu.evidence.entry import Entry, EntryError
 from jingwu.evidence.models import ITEMS, EvidenceEntry, EvidenceItem
 from jingwu.evidence.recording import (
@@ -86,7 +86,7 @@ def record_item(
     now: dt.datetime,
 ) -> EvidenceItem:
     """Record a new evidence item of a work order (version 1) and queue it for the log."""
-    permissions.require_record(principal)
+    principal.require("evidence.record")
     check_category(category)
     check_note(note)
     name = clean_filename(filename)
@@ -125,7 +125,7 @@ def record_version(
     now: dt.datetime,
 ) -> EvidenceItem:
     """Record a new version of an item: a new entry naming the previous one's leaf hash."""
-    permissions.require_record(principal)
+    principal.require("evidence.record")
     check_note(note)
     name = clean_filename(filename)
     mtype = normalize_media_type(media_type)
@@ -187,7 +187,7 @@ def _audit_record(
 
 def get_item(session: Session, principal: Principal, *, code: str) -> EvidenceItem:
     """Return the item ``code`` if the principal may see it (else NotFound)."""
-    permissions.require_view(principal)
+    principal.require("evidence.view")
     item = session.scalars(
         scoped(select(EvidenceItem), principal, EvidenceItem.unit_id).where(
             EvidenceItem.code == code
@@ -220,7 +220,7 @@ def record_hashed(
     archive): nothing is read here. Entries whose content is in the blob store are
     re-hashed by the scrub job; the others are checked by whoever holds the files.
     """
-    permissions.require_record(principal)
+    principal.require("evidence.record")
     if not records:
         return []
     for r in records:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal
 from jingwu.audit import service as audit
 from jingwu.errors import Conflict, Invalid, NotFound
-from jingwu.evidence import permissions
 from jingwu.evidence.checkpoint import CheckpointError, parse_checkpoint
 from jingwu.evidence.keys import NoteError, cosignature_timestamp, parse_verifier_key
 from jingwu.evidence.models import Cosignature, LogCheckpoint, Witness
@@ -28,7 +27,7 @@ def add_witness(
     session: Session, principal: Principal, *, vkey: str, label: str = "", now: dt.datetime
 ) -> Witness:
     """Trust a witness's verifier key (name+keyid+base64) for cosignatures."""
-    permissions.require_admin(principal)
+    principal.require("evidence.admin")
     try:
         verifier = parse_verifier_key(vkey)
     except NoteError as exc:
@@ -43,7 +42,7 @@ def add_witness(
 
 def set_active(session: Session, principal: Principal, *, name: str, active: bool) -> Witness:
     """Stop (or resume) accepting a witness's cosignatures; stored ones stay."""
-    permissions.require_admin(principal)
+    principal.require("evidence.admin")
     witness = session.scalars(select(Witness).where(Witness.name == name)).first()
     if witness is None:
         raise NotFound(f"No witness {name!r}.")

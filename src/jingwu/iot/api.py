@@ -9,19 +9,21 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import NotFound, Unauthenticated
-from jingwu.iot import mapdata, permissions, queries, service_alerts, service_rules
+from jingwu.iot import mapdata, queries, service_alerts, service_rules
 from jingwu.iot.energy import daily_energy, local_today
 from jingwu.iot.pipeline import Pipeline
 from jingwu.iot.schemas import AlertOut, DeviceOut, ReadingsIn, ReadingsOut
 from jingwu.iot.service_devices import device_in_scope
 from jingwu.iot.service_http import Logins, ingest_batch
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.deps import Now, SessionDep
 
 router = APIRouter(prefix="/api/v1/iot", tags=["iot"])
 _setup = threading.Lock()
@@ -50,7 +52,7 @@ def _basic(request: Request) -> tuple[str, str]:
     return user, secret
 
 
-@router.post("/readings", response_model=ReadingsOut)
+@router.post("/readings", response_model=ReadingsOut, dependencies=[PUBLIC])
 def post_readings(request: Request, body: ReadingsIn) -> ReadingsOut:
     """Store a batch of device messages (telemetry, events, status) sent over HTTP.
 
@@ -65,7 +67,7 @@ def post_readings(request: Request, body: ReadingsIn) -> ReadingsOut:
 @router.get("/devices", response_model=list[DeviceOut])
 def list_devices(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.view")],
     station: str | None = None,
     device_class: str | None = None,
     status: str | None = None,
@@ -85,7 +87,9 @@ def list_devices(
 
 
 @router.get("/devices/{device_id}", response_model=DeviceOut)
-def get_device(session: SessionDep, principal: CurrentPrincipal, device_id: int) -> DeviceOut:
+def get_device(
+    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")], device_id: int
+) -> DeviceOut:
     """One device (404 outside the caller's scope)."""
     return DeviceOut.model_validate(device_in_scope(session, principal, device_id))
 
@@ -93,7 +97,7 @@ def get_device(session: SessionDep, principal: CurrentPrincipal, device_id: int)
 @router.get("/devices/{device_id}/series")
 def device_series(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.view")],
     now: Now,
     device_id: int,
     metric: str,
@@ -109,7 +113,10 @@ def device_series(
 
 @router.get("/map")
 def map_data(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.view")],
+    now: Now,
 ) -> Response:
     """Every device in scope as compact arrays (see jingwu.iot.mapdata), cached briefly."""
     data = mapdata.cached(session, principal, now_iso=now.isoformat(), db=request.app.state.db)
@@ -123,7 +130,7 @@ def map_data(
 @router.get("/alerts", response_model=list[AlertOut])
 def list_alerts(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.view")],
     state: str | None = None,
     tier: str | None = None,
 ) -> list[AlertOut]:
@@ -136,7 +143,7 @@ def list_alerts(
 @router.post("/alerts/{alert_id}/{action}", response_model=AlertOut)
 def alert_action(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.alerts")],
     now: Now,
     alert_id: int,
     action: str,
@@ -166,9 +173,10 @@ def alert_action(
 
 
 @router.get("/rules")
-def list_rules(session: SessionDep, principal: CurrentPrincipal) -> list[dict[str, Any]]:
+def list_rules(
+    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")]
+) -> list[dict[str, Any]]:
     """The effective rules (defaults and stored ones) with their origin."""
-    permissions.require(principal, "iot.view")
     return [
         {**v.definition, "origin": v.origin} for v in service_rules.rule_views(session, principal)
     ]
@@ -176,7 +184,10 @@ def list_rules(session: SessionDep, principal: CurrentPrincipal) -> list[dict[st
 
 @router.put("/rules")
 def save_rule(
-    session: SessionDep, principal: CurrentPrincipal, now: Now, body: dict[str, Any]
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.rules")],
+    now: Now,
+    body: dict[str, Any],
 ) -> dict[str, Any]:
     """Store a rule (replacing the default or stored rule of the same code and scope)."""
     row = service_rules.save_rule(session, principal, definition=body, now=now)
@@ -184,7 +195,9 @@ def save_rule(
 
 
 @router.get("/coverage")
-def coverage(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]:
+def coverage(
+    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")]
+) -> dict[str, Any]:
     """Devices per km² and class coverage of each community (IOT-1)."""
     report = queries.density(session, principal)
     return {
@@ -207,7 +220,9 @@ def coverage(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]
 
 
 @router.get("/energy")
-def energy(session: SessionDep, principal: CurrentPrincipal, now: Now) -> dict[str, Any]:
+def energy(
+    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")], now: Now
+) -> dict[str, Any]:
     """Today's energy per station from the meters (IOT-4)."""
     day = local_today(now)
     return {

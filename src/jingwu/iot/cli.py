@@ -1,17 +1,24 @@
-"""``jingwu iot``: devices, gateways, broker files, coverage, ingestion, simulation, loss."""
+"""``jingwu iot``: devices, gateways, broker files, coverage, ingestion, simulation, loss.
+
+The commands live in :mod:`jingwu.iot.cli_devices` and :mod:`jingwu.iot.cli_run`.
+"""
 
 from __future__ import annotations
 
-import click
+from jingwu.cli.lazy import LazyGroup
 
-from jingwu.iot.cli_devices import broker_config, devices, gateways
-from jingwu.iot.cli_run import density, gaps, ingest, simulate
+_DEVICES, _RUN = "jingwu.iot.cli_devices", "jingwu.iot.cli_run"
 
-
-@click.group("iot")
-def cli() -> None:
-    """Sensing network: devices, ingestion, rules and alerts."""
-
-
-for command in (devices, gateways, broker_config, density, simulate, ingest, gaps):
-    cli.add_command(command)
+cli = LazyGroup(
+    "iot",
+    help="Sensing network: devices, ingestion, rules and alerts.",
+    lazy={
+        "devices": f"{_DEVICES}:devices",
+        "gateways": f"{_DEVICES}:gateways",
+        "broker-config": f"{_DEVICES}:broker_config",
+        "density": f"{_RUN}:density",
+        "simulate": f"{_RUN}:simulate",
+        "ingest": f"{_RUN}:ingest",
+        "gaps": f"{_RUN}:gaps",
+    },
+)

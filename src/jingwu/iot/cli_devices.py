@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from jingwu.accounts.scope import in_scope
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.errors import Invalid
 from jingwu.iot import devicefile, service_devices
 from jingwu.iot.brokerconf import BrokerConfError, BrokerSettings, broker_files
@@ -39,6 +39,7 @@ def _write_secrets(path: Path, rows: list[tuple[str, str]]) -> None:
 
 
 @devices.command("import")
+@requires("iot.devices")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--secrets-out",
@@ -75,6 +76,7 @@ def import_devices(ctx: CliContext, file: Path, secrets_out: Path | None) -> Non
 
 
 @devices.command("list")
+@requires("iot.view")
 @click.option("--station", help="Only this station (short code).")
 @pass_ctx
 def list_devices(ctx: CliContext, station: str | None) -> None:
@@ -103,6 +105,7 @@ def gateways() -> None:
 
 
 @gateways.command("add")
+@requires("iot.devices")
 @click.argument("code")
 @click.option("--station", required=True, help="Station (short code) the gateway belongs to.")
 @click.option("--devices", "device_codes", required=True, help="Device codes, comma-separated.")
@@ -125,6 +128,7 @@ def add_gateway(ctx: CliContext, code: str, station: str, device_codes: str, nam
 
 
 @click.command("broker-config")
+@requires(OPERATOR)
 @click.option(
     "-o",
     "--output",

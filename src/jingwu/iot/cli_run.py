@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.config import ConfigError
 from jingwu.iot import queries
 from jingwu.iot.service_loss import loss_totals, open_gaps, track_sequences
@@ -21,6 +21,7 @@ DEMO_STATION = "BS01"
 
 
 @click.command("density")
+@requires("iot.view")
 @pass_ctx
 def density(ctx: CliContext) -> None:
     """Devices per km² and per class of each community; which fall short (IOT-1)."""
@@ -45,6 +46,7 @@ def density(ctx: CliContext) -> None:
 
 
 @click.command("simulate")
+@requires(OPERATOR)
 @click.option("--devices", "n", default=50, show_default=True, help="Simulated devices.")
 @click.option("--rate", default=100.0, show_default=True, help="Messages a second, in total.")
 @click.option("--duration", default=60.0, show_default=True, help="Seconds to publish.")
@@ -143,6 +145,7 @@ def _print_report(report: SimReport) -> None:
 
 
 @click.command("ingest")
+@requires(OPERATOR)
 @pass_ctx
 def ingest(ctx: CliContext) -> None:
     """Run only the MQTT ingester (what `jingwu worker` runs as a service)."""
@@ -162,6 +165,7 @@ def ingest(ctx: CliContext) -> None:
 
 
 @click.command("gaps")
+@requires("iot.view")
 @click.option(
     "--track/--no-track",
     default=True,

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal, in_scope
 from jingwu.cards import Card
 from jingwu.config import get_settings
-from jingwu.iot import permissions
 from jingwu.iot.models import Device, RollupHour
 from jingwu.org.models import Unit
 
@@ -62,7 +61,7 @@ def local_today(now: dt.datetime) -> dt.date:
 
 def daily_energy(session: Session, principal: Principal, *, day: dt.date) -> list[StationEnergy]:
     """Per station in scope: solar, grid import and export, heat recovered on that day."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     lo, hi = day_bounds(day)
     rows = session.execute(
         select(

@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
 from jingwu.db import Database
-from jingwu.iot import permissions
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.models import Device
 
@@ -69,7 +68,7 @@ def _rows_json(session: Session, principal: Principal) -> str:
 
 def build(session: Session, principal: Principal, *, now_iso: str) -> MapData:
     """Query and encode the devices in scope (uncached)."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     rows = _rows_json(session, principal)
     head = orjson.dumps(
         {
@@ -108,7 +107,7 @@ def _threads_ok(db: Database) -> bool:
 
 def warm(db: Database, principal: Principal, *, now_iso: str) -> None:
     """Start building the scope's map data in the background unless fresh data is cached."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     if not _threads_ok(db):
         return
     key = (id(db), principal.unit_path)
@@ -124,7 +123,7 @@ def warm(db: Database, principal: Principal, *, now_iso: str) -> None:
 
 def cached(session: Session, principal: Principal, *, now_iso: str, db: Database) -> MapData:
     """The scope's map data: fresh from memory, stale while a rebuild runs, else built now."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     if not _threads_ok(db):
         return build(session, principal, now_iso=now_iso)
     key = (id(db), principal.unit_path)

@@ -15,9 +15,8 @@ import orjson
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, in_scope, scoped
+from jingwu.accounts.scope import Principal, in_scope, scoped, whole_tree
 from jingwu.cards import Card
-from jingwu.iot import permissions
 from jingwu.iot.classes import CLASSES, DeviceClass
 from jingwu.iot.density import CommunityArea, DensityReport, DeviceLocation, density_report
 from jingwu.iot.models import (
@@ -40,7 +39,7 @@ STATUSES = ("online", "offline", "fault", "maintenance")
 
 def density(session: Session, principal: Principal) -> DensityReport:
     """Coverage of the communities in scope by the devices in scope (IOT-1)."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     units = session.scalars(
         scoped(select(Unit).where(Unit.kind == "community"), principal, Unit.id).order_by(
             Unit.short_code
@@ -86,7 +85,7 @@ def device_page(
     per_page: int = 50,
 ) -> DevicePage:
     """Devices in scope, filtered, one page at a time."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     where: list[Any] = [in_scope(principal, Device.unit_id), Device.retired.is_(False)]
     if station:
         where.append(Unit.short_code == station.upper())
@@ -205,9 +204,9 @@ def series(
 def refusal_counts(session: Session, principal: Principal, *, since_ms: int) -> dict[str, int]:
     """Refused messages by reason since a time, for devices in scope (and unknown ones for
     the operator)."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = select(DeadLetter.reason, func.count()).where(DeadLetter.received_ms >= since_ms)
-    if principal.unit_path != "/":
+    if not whole_tree(principal):
         stmt = stmt.join(Device, Device.id == DeadLetter.device_id).where(
             in_scope(principal, Device.unit_id)
         )
@@ -216,7 +215,7 @@ def refusal_counts(session: Session, principal: Principal, *, since_ms: int) -> 
 
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Devices online, open alerts and today's solar output for the dashboard."""
-    if not permissions.can(principal, "iot.view"):
+    if not principal.can("iot.view"):
         return []
     from jingwu.iot.energy import energy_card  # noqa: PLC0415 - avoids an import cycle
 

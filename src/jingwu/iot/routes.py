@@ -17,12 +17,13 @@ from sqlalchemy import select
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import Invalid, NotFound
-from jingwu.iot import permissions, queries, service_devices
+from jingwu.iot import queries, service_devices
 from jingwu.iot.classes import CLASSES, DeviceClass
 from jingwu.iot.routes_ops import router as ops_router
 from jingwu.iot.schemas import DeviceIn
 from jingwu.org.models import Unit
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.deps import Now, SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -40,7 +41,7 @@ def class_labels(language: str) -> dict[str, str]:
     return {c.value: (s.label_zh if zh else s.label_en) for c, s in CLASSES.items()}
 
 
-@router.get("/iot/static/{name}")
+@router.get("/iot/static/{name}", dependencies=[PUBLIC])
 def static_file(name: str) -> FileResponse:
     """The domain's own scripts."""
     path = STATIC / name
@@ -49,7 +50,7 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=_MEDIA[path.suffix])
 
 
-@router.get("/iot", response_class=HTMLResponse)
+@router.get("/iot", response_class=HTMLResponse, dependencies=[Requires("iot.view")])
 def home() -> Response:
     return RedirectResponse("/iot/devices", status_code=303)
 
@@ -58,7 +59,7 @@ def home() -> Response:
 def devices(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.view")],
     station: str = "",
     device_class: str = "",
     status: str = "",
@@ -80,7 +81,7 @@ def devices(
         "stations": _stations(session, principal),
         "classes": class_labels(request.state.language),
         "statuses": queries.STATUSES,
-        "can_add": permissions.can(principal, "iot.devices"),
+        "can_add": principal.can("iot.devices"),
         "tab": "devices",
     }
     return render(request, "iot/devices.html", ctx)
@@ -110,8 +111,9 @@ def _form_page(
 
 
 @router.get("/iot/devices/new", response_class=HTMLResponse)
-def new_device(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    permissions.require(principal, "iot.devices")
+def new_device(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("iot.devices")]
+) -> Response:
     return _form_page(request, session, principal, {"device_class": "environment"}, {})
 
 
@@ -119,7 +121,7 @@ def new_device(request: Request, session: SessionDep, principal: CurrentPrincipa
 def create_device(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.devices")],
     now: Now,
     code: Annotated[str, Form()] = "",
     station: Annotated[str, Form()] = "",
@@ -131,7 +133,6 @@ def create_device(
     indoor_zone: Annotated[str, Form()] = "",
     installed_on: Annotated[str, Form()] = "",
 ) -> Response:
-    permissions.require(principal, "iot.devices")
     form = {
         "code": code,
         "station": station,
@@ -161,7 +162,11 @@ def create_device(
 
 @router.get("/iot/devices/{device_id}", response_class=HTMLResponse)
 def device_page(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: int, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.view")],
+    device_id: int,
+    now: Now,
 ) -> Response:
     detail = queries.device_detail(session, principal, device_id=device_id)
     spec = CLASSES[DeviceClass(detail.device.device_class)]
@@ -173,7 +178,7 @@ def device_page(
         "units": {m: s.unit for m, s in spec.metrics.items()},
         "event_labels": {e: (s.label_zh if zh else s.label_en) for e, s in spec.events.items()},
         "class_label": spec.label_zh if zh else spec.label_en,
-        "can_manage": permissions.can(principal, "iot.devices"),
+        "can_manage": principal.can("iot.devices"),
         "now_ms": int(now.timestamp() * 1000),
         "ms_time": lambda ms, fmt="%m-%d %H:%M:%S": local_ms(
             ms, request.app.state.settings.tz, fmt
@@ -186,7 +191,7 @@ def device_page(
 @router.post("/iot/devices/{device_id}/maintenance", response_class=HTMLResponse)
 def maintenance(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.devices")],
     device_id: int,
     on: Annotated[str, Form()] = "1",
 ) -> Response:
@@ -196,7 +201,10 @@ def maintenance(
 
 @router.post("/iot/devices/{device_id}/credential", response_class=HTMLResponse)
 def rotate(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.devices")],
+    device_id: int,
 ) -> Response:
     secret = service_devices.rotate_credential(session, principal, device_id=device_id)
     device = service_devices.device_in_scope(session, principal, device_id)

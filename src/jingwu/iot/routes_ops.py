@@ -8,13 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid
-from jingwu.iot import mapdata, permissions, queries, service_alerts, service_rules
+from jingwu.iot import mapdata, queries, service_alerts, service_rules
 from jingwu.iot.classes import CLASSES
 from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import Now, SessionDep
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -28,8 +30,9 @@ def _labels(language: str) -> dict[str, str]:
 
 
 @router.get("/iot/map", response_class=HTMLResponse)
-def device_map(request: Request, principal: CurrentPrincipal, now: Now) -> Response:
-    permissions.require(principal, "iot.view")
+def device_map(
+    request: Request, principal: Annotated[Principal, Requires("iot.view")], now: Now
+) -> Response:
     # build the data while the browser loads the page and its scripts
     mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
     return render(
@@ -41,7 +44,7 @@ def device_map(request: Request, principal: CurrentPrincipal, now: Now) -> Respo
 def alerts(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.view")],
     state: str = "",
     tier: str = "",
 ) -> Response:
@@ -53,7 +56,7 @@ def alerts(
         "tier": tier,
         "tiers": TIERS,
         "classes": _labels(request.state.language),
-        "can_act": permissions.can(principal, "iot.alerts"),
+        "can_act": principal.can("iot.alerts"),
         "tab": "alerts",
     }
     return render(request, "iot/alerts.html", ctx)
@@ -63,7 +66,7 @@ def alerts(
 def alert_action(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.alerts")],
     now: Now,
     alert_id: int,
     action: str,
@@ -91,19 +94,20 @@ def alert_action(
         "r": row,
         "tiers": TIERS,
         "classes": _labels(request.state.language),
-        "can_act": permissions.can(principal, "iot.alerts"),
+        "can_act": principal.can("iot.alerts"),
     }
     return render(request, "iot/_alert_row.html", ctx)
 
 
 @router.get("/iot/rules", response_class=HTMLResponse)
-def rules(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    permissions.require(principal, "iot.view")
+def rules(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("iot.view")]
+) -> Response:
     ctx = {
         "views": service_rules.rule_views(session, principal),
         "classes": _labels(request.state.language),
-        "can_edit": permissions.can(principal, "iot.rules"),
-        "can_edit_global": permissions.can(principal, "iot.rules.global"),
+        "can_edit": principal.can("iot.rules"),
+        "can_edit_global": principal.can("iot.rules.global"),
         "tab": "rules",
     }
     return render(request, "iot/rules.html", ctx)
@@ -128,11 +132,10 @@ def _rule_form(
 def edit_rule(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.rules")],
     code: str = "",
     scope: str = "",
 ) -> Response:
-    permissions.require(principal, "iot.rules")
     view = next(
         (
             v
@@ -163,7 +166,10 @@ def _number(value: str) -> float | str | None:
 
 @router.post("/iot/rules/edit", response_class=HTMLResponse)
 async def save_rule(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.rules")],
+    now: Now,
 ) -> Response:
     raw = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
     definition: dict[str, Any] = {
@@ -189,7 +195,7 @@ async def save_rule(
 @router.post("/iot/rules/reset", response_class=HTMLResponse)
 def reset_rule(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("iot.rules")],
     code: Annotated[str, Form()] = "",
     scope: Annotated[str, Form()] = "",
 ) -> Response:
@@ -198,7 +204,9 @@ def reset_rule(
 
 
 @router.get("/iot/coverage", response_class=HTMLResponse)
-def coverage(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def coverage(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("iot.view")]
+) -> Response:
     report = queries.density(session, principal)
     ctx = {"report": report, "classes": _labels(request.state.language), "tab": "coverage"}
     return render(request, "iot/coverage.html", ctx)
@@ -206,7 +214,10 @@ def coverage(request: Request, session: SessionDep, principal: CurrentPrincipal)
 
 @router.get("/iot/energy", response_class=HTMLResponse)
 def energy(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.view")],
+    now: Now,
 ) -> Response:
     today = local_today(now)
     yesterday = today - dt.timedelta(days=1)
@@ -222,7 +233,12 @@ def energy(
 
 
 @router.get("/iot/loss", response_class=HTMLResponse)
-def loss(request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now) -> Response:
+def loss(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.view")],
+    now: Now,
+) -> Response:
     since = int((now - dt.timedelta(days=1)).timestamp() * 1000)
     ctx = {
         "totals": loss_totals(session, principal),

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
 from jingwu.errors import Conflict, Invalid, NotFound
-from jingwu.iot import permissions
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.ingest import Candidate, DeviceInfo
 from jingwu.iot.models import Alert, Device, RuleState
@@ -72,7 +71,7 @@ def list_alerts(
     limit: int = 200,
 ) -> list[AlertRow]:
     """Alerts in scope, red first, newest first."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = (
         select(Alert, Device.code, Device.device_class, Unit.short_code)
         .join(Device, Device.id == Alert.device_id)
@@ -92,7 +91,7 @@ def list_alerts(
 
 def alert_in_scope(session: Session, principal: Principal, alert_id: int) -> Alert:
     """The alert, if the principal may see it; else NotFound."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     alert = session.scalar(
         select(Alert).where(Alert.id == alert_id, in_scope(principal, Alert.unit_id))
     )
@@ -105,7 +104,7 @@ def acknowledge(
     session: Session, principal: Principal, *, alert_id: int, now: dt.datetime, note: str = ""
 ) -> Alert:
     """Someone is looking at it: open -> acknowledged."""
-    permissions.require(principal, "iot.alerts")
+    principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.state != "open":
         raise Conflict(f"The alert is {alert.state}, not open.")
@@ -123,7 +122,7 @@ def resolve(
     session: Session, principal: Principal, *, alert_id: int, now: dt.datetime, note: str = ""
 ) -> Alert:
     """The situation is over (or a false alarm): -> resolved."""
-    permissions.require(principal, "iot.alerts")
+    principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.state == "resolved":
         raise Conflict("The alert is resolved already.")
@@ -168,7 +167,7 @@ def confirm(
     """File a work order for the alert (the officer's confirmation) and link it."""
     from jingwu.workorders import service as workorders  # noqa: PLC0415 - another domain
 
-    permissions.require(principal, "iot.alerts")
+    principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.work_order_ref is not None:
         raise Conflict(f"Work order {alert.work_order_ref} was filed for this alert already.")

@@ -8,7 +8,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
-from jingwu.iot import permissions
 from jingwu.iot.brokerconf import (
     Account,
     device_account,
@@ -30,7 +29,7 @@ def broker_accounts(
 
     ``ingester`` is (username, password) of the ingestion workers' login.
     """
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     rows = session.execute(
         select(Device.code, Device.credential_hash, Unit.short_code)
         .join(Unit, Unit.id == Device.unit_id)

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import Conflict, Invalid, NotFound
-from jingwu.iot import permissions
 from jingwu.iot.brokerconf import hash_password
 from jingwu.iot.models import Device, Gateway, GatewayDevice
 from jingwu.iot.schemas import DeviceIn, GatewayIn
@@ -54,7 +53,7 @@ def stations_by_code(
 
 def device_in_scope(session: Session, principal: Principal, device_id: int) -> Device:
     """The device, if the principal may see it; else NotFound."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = scoped(select(Device).where(Device.id == device_id), principal, Device.unit_id)
     device = session.scalar(stmt)
     if device is None:
@@ -64,7 +63,7 @@ def device_in_scope(session: Session, principal: Principal, device_id: int) -> D
 
 def device_by_code(session: Session, principal: Principal, code: str) -> Device:
     """The device with this code, if in scope; else NotFound."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = scoped(select(Device).where(Device.code == code), principal, Device.unit_id)
     device = session.scalar(stmt)
     if device is None:
@@ -120,7 +119,7 @@ def register_devices(
     ``secret_for`` derives the secret from the device code instead of drawing a random one
     (simulated and demo devices, see jingwu.iot.simdevices.simulator_secret).
     """
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     stations, gateways = _check_rows(session, principal, rows)
     out: list[tuple[Device, str | None]] = []
     links: list[tuple[Gateway, Device]] = []
@@ -178,7 +177,7 @@ def add_gateway(
     secret_for: Callable[[str], str] | None = None,
 ) -> tuple[Gateway, str]:
     """Register a gateway for devices of the principal's scope; returns it with its secret."""
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     station = stations_by_code(session, principal, [data.station]).get(data.station)
     if station is None:
         raise Invalid(f"Station {data.station} is not a community station in scope.")
@@ -206,7 +205,7 @@ def add_gateway(
 
 def rotate_credential(session: Session, principal: Principal, *, device_id: int) -> str:
     """Issue a device a new secret (the old one stops working once the broker reloads)."""
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     device = device_in_scope(session, principal, device_id)
     secret, device.credential_hash = new_secret()
     session.flush()
@@ -215,7 +214,7 @@ def rotate_credential(session: Session, principal: Principal, *, device_id: int)
 
 def set_maintenance(session: Session, principal: Principal, *, device_id: int, on: bool) -> Device:
     """Put a device into maintenance (no offline alerts) or back to service."""
-    permissions.require(principal, "iot.devices")
+    principal.require("iot.devices")
     device = device_in_scope(session, principal, device_id)
     if on:
         device.status = "maintenance"

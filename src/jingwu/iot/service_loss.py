@@ -21,7 +21,6 @@ from sqlalchemy import func, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
-from jingwu.iot import permissions
 from jingwu.iot.gaps import Range, SeqSet
 from jingwu.iot.models import BootSequence, Cursor, DeadLetter, Device, Gap
 
@@ -192,7 +191,7 @@ class GapRow:
 
 def open_gaps(session: Session, principal: Principal, *, limit: int = 500) -> list[GapRow]:
     """Gaps still open in the principal's scope, newest first."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = (
         select(Gap, Device.code, Device.id)
         .join(Device, Device.id == Gap.device_id)
@@ -216,7 +215,7 @@ class LossTotals:
 
 def loss_totals(session: Session, principal: Principal) -> LossTotals:
     """How many messages were accounted, missing, doubled (redelivered) and refused."""
-    permissions.require(principal, "iot.view")
+    principal.require("iot.view")
     stmt = (
         select(
             func.count(),

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
 from jingwu.errors import Invalid, NotFound
-from jingwu.iot import permissions
 from jingwu.iot.default_rules import DEFAULT_RULE_DATA
 from jingwu.iot.models import Device, RuleRow
 from jingwu.iot.rules import Rule
@@ -78,7 +77,7 @@ def rules_version(session: Session) -> tuple[int, str]:
 
 def _scope_unit(session: Session, principal: Principal, rule: Rule) -> int | None:
     if rule.device is None:
-        permissions.require(principal, "iot.rules.global")
+        principal.require("iot.rules.global")
         return None
     device = session.scalar(
         select(Device).where(Device.code == rule.device, in_scope(principal, Device.unit_id))
@@ -97,7 +96,7 @@ def save_rule(
     session: Session, principal: Principal, *, definition: dict[str, Any], now: dt.datetime
 ) -> RuleRow:
     """Validate and store a rule (insert or replace the one with the same code and scope)."""
-    permissions.require(principal, "iot.rules")
+    principal.require("iot.rules")
     try:
         rule = rule_from_dict(definition)
     except RuleError as exc:
@@ -118,12 +117,12 @@ def save_rule(
 
 def reset_rule(session: Session, principal: Principal, *, code: str, scope: str = "") -> None:
     """Remove a stored rule: the default (if any) applies again."""
-    permissions.require(principal, "iot.rules")
+    principal.require("iot.rules")
     row = session.scalar(select(RuleRow).where(RuleRow.code == code, RuleRow.scope == scope))
     if row is None:
         raise NotFound(f"No stored rule {code!r}.")
     if row.unit_id is None:
-        permissions.require(principal, "iot.rules.global")
+        principal.require("iot.rules.global")
     elif not session.scalar(
         select(func.count()).where(in_scope(principal, RuleRow.unit_id), RuleRow.id == row.id)
     ):

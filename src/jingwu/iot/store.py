@@ -13,12 +13,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Connection, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jingwu.bulk import upsert
 from jingwu.iot import explain
 from jingwu.iot.ingest import Batch, Candidate, Key
 from jingwu.iot.models import Alert, BootSequence, DeadLetter, Device, RuleState
@@ -39,10 +38,6 @@ class Outcome:
     lost_claims: list[tuple[int, str, int]] = field(default_factory=list)  # device, rule, ms
 
 
-def _upsert(conn: Connection) -> Any:
-    return postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-
-
 def _count_duplicates(conn: Connection, batch: Batch, stored: set[Key], now_ms: int) -> int:
     dups: Counter[tuple[int, str]] = Counter()
     for rows in (batch.readings, batch.events):
@@ -51,7 +46,7 @@ def _count_duplicates(conn: Connection, batch: Batch, stored: set[Key], now_ms: 
                 dups[(r[0], r[2])] += 1
     if not dups:
         return 0
-    ins = _upsert(conn)(BootSequence).values(
+    ins = upsert(conn)(BootSequence).values(
         [
             {
                 "device_id": d,
@@ -118,7 +113,7 @@ def claim(conn: Connection, device_id: int, rule_code: str, now_ms: int, dedup_s
     """Take the right to raise this rule's alert for the device now (one winner per window)."""
     # RETURNING, not rowcount: the psycopg dialect reports no row count for these inserts
     first = conn.execute(
-        _upsert(conn)(RuleState)
+        upsert(conn)(RuleState)
         .values(device_id=device_id, rule_code=rule_code, last_alert_ms=now_ms)
         .on_conflict_do_nothing()
         .returning(RuleState.device_id)

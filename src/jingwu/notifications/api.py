@@ -8,12 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field, ValidationError
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid, NotFound, PayloadTooLarge, Unauthenticated
 from jingwu.notifications import service
 from jingwu.notifications.channels import signature_ok
 from jingwu.notifications.messages import text
-from jingwu.web.authz import PUBLIC
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.authz import PUBLIC, SIGNED_IN, Requires
+from jingwu.web.deps import Now, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -49,7 +50,9 @@ class ReadOut(BaseModel):
 
 @router.get("", response_model=list[NotificationOut])
 def list_notifications(
-    session: SessionDep, principal: CurrentPrincipal, unread_only: bool = False
+    session: SessionDep,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
+    unread_only: bool = False,
 ) -> list[NotificationOut]:
     """The caller's notifications, newest first."""
     return [
@@ -66,13 +69,18 @@ def list_notifications(
 
 
 @router.get("/unread-count", response_model=UnreadOut)
-def unread(session: SessionDep, principal: CurrentPrincipal) -> UnreadOut:
+def unread(session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]) -> UnreadOut:
     """The caller's unread count."""
     return UnreadOut(unread=service.unread_count(session, principal))
 
 
 @router.post("/read", response_model=ReadOut)
-def read(session: SessionDep, principal: CurrentPrincipal, now: Now, body: ReadIn) -> ReadOut:
+def read(
+    session: SessionDep,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
+    now: Now,
+    body: ReadIn,
+) -> ReadOut:
     """Mark the caller's notifications read."""
     return ReadOut(marked=service.mark_read(session, principal, ids=body.ids, now=now))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jingwu.web.i18n import gettext
+from jingwu.i18n import gettext
 
 
 def text(message: str, params: Mapping[str, Any], language: str) -> str:

@@ -7,13 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from jingwu.accounts.scope import Principal
+from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid
 from jingwu.notifications import queries, service
 from jingwu.notifications.messages import text
 from jingwu.notifications.models import Contact
-from jingwu.web.authz import Requires
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import SIGNED_IN, Requires
+from jingwu.web.deps import Now, SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
@@ -25,7 +25,7 @@ POLL_SECONDS = 15
 
 @router.get("/notifications", response_class=HTMLResponse)
 def notification_list(
-    request: Request, session: SessionDep, principal: CurrentPrincipal
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]
 ) -> Response:
     items = service.list_for(session, principal, limit=100)
     language = request.state.language
@@ -44,7 +44,9 @@ def notification_list(
 
 
 @router.get("/notifications/badge", response_class=HTMLResponse)
-def badge(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def badge(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires(SIGNED_IN)]
+) -> Response:
     """The unread count, polled by htmx every few seconds."""
     return render(
         request,
@@ -57,7 +59,7 @@ def badge(request: Request, session: SessionDep, principal: CurrentPrincipal) ->
 def mark_read(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
     now: Now,
     notification_id: Annotated[int | None, Form()] = None,
 ) -> Response:
@@ -72,7 +74,7 @@ def mark_read(
 def set_contact(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires(SIGNED_IN)],
     email: Annotated[str, Form()] = "",
     email_enabled: Annotated[bool, Form()] = False,
     sms_enabled: Annotated[bool, Form()] = False,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 
+from jingwu.accounts.principal import Principal
 from jingwu.org import queries, service
 from jingwu.org.schemas import (
     PostOut,
@@ -15,14 +16,17 @@ from jingwu.org.schemas import (
     UnitOut,
     ZoneOut,
 )
-from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import Now, SessionDep
 
 router = APIRouter(prefix="/api/v1/org", tags=["organisation"])
 
 
 @router.get("/units", response_model=list[UnitOut])
 def list_units(
-    session: SessionDep, principal: CurrentPrincipal, kind: str | None = None
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("org.view")],
+    kind: str | None = None,
 ) -> list[UnitOut]:
     """Units the caller may see (their unit and the units below it)."""
     return [UnitOut.model_validate(u) for u in queries.list_units(session, principal, kind=kind)]
@@ -30,14 +34,19 @@ def list_units(
 
 @router.post("/units", response_model=UnitOut, status_code=201)
 def create_unit(
-    session: SessionDep, principal: CurrentPrincipal, now: Now, body: UnitIn
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("org.edit")],
+    now: Now,
+    body: UnitIn,
 ) -> UnitOut:
     """Create a unit under its parent (district directors and administrators)."""
     return UnitOut.model_validate(service.create_unit(session, principal, data=body, now=now))
 
 
 @router.get("/units/{unit_id}")
-def unit_profile(session: SessionDep, principal: CurrentPrincipal, unit_id: int) -> dict[str, Any]:
+def unit_profile(
+    session: SessionDep, principal: Annotated[Principal, Requires("org.view")], unit_id: int
+) -> dict[str, Any]:
     """A unit's profile: zones with their share of floor area, posts with A/B backups."""
     p = queries.profile(session, principal, unit_id=unit_id)
     return {
@@ -70,9 +79,10 @@ def unit_profile(session: SessionDep, principal: CurrentPrincipal, unit_id: int)
 
 
 @router.get("/staffing", response_model=StaffingReportOut)
-def staffing(session: SessionDep, principal: CurrentPrincipal) -> StaffingReportOut:
+def staffing(
+    session: SessionDep, principal: Annotated[Principal, Requires("staff.view")]
+) -> StaffingReportOut:
     """The staffing check: "3+X" minimum, the organisational standard and A/B coverage."""
-    principal.require("staff.view")
     report = queries.staffing_report(session, principal)
     return StaffingReportOut(
         stations=[

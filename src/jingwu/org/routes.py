@@ -12,7 +12,8 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid, NotFound
 from jingwu.org import queries, service
 from jingwu.org.standard import POST_KINDS, ZONE_LABELS, standard_zone_areas
-from jingwu.web.deps import CurrentPrincipal, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -24,7 +25,9 @@ NAV = [
 
 
 @router.get("/org", response_class=HTMLResponse)
-def org_tree(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def org_tree(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("org.view")]
+) -> Response:
     return render(request, "org/tree.html", {"roots": queries.tree(session, principal)})
 
 
@@ -46,7 +49,10 @@ def _unit_page(
 
 @router.get("/org/units/{unit_id}", response_class=HTMLResponse)
 def unit_page(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, unit_id: int
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("org.view")],
+    unit_id: int,
 ) -> Response:
     return _unit_page(request, session, principal, unit_id)
 
@@ -59,7 +65,7 @@ def _staff_id(value: str) -> int | None:
 def set_post(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("staff.edit")],
     unit_id: int,
     post_id: int,
     holder_id: Annotated[str, Form()] = "",
@@ -91,8 +97,9 @@ def set_post(
 
 
 @router.get("/staffing", response_class=HTMLResponse)
-def staffing(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    principal.require("staff.view")
+def staffing(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("staff.view")]
+) -> Response:
     return render(
         request, "org/staffing.html", {"report": queries.staffing_report(session, principal)}
     )

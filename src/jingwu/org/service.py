@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, check_unit
+from jingwu.accounts.scope import Principal, check_unit, unit_in_scope, whole_tree
 from jingwu.errors import Conflict, Invalid, NotFound
 from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
 from jingwu.org.schemas import StaffIn, UnitIn
@@ -27,11 +27,11 @@ def _parent_for(session: Session, principal: Principal, data: UnitIn) -> Unit | 
     if expected is None:
         if data.parent_code:
             raise Invalid("A district has no parent.", fields={"parent_code": "must be empty"})
-        if principal.unit_path != "/":
+        if not whole_tree(principal):
             raise NotFound("No such parent unit.")
         return None
-    parent = unit_by_code(session, data.parent_code or "")
-    if parent is None or not principal.covers_path(parent.path):
+    parent = unit_in_scope(session, principal, data.parent_code or "")
+    if parent is None:
         raise Invalid(
             f"Parent unit {data.parent_code!r} does not exist.", fields={"parent_code": "unknown"}
         )

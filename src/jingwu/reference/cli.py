@@ -1,23 +1,11 @@
-"""``jingwu reference``: default departments and categories."""
+"""``jingwu reference``: default departments and categories (:mod:`jingwu.reference.cli_seed`)."""
 
 from __future__ import annotations
 
-import click
+from jingwu.cli.lazy import LazyGroup
 
-from jingwu.cli.context import CliContext, pass_ctx
-from jingwu.reference import service
-
-
-@click.group("reference")
-def cli() -> None:
-    """Reference data: outside departments, category catalogue."""
-
-
-@cli.command("seed")
-@pass_ctx
-def seed(ctx: CliContext) -> None:
-    """Add the default departments and categories that are missing (idempotent)."""
-    runtime = ctx.runtime()
-    with runtime.db.unit_of_work() as session:
-        depts, cats = service.seed_defaults(session)
-    click.echo(f"Added {depts} department(s) and {cats} categorie(s).")
+cli = LazyGroup(
+    "reference",
+    help="Reference data: outside departments, category catalogue.",
+    lazy={"seed": "jingwu.reference.cli_seed:seed"},
+)

@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid
 from jingwu.reference import service
-from jingwu.web.deps import CurrentPrincipal, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import SessionDep
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -47,8 +48,9 @@ def _page(
 
 
 @router.get("/reference", response_class=HTMLResponse)
-def index(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    principal.require("org.view")
+def index(
+    request: Request, session: SessionDep, principal: Annotated[Principal, Requires("org.view")]
+) -> Response:
     return _page(request, session, principal)
 
 
@@ -65,7 +67,7 @@ def _minutes(value: str) -> int | None:
 def save_category(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("reference.edit")],
     code: Annotated[str, Form()] = "",
     module: Annotated[str, Form()] = "",
     name: Annotated[str, Form()] = "",
@@ -75,7 +77,6 @@ def save_category(
     orange_completion_minutes: Annotated[str, Form()] = "",
     active: Annotated[str, Form()] = "",
 ) -> Response:
-    principal.require("reference.edit")
     form = {
         "code": code,
         "module": module,

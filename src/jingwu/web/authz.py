@@ -21,14 +21,20 @@ that declares none of these, or a permission the roles table does not know.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.params import Depends as DependsParam
+from fastapi.routing import APIRoute
+from starlette.routing import Route
 
+from jingwu.accounts.principal import Principal
 from jingwu.accounts.roles import all_permissions
-from jingwu.accounts.scope import Principal
-from jingwu.web.deps import current_principal, optional_principal
+from jingwu.errors import Unauthenticated
+from jingwu.web.deps import Now, SessionDep, current_principal, optional_principal
 
 SIGNED_IN = "signed_in"
 """Any signed-in user, whatever the role (their own account, notifications, the shell)."""
@@ -58,15 +64,21 @@ class Requirement:
 
 
 class PublicAccess:
-    """A dependency that declares a route open to anyone; it returns the caller, if any."""
+    """A dependency that declares a route open to anyone; it returns the caller, if any.
+
+    An open route never refuses: a stale token or a session still waiting for its second
+    factor counts as anonymous here (signing out, enrolling and the sign-in page itself
+    must work for them).
+    """
 
     permission = PUBLIC_ACCESS
     __name__ = "public_access"
 
-    async def __call__(
-        self, principal: Annotated[Principal | None, Depends(optional_principal)]
-    ) -> Principal | None:
-        return principal
+    async def __call__(self, request: Request, session: SessionDep, now: Now) -> Principal | None:
+        try:
+            return await optional_principal(request, session, now)
+        except Unauthenticated:
+            return None
 
 
 _requirements: dict[str, Requirement] = {}
@@ -97,3 +109,58 @@ def declared_permissions(dependant: Any) -> set[str]:
             found.add(permission)
         stack.extend(getattr(node, "dependencies", []))
     return found
+
+
+@dataclass(frozen=True)
+class RouteDeclaration:
+    """A route of the app and the permissions its dependencies declare."""
+
+    path: str
+    methods: frozenset[str]
+    permissions: frozenset[str]
+    endpoint: Callable[..., Any] | None
+    dependant: Any = None  # FastAPI's dependency tree (path and query parameters)
+
+
+def _declared_by(dependencies: list[Any]) -> set[str]:
+    found: set[str] = set()
+    for dep in dependencies:
+        node = SimpleNamespace(call=getattr(dep, "dependency", None), dependencies=[])
+        found |= declared_permissions(node)
+    return found
+
+
+def route_table(app: Any) -> list[RouteDeclaration]:
+    """Every route of ``app`` (included routers walked, mounts left out) with what it declares.
+
+    Starlette routes without a dependency tree (the API documentation) declare nothing.
+    """
+    table: list[RouteDeclaration] = []
+
+    def walk(routes: list[Any], prefix: str, inherited: list[Any]) -> None:
+        for route in routes:
+            inner = getattr(route, "original_router", None)
+            if inner is not None:
+                context = getattr(route, "include_context", None)
+                walk(
+                    list(inner.routes),
+                    prefix + str(getattr(context, "prefix", "") or ""),
+                    [*inherited, *(getattr(context, "dependencies", None) or [])],
+                )
+            elif isinstance(route, APIRoute):
+                declared = declared_permissions(route.dependant) | _declared_by(inherited)
+                table.append(
+                    RouteDeclaration(
+                        prefix + route.path,
+                        frozenset(route.methods or ()),
+                        frozenset(declared),
+                        route.endpoint,
+                        route.dependant,
+                    )
+                )
+            elif isinstance(route, Route):
+                methods = frozenset(route.methods or ())
+                table.append(RouteDeclaration(prefix + route.path, methods, frozenset(), None))
+
+    walk(list(app.routes), "", [])
+    return table

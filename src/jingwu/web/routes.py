@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
 
+from jingwu.accounts.principal import Principal
 from jingwu.accounts.roles import label
+from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.dashboard import cards
-from jingwu.web.deps import CurrentPrincipal, SessionDep
+from jingwu.web.deps import SessionDep
 from jingwu.web.i18n import pick_language
 from jingwu.web.middleware import LANG_COOKIE
 from jingwu.web.templating import render
@@ -18,7 +22,11 @@ ZONES = frozenset({"intranet", "internet"})
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def dashboard(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("dashboard.view")],
+) -> Response:
     return render(
         request,
         "dashboard.html",
@@ -29,7 +37,7 @@ def dashboard(request: Request, session: SessionDep, principal: CurrentPrincipal
     )
 
 
-@router.get("/lang/{code}")
+@router.get("/lang/{code}", dependencies=[PUBLIC])
 def switch_language(request: Request, code: str, next: str = "/") -> Response:
     language = pick_language(code)
     target = next if next.startswith("/") and not next.startswith("//") else "/"
@@ -38,13 +46,13 @@ def switch_language(request: Request, code: str, next: str = "/") -> Response:
     return response
 
 
-@router.get("/healthz")
+@router.get("/healthz", dependencies=[PUBLIC])
 def health(session: SessionDep) -> dict[str, str]:
     session.execute(text("SELECT 1"))
     return {"status": "ok"}
 
 
-@router.get("/metrics")
+@router.get("/metrics", dependencies=[PUBLIC])
 def metrics(request: Request) -> PlainTextResponse:
     return PlainTextResponse(
         request.app.state.metrics.render(), media_type="text/plain; version=0.0.4"

@@ -12,7 +12,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, one_transaction
+from jingwu.accounts.principal import Principal
+from jingwu.web.authz import PUBLIC, Requires
+from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, one_transaction
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.schemas import (
@@ -49,7 +51,10 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 @router.post("", response_model=OrderOut, status_code=201, responses=_errors(401, 403, 422))
 @one_transaction
 def create_order(
-    session: SessionDep, principal: CurrentPrincipal, now: Now, body: IntakeIn
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.create")],
+    now: Now,
+    body: IntakeIn,
 ) -> OrderOut:
     """Receive a new order through any channel; the code is allocated per station and day."""
     order = service.intake(session, principal, data=body, now=now)
@@ -60,7 +65,7 @@ def create_order(
 @one_transaction
 def list_orders(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.view")],
     tier: TierName | None = None,
     state: StateName | None = None,
     overdue: bool | None = None,
@@ -91,7 +96,7 @@ def list_orders(
 @one_transaction
 def get_order(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.view")],
     now: Now,
     code: str,
     unmask: Annotated[
@@ -110,7 +115,7 @@ def get_order(
 @one_transaction
 def take_action(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.act")],
     now: Now,
     code: str,
     action: ActionName,
@@ -131,7 +136,11 @@ def take_action(
 )
 @one_transaction
 def add_task(
-    session: SessionDep, principal: CurrentPrincipal, now: Now, code: str, body: TaskIn
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.tasks")],
+    now: Now,
+    code: str,
+    body: TaskIn,
 ) -> TaskOut:
     """Give an outside department or another unit a task with its own deadline."""
     task = service_tasks.add_task(session, principal, code=code, data=body, now=now)
@@ -144,7 +153,7 @@ def add_task(
 @one_transaction
 def update_task(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.tasks")],
     now: Now,
     code: str,
     task_id: int,
@@ -178,7 +187,11 @@ def _task_out(
 )
 @one_transaction
 def feedback(
-    session: SessionDep, principal: OptionalPrincipal, now: Now, code: str, body: FeedbackIn
+    session: SessionDep,
+    principal: Annotated[Principal | None, PUBLIC],
+    now: Now,
+    code: str,
+    body: FeedbackIn,
 ) -> FeedbackOut:
     """The citizen's rating: with the link's ``token`` (no sign-in), or recorded by an officer
     from a call. A rating of 1-2 or "not resolved" reopens the order within the 7-day window;

@@ -11,18 +11,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from jingwu.bulk import upsert as dialect_insert
 from jingwu.workorders.models import DayCounter
 
 
 def next_sequence(session: Session, *, unit_id: int, day: dt.date) -> int:
     """The next sequence number of ``unit_id`` on local ``day`` (1 for the first order)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     upsert = (
-        insert(DayCounter)
+        dialect_insert(session)(DayCounter)
         .values(unit_id=unit_id, day=day, last_seq=1)
         .on_conflict_do_update(
             index_elements=[DayCounter.unit_id, DayCounter.day],

@@ -15,7 +15,7 @@ from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jingwu.accounts.models import User
-from jingwu.accounts.scope import Principal, scoped
+from jingwu.accounts.scope import Principal, scoped, subtree, unit_in_scope
 from jingwu.audit import service as audit
 from jingwu.blobs.models import Blob
 from jingwu.cards import Card
@@ -66,11 +66,10 @@ def _filtered(
     if f.overdue is not None:
         stmt = stmt.where(WorkOrder.overdue.is_(f.overdue))
     if f.unit:
-        path = session.scalar(select(Unit.path).where(Unit.short_code == f.unit.upper()))
-        if path is None or not principal.covers_path(path):
+        unit = unit_in_scope(session, principal, f.unit)
+        if unit is None:
             raise Invalid(f"Unknown unit {f.unit!r}.", fields={"unit": "unknown unit"})
-        units = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
-        stmt = stmt.where(WorkOrder.unit_id.in_(units))
+        stmt = stmt.where(WorkOrder.unit_id.in_(subtree(unit)))
     if f.received_from:
         stmt = stmt.where(WorkOrder.received_at >= f.received_from)
     if f.received_to:

@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.cards import Card
-from jingwu.errors import Forbidden, Invalid
+from jingwu.errors import Invalid
 from jingwu.org.models import Unit
 from jingwu.workorders.codes import SHANGHAI
 from jingwu.workorders.models import Feedback, OverdueRecord, WorkOrder
+from jingwu.workorders.service_core import visible
 from jingwu.workorders.states import OPEN_STATES
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
@@ -74,13 +75,9 @@ class Accountability:
         return sum(1 for r in self.records if r.handled_at) / len(self.records)
 
 
-_READERS = frozenset({"officer", "auxiliary", "chief", "street", "director", "inspector"})
-
-
 def require_reader(principal: Principal) -> None:
     """Reports name people: only police staff and inspectors read them."""
-    if principal.user_id is not None and principal.role not in _READERS:
-        raise Forbidden(f"The role {principal.role} may not read work-order reports.")
+    principal.require("workorders.reports")
 
 
 def accountability(session: Session, principal: Principal, *, month: str) -> Accountability:
@@ -215,9 +212,9 @@ def dashboard(session: Session, principal: Principal, *, now: dt.datetime) -> Da
 
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Work-order figures on the shell's dashboard."""
-    if principal.role in ("admin", "partner"):
+    if not principal.can("workorders.view"):
         return []
-    base = scoped(select(func.count()).select_from(WorkOrder), principal, WorkOrder.unit_id)
+    base = visible(select(func.count()).select_from(WorkOrder), principal)  # partners: their own
     open_n = session.scalar(base.where(WorkOrder.state.in_(OPEN))) or 0
     overdue = session.scalar(base.where(WorkOrder.state.in_(OPEN), WorkOrder.overdue)) or 0
     return [

@@ -13,6 +13,7 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 from jingwu.errors import NotFound
+from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 from jingwu.workorders.routes_cases import router as cases_router
 from jingwu.workorders.routes_orders import router as orders_router
@@ -22,11 +23,11 @@ _MEDIA = {".js": "text/javascript", ".css": "text/css"}
 
 router = APIRouter(include_in_schema=False)
 NAV = [
-    NavItem("Work orders", "/work-orders", "dashboard.view", order=20),
+    NavItem("Work orders", "/work-orders", "workorders.view", order=20),
 ]
 
 
-@router.get("/work-orders/static/{name}")
+@router.get("/work-orders/static/{name}", dependencies=[PUBLIC])
 def static_file(name: str) -> FileResponse:
     """The domain's own script and style sheet."""
     path = STATIC / name

@@ -11,7 +11,9 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from jingwu.accounts.principal import Principal
 from jingwu.errors import DomainError, Invalid
+from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.templating import render
 from jingwu.workorders import reports, service_cases, service_draws, service_feedback, service_files
@@ -22,7 +24,10 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/work-orders/mediations", response_class=HTMLResponse)
 def mediations(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.mediations")],
+    now: Now,
 ) -> Response:
     """Mediation cases in scope and the follow-up visits due."""
     cases = service_cases.list_cases(session, principal)
@@ -51,7 +56,11 @@ def _case_page(
 
 @router.get("/work-orders/{code}/mediation", response_class=HTMLResponse)
 def mediation(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now, code: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.mediations")],
+    now: Now,
+    code: str,
 ) -> Response:
     """A mediation case: parties (masked), sessions with minutes, agreement, follow-ups."""
     return _case_page(request, session, principal, now, code)
@@ -59,7 +68,11 @@ def mediation(
 
 @router.post("/work-orders/{code}/mediation", response_class=HTMLResponse)
 async def open_mediation(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now, code: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.mediate")],
+    now: Now,
+    code: str,
 ) -> Response:
     """Open a mediation case from the order page (subject, applicant, respondent)."""
     from jingwu.workorders.routes_orders import field_errors, order_page  # noqa: PLC0415
@@ -92,7 +105,7 @@ async def open_mediation(
 def add_session(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.mediate")],
     now: Now,
     code: str,
     minutes: Annotated[str, Form()],
@@ -115,7 +128,7 @@ def add_session(
 def conclude(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.mediate")],
     now: Now,
     code: str,
     outcome: Annotated[str, Form()],
@@ -137,7 +150,7 @@ def conclude(
 @router.post("/work-orders/follow-ups/{follow_up_id}", response_class=HTMLResponse)
 def follow_up_done(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.mediate")],
     now: Now,
     follow_up_id: int,
     note: Annotated[str, Form()],
@@ -153,7 +166,10 @@ def follow_up_done(
 
 @router.get("/work-orders/{code}/mediation/agreement", response_class=HTMLResponse)
 def agreement(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, code: str
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.mediations")],
+    code: str,
 ) -> Response:
     """The agreement as a printable document (人民调解协议书)."""
     view = service_cases.case_of(session, principal, code=code)
@@ -162,14 +178,14 @@ def agreement(
     return render(request, "workorders/agreement.html", {"v": view})
 
 
-@router.get("/feedback/{token}", response_class=HTMLResponse)
+@router.get("/feedback/{token}", response_class=HTMLResponse, dependencies=[PUBLIC])
 def feedback_form(request: Request, session: SessionDep, now: Now, token: str) -> Response:
     """The citizen's feedback page: no sign-in, the signed link is the key."""
     order = service_feedback.order_for_token(session, token=token, now=now)
     return render(request, "workorders/feedback_public.html", {"order": order, "token": token})
 
 
-@router.post("/feedback/{token}", response_class=HTMLResponse)
+@router.post("/feedback/{token}", response_class=HTMLResponse, dependencies=[PUBLIC])
 def feedback_submit(
     request: Request,
     session: SessionDep,
@@ -190,7 +206,7 @@ def feedback_submit(
 def accountability(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.reports")],
     now: Now,
     month: str | None = None,
 ) -> Response:
@@ -203,7 +219,7 @@ def accountability(
 @router.post("/work-orders/overdue/{record_id}", response_class=HTMLResponse)
 def handle_overdue(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.overdue")],
     now: Now,
     record_id: int,
     note: Annotated[str, Form()],
@@ -216,7 +232,11 @@ def handle_overdue(
 
 
 @router.get("/work-orders/draws", response_class=HTMLResponse)
-def draws(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def draws(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.draws")],
+) -> Response:
     """The quota draws: commitments, and seeds and samples once drawn."""
     rows = service_draws.list_draws(session, principal)
     return render(request, "workorders/draws.html", {"rows": rows, "tab": "draws"})
@@ -225,7 +245,7 @@ def draws(request: Request, session: SessionDep, principal: CurrentPrincipal) ->
 @router.post("/work-orders/draws", response_class=HTMLResponse)
 def draw_action(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.draw")],
     now: Now,
     station: Annotated[str, Form()],
     month: Annotated[str, Form()],
@@ -241,7 +261,10 @@ def draw_action(
 
 @router.get("/work-orders/dashboard", response_class=HTMLResponse)
 def dashboard(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.reports")],
+    now: Now,
 ) -> Response:
     """Today's intake, on-time rate and response times by tier, satisfaction."""
     data = reports.dashboard(session, principal, now=now)

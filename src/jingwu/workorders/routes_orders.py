@@ -12,7 +12,8 @@ from pydantic import ValidationError
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.reference import service as reference
-from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
+from jingwu.web.authz import Requires
+from jingwu.web.deps import BlobsDep, Now, SessionDep
 from jingwu.web.templating import render
 from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -58,7 +59,11 @@ def labels() -> dict[str, Any]:
 
 
 @router.get("/work-orders", response_class=HTMLResponse)
-def my_queue(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def my_queue(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.view")],
+) -> Response:
     """Open orders I answer for, by time left, with live countdowns."""
     orders = queries.my_queue(session, principal)
     return render(request, "workorders/queue.html", {"orders": orders, **labels(), "tab": "queue"})
@@ -66,7 +71,10 @@ def my_queue(request: Request, session: SessionDep, principal: CurrentPrincipal)
 
 @router.get("/work-orders/board", response_class=HTMLResponse)
 def board(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, unit: str | None = None
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.view")],
+    unit: str | None = None,
 ) -> Response:
     """All open orders of a station by tier, overdue first."""
     data = queries.station_board(session, principal, unit=unit)
@@ -90,7 +98,11 @@ def _intake_form(
 
 
 @router.get("/work-orders/new", response_class=HTMLResponse)
-def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
+def new_form(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.create")],
+) -> Response:
     """The intake form (the station defaults to the caller's)."""
     station = queries.own_station_code(session, principal)
     return _intake_form(request, principal, {"station": station, "channel": "walk_in"}, {})
@@ -98,7 +110,10 @@ def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal)
 
 @router.post("/work-orders/new", response_class=HTMLResponse)
 async def create(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("workorders.create")],
+    now: Now,
 ) -> Response:
     """Receive an order from the form; per-field errors on the form when it is wrong."""
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
@@ -148,7 +163,7 @@ def order_page(
 def show(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.view")],
     now: Now,
     code: str,
     unmask: bool = False,
@@ -182,7 +197,7 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
 async def take_action(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.act")],
     now: Now,
     code: str,
     action: str,
@@ -206,7 +221,7 @@ async def take_action(
 def add_task(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.tasks")],
     now: Now,
     code: str,
     department: Annotated[str, Form()],
@@ -229,7 +244,7 @@ def add_task(
 def update_task(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.tasks")],
     now: Now,
     code: str,
     task_id: int,
@@ -252,7 +267,7 @@ def update_task(
 def upload(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.record")],
     blobs: BlobsDep,
     now: Now,
     code: str,
@@ -279,7 +294,7 @@ def upload(
 @router.get("/work-orders/{code}/attachments/{attachment_id}")
 def download(
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.view")],
     blobs: BlobsDep,
     code: str,
     attachment_id: int,
@@ -297,7 +312,7 @@ def download(
 def record_call(
     request: Request,
     session: SessionDep,
-    principal: CurrentPrincipal,
+    principal: Annotated[Principal, Requires("workorders.record")],
     now: Now,
     code: str,
     rating: Annotated[int, Form(ge=1, le=5)],

@@ -14,10 +14,9 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal
+from jingwu.accounts.scope import Principal, station_in_scope
 from jingwu.errors import Forbidden, Invalid
 from jingwu.org.models import Unit
-from jingwu.org.service import unit_by_code
 from jingwu.security import keys
 from jingwu.security.crypto import blind_index
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -50,8 +49,8 @@ def address_key(address: str) -> str | None:
 
 
 def _station(session: Session, principal: Principal, code: str) -> Unit:
-    unit = unit_by_code(session, code)
-    if unit is None or unit.kind != "community" or not principal.covers_path(unit.path):
+    unit = station_in_scope(session, principal, code)
+    if unit is None:
         raise Invalid(f"Unknown station {code!r}.", fields={"station": "unknown station"})
     return unit
 

@@ -15,10 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
-from jingwu.accounts.scope import Principal
+from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.notifications import service as notifications
-from jingwu.org.models import Unit
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 from jingwu.workorders.guards import ClosureRecord
 from jingwu.workorders.models import Task, WorkOrder
@@ -43,19 +42,17 @@ def departments_tasked(session: Session, order_id: int) -> int:
 def _assignee(session: Session, principal: Principal, username: str | None) -> User | None:
     if not username:
         return None
-    row = session.execute(
-        select(User, Unit.path)
-        .join(Unit, Unit.id == User.unit_id)
-        .where(User.username == username.strip())
-    ).first()
-    if row is None or not row[0].active or not principal.covers_path(row[1]):
+    user = session.scalar(
+        scoped(select(User), principal, User.unit_id).where(User.username == username.strip())
+    )
+    if user is None or not user.active:
         raise Invalid(f"No user {username!r} to assign.", fields={"assignee": "unknown user"})
-    if row[0].role not in WORKERS:
+    if user.role not in WORKERS:
         raise Invalid(
-            f"A {row[0].role} cannot be assigned work orders.",
+            f"A {user.role} cannot be assigned work orders.",
             fields={"assignee": "must be an officer, auxiliary or chief"},
         )
-    return row[0]
+    return user
 
 
 def _closure(data: ActionIn) -> ClosureRecord | None:

@@ -207,6 +207,7 @@ class CaseView:
 
 def case_of(session: Session, principal: Principal, *, code: str) -> CaseView:
     """The mediation of an order (scoped)."""
+    principal.require("workorders.mediations")
     order, case = _case(session, principal, code)
     parties = session.scalars(
         select(MediationParty)
@@ -228,6 +229,7 @@ def list_cases(
     session: Session, principal: Principal, *, status: str | None = None
 ) -> list[tuple[Mediation, str]]:
     """Mediations in scope with their order codes, newest first."""
+    principal.require("workorders.mediations")
     stmt = scoped(select(Mediation, WorkOrder.code), principal, Mediation.unit_id).join(
         WorkOrder, WorkOrder.id == Mediation.order_id
     )
@@ -240,6 +242,7 @@ def follow_ups_due(
     session: Session, principal: Principal, *, now: dt.datetime
 ) -> list[tuple[FollowUp, str]]:
     """Follow-up visits not done yet whose day has come, with their order codes."""
+    principal.require("workorders.mediations")
     stmt = (
         scoped(select(FollowUp, WorkOrder.code), principal, FollowUp.unit_id)
         .join(Mediation, Mediation.id == FollowUp.mediation_id)

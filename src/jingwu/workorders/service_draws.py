@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from jingwu.accounts.scope import Principal, scoped
+from jingwu.accounts.scope import Principal, scoped, station_in_scope
 from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.org.models import Unit
-from jingwu.org.service import unit_by_code
 from jingwu.workorders import draw as quota
 from jingwu.workorders.models import Draw, WorkOrder
 from jingwu.workorders.reports import month_bounds
@@ -35,8 +34,8 @@ def _check(session: Session, principal: Principal, station: str) -> Unit:
             f"The role {actor} may not run draws; allowed: director, inspector, street.",
             code="role_forbidden",
         )
-    unit = unit_by_code(session, station)
-    if unit is None or unit.kind != "community" or not principal.covers_path(unit.path):
+    unit = station_in_scope(session, principal, station)
+    if unit is None:
         raise Invalid(f"Unknown station {station!r}.", fields={"station": "unknown station"})
     return unit
 
@@ -120,6 +119,7 @@ def reveal_draw(
 
 def list_draws(session: Session, principal: Principal) -> list[tuple[Draw, Unit]]:
     """Draws of the stations in scope, newest month first."""
+    principal.require("workorders.draws")
     stmt = (
         scoped(select(Draw, Unit), principal, Draw.unit_id)
         .join(Unit, Unit.id == Draw.unit_id)

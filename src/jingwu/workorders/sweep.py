@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Row, Table, Text, cast, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from jingwu import bulk
@@ -56,10 +55,6 @@ class SweepReport:
         self.overdue += other.overdue
         self.notifications += other.notifications
         self.closed += other.closed
-
-
-def _insert(session: Session) -> Any:
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _claim(session: Session, now: dt.datetime, limit: int, skip_locked: bool) -> list[Row[Any]]:

@@ -109,7 +109,9 @@ def test_every_work_order_page_renders_in_both_languages(
     sweep_batch(session, now=NOW + dt.timedelta(days=9))
     _login(client, world, "street", clock)
     client.get(f"/lang/{language}")
-    for path in ("/work-orders", "/work-orders/board", "/work-orders/new", f"/work-orders/{o.code}",
+    # The street station files no orders itself (walk-ins and calls reach the stations).
+    assert client.get("/work-orders/new").status_code == 403
+    for path in ("/work-orders", "/work-orders/board", f"/work-orders/{o.code}",
                  "/work-orders/mediations", "/work-orders/accountability?month=2026-12",
                  "/work-orders/draws", "/work-orders/dashboard", "/notifications"):  # fmt: skip
         r = client.get(path)
