@@ -153,7 +153,7 @@ def list_users(session: Session, principal: Principal) -> list[tuple[User, Unit]
         .where(in_scope(principal, User.unit_id))
         .order_by(Unit.path, User.username)
     )
-    return [(u, unit) for u, unit in session.execute(stmt)]
+    return [(u, unit) for u, unit in session.execute(stmt).tuples()]
 
 
 def confirm_enrolment(session: Session, *, user: User, code: str, now: dt.datetime) -> list[str]:
