@@ -11,11 +11,11 @@ from pydantic import ValidationError
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
-from jingwu.reference import service as reference
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
 from jingwu.web.templating import render
 from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.pages import field_errors, labels, order_page
 from jingwu.workorders.schemas import (
     ActionIn,
     ClosureIn,
@@ -24,37 +24,9 @@ from jingwu.workorders.schemas import (
     TaskIn,
     TaskUpdateIn,
 )
-from jingwu.workorders.vocab import (
-    ACTION_LABELS,
-    CHANNEL_LABELS,
-    MODULE_LABELS,
-    STATE_LABELS,
-    TIER_LABELS,
-    Module,
-)
+from jingwu.workorders.vocab import Module
 
 router = APIRouter(include_in_schema=False)
-
-
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Per-field messages of a pydantic error (the first message of each field)."""
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err.get("loc", ())) or "request"
-        out.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
-    return out
-
-
-def labels() -> dict[str, Any]:
-    """Vocabulary labels for the templates."""
-    return {
-        "tier_labels": {str(k): v for k, v in TIER_LABELS.items()},
-        "module_labels": {str(k): v for k, v in MODULE_LABELS.items()},
-        "channel_labels": {str(k): v for k, v in CHANNEL_LABELS.items()},
-        "categories": {c.code: c for c in DEFAULT_CATALOGUE},
-        "state_labels": {str(k): v for k, v in STATE_LABELS.items()},
-        "action_labels": {str(k): v for k, v in ACTION_LABELS.items()},
-    }
 
 
 @router.get("/work-orders", response_class=HTMLResponse)
@@ -117,31 +89,6 @@ async def create(
         errors = exc.fields or {"request": exc.message}
         return _intake_form(request, principal, values, errors, status=exc.status)
     return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
-
-
-def order_page(
-    request: Request,
-    session: SessionDep,
-    principal: Principal,
-    now: dt.datetime,
-    code: str,
-    *,
-    unmask: bool = False,
-    error: DomainError | None = None,
-) -> Response:
-    """The order page, optionally with the error of a refused form."""
-    detail = queries.order_detail(session, principal, code=code, now=now, unmask=unmask)
-    ctx: dict[str, Any] = {
-        "d": detail,
-        "now": now,
-        "error": error,
-        "assignable": queries.assignable(session, principal, detail.order)
-        if "assign" in detail.actions
-        else [],
-        "departments": reference.departments(session),
-        **labels(),
-    }
-    return render(request, "workorders/order.html", ctx, status_code=error.status if error else 200)
 
 
 @router.get("/work-orders/{code}", response_class=HTMLResponse)

@@ -20,6 +20,7 @@ from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.notifications import service as notifications
 from jingwu.org.models import Unit
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.feedback_links import request_feedback
 from jingwu.workorders.guards import ClosureRecord
 from jingwu.workorders.models import Task, WorkOrder
 from jingwu.workorders.schemas import ActionIn
@@ -305,6 +306,4 @@ def _notify(session: Session, order: WorkOrder, action: Action, now: dt.datetime
             now=now,
         )
     elif action is Action.RESOLVE:
-        from jingwu.workorders.service_feedback import request_feedback  # noqa: PLC0415
-
         request_feedback(session, order=order, now=now)
