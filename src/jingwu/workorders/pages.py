@@ -20,6 +20,8 @@ from jingwu.reference import service as reference
 from jingwu.web.templating import render
 from jingwu.workorders import queries
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.guards import escalation_target
+from jingwu.workorders.service_core import actor_of
 from jingwu.workorders.vocab import (
     ACTION_LABELS,
     CHANNEL_LABELS,
@@ -67,8 +69,9 @@ def order_page(
         "now": now,
         "error": error,
         "assignable": queries.assignable(session, principal, detail.order)
-        if "assign" in detail.actions
+        if {"assign", "reassign"} & set(detail.actions)
         else [],
+        "escalate_to": escalation_target(actor_of(principal), detail.order.escalation_level or 0),
         "departments": reference.departments(session),
         **labels(),
     }

@@ -235,6 +235,7 @@ class TimelineEntry:
     data: dict[str, Any] | None
 
 
+_ACTOR = aliased(User)
 _EVENTS = (
     select(
         OrderEvent.at,
@@ -242,11 +243,13 @@ _EVENTS = (
         OrderEvent.action,
         OrderEvent.from_state,
         OrderEvent.to_state,
-        OrderEvent.actor_name,
+        # the person's name as the page shows it (the username stays on the event row)
+        func.coalesce(_ACTOR.display_name, OrderEvent.actor_name),
         OrderEvent.actor_role,
         OrderEvent.reason,
         OrderEvent.data,
     )
+    .outerjoin(_ACTOR, _ACTOR.id == OrderEvent.actor_id)
     .where(OrderEvent.order_id == bindparam("order_id"))
     .order_by(OrderEvent.seq)
 )
@@ -316,6 +319,26 @@ class OrderDetail:
     feedback: list[Feedback]
     actions: list[str]
     people: dict[int, str]
+    contact_at: dt.datetime | None = None  # a contact recorded since the last reopen
+
+
+def _people_in(entries: list[TimelineEntry]) -> list[int | None]:
+    """The users named by hand-over events (assign, reassign), to show them by name."""
+    out: list[int | None] = []
+    for e in entries:
+        if e.kind == "action" and e.action in ("assign", "reassign") and e.data:
+            out.extend(v for v in (e.data.get("from"), e.data.get("to")) if isinstance(v, int))
+    return out
+
+
+def _last_contact(entries: list[TimelineEntry]) -> dt.datetime | None:
+    found: dt.datetime | None = None
+    for e in entries:
+        if e.kind == "action" and e.action == "reopen":
+            found = None
+        elif e.kind == "action" and e.action == "record_contact":
+            found = e.at
+    return found
 
 
 def order_detail(
@@ -336,8 +359,9 @@ def order_detail(
     feedback = list(
         session.scalars(select(Feedback).where(Feedback.order_id == order.id).order_by(Feedback.id))
     )
-    ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
     entries = timeline(session, order)
+    ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
+    ids += _people_in(entries)
     # The clocks read the same event rows (actions only, in order): no second query.
     actions = [ClockEvent(Action(e.action), e.at) for e in entries if e.kind == "action"]
     return OrderDetail(
@@ -352,6 +376,7 @@ def order_detail(
         feedback=feedback,
         actions=allowed_actions(order, principal),
         people=user_names(session, ids),
+        contact_at=_last_contact(entries),
     )
 
 
@@ -376,7 +401,7 @@ def assignable(session: Session, principal: Principal, order: WorkOrder) -> list
         scoped(select(User.username, User.display_name, Unit.path), principal, User.unit_id)
         .join(Unit, Unit.id == User.unit_id)
         .where(User.active.is_(True), User.role.in_(("officer", "auxiliary", "chief")))
-        .order_by(User.unit_id == order.unit_id, User.username)
+        .order_by((User.unit_id == order.unit_id).desc(), User.username)
     )
     return [(name, display) for name, display, _ in session.execute(stmt)]
 

@@ -117,6 +117,7 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
         reason=form.get("reason", ""),
         tier=form.get("tier") or None,
         assignee=form.get("assignee") or None,
+        assign_to_me=form.get("assign_to_me") == "on",
         closure=closure,
         citizen_confirmed=form.get("confirm") == "on",
         transfer_to=form.get("transfer_to") or None,

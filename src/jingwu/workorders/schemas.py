@@ -40,6 +40,9 @@ ActionName = Literal[
     "transfer",
     "reject",
     "mark_duplicate",
+    "reassign",
+    "retier",
+    "escalate",
 ]
 
 
@@ -123,10 +126,18 @@ class ActionIn(BaseModel):
     reason: str = Field(
         default="",
         max_length=2000,
-        description="why: needed by return, hold, reject, reopen and a triage override",
+        description="why: needed by return, hold, reject, reopen, reassign, retier, escalate "
+        "and a triage override",
     )
-    tier: TierName | None = Field(default=None, description="triage: the confirmed tier")
-    assignee: str | None = Field(default=None, description="assign: the username to assign")
+    tier: TierName | None = Field(
+        default=None, description="triage: the confirmed tier; retier: the new tier"
+    )
+    assignee: str | None = Field(
+        default=None, max_length=64, description="assign, reassign: the username to hand it to"
+    )
+    assign_to_me: bool = Field(
+        default=False, description="triage: also assign the order to the caller"
+    )
     closure: ClosureIn | None = Field(default=None, description="resolve: the closure record")
     citizen_confirmed: bool = Field(
         default=False, description="close: the citizen confirmed the result (e.g. on a call)"
