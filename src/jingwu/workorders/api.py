@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, one_transaction
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
@@ -40,19 +40,36 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "not signed in",
         403: "the caller's role may not do this (the message names the role)",
         404: "no such order in the caller's scope",
-        409: "the order's state does not allow this (the message names the state)",
+        409: "the order's state does not allow this (the message names the state), or the "
+        "draft id belongs to another order",
         422: "an input is missing or malformed (fields names it)",
     }
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 
 
-@router.post("", response_model=OrderOut, status_code=201, responses=_errors(401, 403, 422))
+_REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {"model": OrderOut, "description": "this draft was received before: the order it became"}
+}
+
+
+@router.post(
+    "",
+    response_model=OrderOut,
+    status_code=201,
+    responses={**_REPLAYED, **_errors(401, 403, 409, 422)},
+)
 @one_transaction
 def create_order(
-    session: SessionDep, principal: CurrentPrincipal, now: Now, body: IntakeIn
+    session: SessionDep, principal: CurrentPrincipal, now: Now, body: IntakeIn, response: Response
 ) -> OrderOut:
-    """Receive a new order through any channel; the code is allocated per station and day."""
-    order = service.intake(session, principal, data=body, now=now)
+    """Receive a new order through any channel; the code is allocated per station and day.
+
+    With a ``draft_id``, sending the same draft again (an offline phone replaying its queue)
+    answers 200 with the order it became the first time; no second order is made.
+    """
+    order, created = service.receive(session, principal, data=body, now=now)
+    if not created:
+        response.status_code = 200
     return present.order_out(session, principal, order, now=now)
 
 

@@ -134,10 +134,18 @@ def _by_time_left(orders: list[WorkOrder]) -> list[WorkOrder]:
     return sorted(orders, key=lambda o: (due_at(o) or far, o.received_at))
 
 
+FILED_SHOWN = 100
+
+
 def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
-    """Open orders the principal answers for or is assigned, by time left."""
+    """Open orders the principal answers for or is assigned, by time left; for a partner,
+    the orders it filed (newest first), which it follows rather than works."""
     if principal.user_id is None:
         return []
+    if principal.role == "partner":
+        filed = visible(select(WorkOrder), principal)
+        order = (WorkOrder.received_at.desc(), WorkOrder.id.desc())
+        return list(session.scalars(filed.order_by(*order).limit(FILED_SHOWN)))
     mine = or_(
         WorkOrder.responsible_id == principal.user_id, WorkOrder.assignee_id == principal.user_id
     )
@@ -404,13 +412,3 @@ def assignable(session: Session, principal: Principal, order: WorkOrder) -> list
         .order_by((User.unit_id == order.unit_id).desc(), User.username)
     )
     return [(name, display) for name, display, _ in session.execute(stmt)]
-
-
-def own_station_code(session: Session, principal: Principal) -> str:
-    """The short code of the principal's unit if it is a station, else empty."""
-    if principal.unit_id is None:
-        return ""
-    row = session.execute(
-        select(Unit.short_code, Unit.kind).where(Unit.id == principal.unit_id)
-    ).first()
-    return row[0] if row is not None and row[1] == "community" else ""

@@ -16,6 +16,7 @@ from jingwu.errors import Forbidden, Invalid
 from jingwu.org.models import Unit
 from jingwu.workorders.codes import SHANGHAI
 from jingwu.workorders.models import Feedback, OverdueRecord, WorkOrder
+from jingwu.workorders.service_core import visible
 from jingwu.workorders.states import OPEN_STATES
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
@@ -213,9 +214,23 @@ def dashboard(session: Session, principal: Principal, *, now: dt.datetime) -> Da
     )
 
 
+def _partner_cards(session: Session, principal: Principal) -> list[Card]:
+    """A partner's start page: the orders it filed, and a way to file one."""
+    mine = visible(select(func.count()).select_from(WorkOrder), principal)
+    total = session.scalar(mine) or 0
+    open_n = session.scalar(mine.where(WorkOrder.state.in_(OPEN))) or 0
+    return [
+        Card("Report a problem", "+", href="/work-orders/new", order=10),
+        Card("Your orders still being handled", str(open_n), href="/work-orders", order=11),
+        Card("Orders you filed", str(total), href="/work-orders", order=12),
+    ]
+
+
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Work-order figures on the shell's dashboard."""
-    if principal.role in ("admin", "partner"):
+    if principal.role == "partner":
+        return _partner_cards(session, principal)
+    if principal.role == "admin":
         return []
     base = scoped(select(func.count()).select_from(WorkOrder), principal, WorkOrder.unit_id)
     open_n = session.scalar(base.where(WorkOrder.state.in_(OPEN))) or 0

@@ -15,7 +15,7 @@ from jingwu.errors import DomainError, Invalid
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.templating import render
 from jingwu.workorders import reports, service_cases, service_draws, service_feedback, service_files
-from jingwu.workorders.pages import field_errors, order_page
+from jingwu.workorders.pages import FormFields, field_errors, order_page
 from jingwu.workorders.schemas import AgreementIn, FeedbackIn, MediationIn, PartyIn, SessionIn
 
 router = APIRouter(include_in_schema=False)
@@ -59,11 +59,15 @@ def mediation(
 
 
 @router.post("/work-orders/{code}/mediation", response_class=HTMLResponse)
-async def open_mediation(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now, code: str
+def open_mediation(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    form: FormFields,
 ) -> Response:
     """Open a mediation case from the order page (subject, applicant, respondent)."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         data = MediationIn(
             subject=form.get("subject", ""),

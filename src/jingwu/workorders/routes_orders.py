@@ -8,14 +8,22 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
 from jingwu.web.templating import render
-from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
+from jingwu.workorders import (
+    intake_view,
+    queries,
+    service,
+    service_feedback,
+    service_files,
+    service_tasks,
+)
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
-from jingwu.workorders.pages import field_errors, labels, order_page
+from jingwu.workorders.pages import FormFields, field_errors, labels, order_page
 from jingwu.workorders.schemas import (
     ActionIn,
     ClosureIn,
@@ -47,47 +55,67 @@ def board(
 
 def _intake_form(
     request: Request,
+    session: Session,
     principal: Principal,
     values: dict[str, Any],
     errors: dict[str, str],
+    *,
     status: int = 200,
+    error: DomainError | None = None,
 ) -> Response:
+    choices = intake_view.intake_choices(session, principal)
+    values = {"station": choices.station, "channel": choices.channel, **values}
     modules = {m: DEFAULT_CATALOGUE.by_module(m) for m in Module}
-    return render(
-        request,
-        "workorders/new.html",
-        {"values": values, "errors": errors, "modules": modules, **labels(), "tab": "new"},
-        status_code=status,
-    )
+    ctx = {
+        "values": values,
+        "errors": errors,
+        "error": error,
+        "choices": choices,
+        "modules": modules,
+        **labels(),
+        "tab": "new",
+    }
+    return render(request, "workorders/new.html", ctx, status_code=status)
 
 
 @router.get("/work-orders/new", response_class=HTMLResponse)
 def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    """The intake form (the station defaults to the caller's)."""
-    station = queries.own_station_code(session, principal)
-    return _intake_form(request, principal, {"station": station, "channel": "walk_in"}, {})
+    """The intake form: the stations of my scope (mine chosen), a map to set the point,
+    the channels my role may receive through."""
+    return _intake_form(request, session, principal, {}, {})
 
 
-@router.post("/work-orders/new", response_class=HTMLResponse)
-async def create(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
-) -> Response:
-    """Receive an order from the form; per-field errors on the form when it is wrong."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+def _intake_values(form: dict[str, str]) -> dict[str, Any]:
     values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
     for flag in ("minors_involved", "elderly_involved"):
         values[flag] = flag in form
     for number in ("lon", "lat"):
         if not values.get(number):
             values.pop(number, None)
+    return values
+
+
+@router.post("/work-orders/new", response_class=HTMLResponse)
+def create(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    form: FormFields,
+) -> Response:
+    """Receive an order from the form; per-field errors on the form when it is wrong. A
+    draft sent twice (its ``draft_id``) leads to the order it became the first time."""
+    values = _intake_values(form)
     try:
         data = IntakeIn.model_validate(values)
-        order = service.intake(session, principal, data=data, now=now)
+        order, _ = service.receive(session, principal, data=data, now=now)
     except ValidationError as exc:
-        return _intake_form(request, principal, values, field_errors(exc), status=422)
+        return _intake_form(request, session, principal, values, field_errors(exc), status=422)
     except DomainError as exc:
-        errors = exc.fields or {"request": exc.message}
-        return _intake_form(request, principal, values, errors, status=exc.status)
+        session.rollback()
+        return _intake_form(
+            request, session, principal, values, exc.fields, status=exc.status, error=exc
+        )
     return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
 
 
@@ -127,16 +155,16 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
 
 
 @router.post("/work-orders/{code}/actions/{action}", response_class=HTMLResponse)
-async def take_action(
+def take_action(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
     code: str,
     action: str,
+    form: FormFields,
 ) -> Response:
     """One action from the order page; a refusal is shown on the page, nothing changed."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         data = _action_data(form, now)
         service.act(session, principal, code=code, action=action, data=data, now=now)

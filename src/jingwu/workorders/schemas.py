@@ -69,6 +69,12 @@ class IntakeIn(BaseModel):
     source_ref: str | None = Field(
         default=None, max_length=64, description="the source record, e.g. iot-alert:123"
     )
+    draft_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="the client's id of this draft (e.g. a UUID); sending the same draft "
+        "again returns the order it became (200) instead of a second order",
+    )
 
     @field_validator("station")
     @classmethod
@@ -106,6 +112,12 @@ class IntakeIn(BaseModel):
     @classmethod
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
+
+    @field_validator("draft_id", mode="before")
+    @classmethod
+    def _no_draft(cls, value: object) -> object:
+        # A form without a draft id sends an empty field: no draft, not a malformed one.
+        return None if value == "" else value
 
 
 class ClosureIn(BaseModel):
