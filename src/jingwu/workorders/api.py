@@ -84,6 +84,14 @@ def list_orders(
     unit: Annotated[str | None, Query(description="unit short code (and units below)")] = None,
     received_from: dt.datetime | None = None,
     received_to: dt.datetime | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="words found in the code, the caller's whole phone number, the "
+            "address or the description (every word must match)",
+        ),
+    ] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
@@ -95,6 +103,7 @@ def list_orders(
         unit=unit,
         received_from=received_from,
         received_to=received_to,
+        q=q,
     )
     rows, total = queries.list_rows(
         session, principal, filters=filters, page=page, per_page=per_page

@@ -18,7 +18,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError
 from jingwu.reference import service as reference
 from jingwu.web.templating import render
-from jingwu.workorders import queries
+from jingwu.workorders import queries, search
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 from jingwu.workorders.guards import escalation_target
 from jingwu.workorders.service_core import actor_of
@@ -28,6 +28,7 @@ from jingwu.workorders.vocab import (
     MODULE_LABELS,
     STATE_LABELS,
     TIER_LABELS,
+    State,
 )
 
 
@@ -74,6 +75,8 @@ def order_page(
 ) -> Response:
     """The order page, optionally with the error of a refused form."""
     detail = queries.order_detail(session, principal, code=code, now=now, unmask=unmask)
+    order = detail.order
+    merging = order.state != State.DUPLICATE
     ctx: dict[str, Any] = {
         "d": detail,
         "now": now,
@@ -81,8 +84,10 @@ def order_page(
         "assignable": queries.assignable(session, principal, detail.order)
         if {"assign", "reassign"} & set(detail.actions)
         else [],
-        "escalate_to": escalation_target(actor_of(principal), detail.order.escalation_level or 0),
+        "escalate_to": escalation_target(actor_of(principal), order.escalation_level or 0),
         "departments": reference.departments(session),
+        "candidates": search.duplicate_candidates(session, principal, order) if merging else [],
+        "merged": search.merged_into(session, principal, order),
         **labels(),
     }
     return render(request, "workorders/order.html", ctx, status_code=error.status if error else 200)

@@ -25,6 +25,7 @@ from jingwu.security.pii import mask_id_number, mask_name, mask_phone
 from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading
 from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
 from jingwu.workorders.reports import dashboard_cards as _cards
+from jingwu.workorders.search import search_clause
 from jingwu.workorders.service_core import (
     actor_of,
     get_order,
@@ -51,6 +52,7 @@ class OrderFilter:
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     open_only: bool = False
+    q: str | None = None  # words matched in the code, caller's phone, address or text
 
 
 def _filtered(
@@ -75,6 +77,8 @@ def _filtered(
         stmt = stmt.where(WorkOrder.received_at >= f.received_from)
     if f.received_to:
         stmt = stmt.where(WorkOrder.received_at < f.received_to)
+    if f.q and f.q.strip():
+        stmt = stmt.where(search_clause(f.q))
     return stmt
 
 

@@ -15,6 +15,7 @@ from fastapi.responses import FileResponse
 from jingwu.errors import NotFound
 from jingwu.web.nav import NavItem
 from jingwu.workorders.routes_cases import router as cases_router
+from jingwu.workorders.routes_find import router as find_router
 from jingwu.workorders.routes_orders import router as orders_router
 
 STATIC = Path(__file__).parent / "static"
@@ -36,5 +37,6 @@ def static_file(name: str) -> FileResponse:
 
 
 # Fixed paths first: "/work-orders/static/..." or "/work-orders/draws" are not order codes.
+router.include_router(find_router)
 router.include_router(cases_router)
 router.include_router(orders_router)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal
-from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
+from jingwu.errors import Conflict, Forbidden, Invalid
 from jingwu.notifications import service as notifications
 from jingwu.org.models import Unit
 from jingwu.workorders import service_supervise as supervise
@@ -26,6 +26,7 @@ from jingwu.workorders.guards import ClosureRecord
 from jingwu.workorders.models import Task, WorkOrder
 from jingwu.workorders.schemas import ActionIn
 from jingwu.workorders.service_core import actor_of, add_event, get_order, refresh_clocks
+from jingwu.workorders.service_merge import merge_into
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import ALLOWED_ROLES, ActionContext, Decision, Outcome, decide
 from jingwu.workorders.triage import Suggestion, confirm
@@ -117,16 +118,6 @@ def raise_refusal(decision: Decision) -> None:
     raise Invalid(decision.message, params=params, fields={field: decision.message}, code=code)
 
 
-def _check_duplicate(session: Session, principal: Principal, code: str | None) -> None:
-    try:
-        get_order(session, principal, code=code or "")
-    except NotFound:
-        raise Invalid(
-            f"No work order {code} to be a duplicate of.",
-            fields={"duplicate_of": "unknown order"},
-        ) from None
-
-
 Effect = Callable[[Session, WorkOrder, Principal, ActionIn, User | None, dt.datetime], None]
 
 
@@ -207,8 +198,7 @@ def _transfer(
 def _duplicate(
     s: Session, o: WorkOrder, p: Principal, d: ActionIn, _: User | None, now: dt.datetime
 ) -> None:
-    _check_duplicate(s, p, d.duplicate_of)
-    o.duplicate_of = (d.duplicate_of or "").upper()
+    merge_into(s, p, o, primary_code=d.duplicate_of or "", reason=d.reason, now=now)
 
 
 def _nothing(

@@ -28,4 +28,8 @@
   }
   tick();
   setInterval(tick, 1000);
+  // Print buttons (no inline handlers: the page's content security policy forbids them).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
 })();
