@@ -163,6 +163,7 @@ class Board:
 
     unit: Unit | None
     columns: dict[str, list[WorkOrder]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # the responsible people, by name
 
     @property
     def total(self) -> int:
@@ -183,6 +184,7 @@ def station_board(session: Session, principal: Principal, *, unit: str | None) -
         board.columns[tier] = sorted(
             _by_time_left(column), key=lambda o: not o.overdue
         )  # stable: overdue first, each part by time left
+    board.names = user_names(session, [o.responsible_id for o in orders])
     return board
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
@@ -124,3 +127,31 @@ def test_an_unknown_action_is_422_naming_the_choices(api: tuple[Api, World]) -> 
     code = call("officer", "POST", "/api/v1/work-orders", BODY).json()["code"]
     r = call("chief", "POST", f"/api/v1/work-orders/{code}/actions/promote", {})
     assert r.status_code == 422
+
+
+def test_an_overdue_card_is_red_though_its_next_deadline_is_ahead(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    h = dt.timedelta(hours=1)
+    o = new_order(session, world, now=NOW - 5 * h)
+    step(session, world, o, "triage", "officer", NOW - 5 * h, tier="yellow")
+    step(session, world, o, "assign", "officer", NOW - 5 * h, assignee="officer")
+    step(session, world, o, "accept", "officer", NOW - h / 2)  # half an hour late
+    assert o.overdue and o.response_due_at is None and o.completion_due_at is not None
+    assert o.completion_due_at > NOW
+    assert sign_in(client, world.users["officer"], clock.now).status_code == 303
+    for path in ("/work-orders", "/work-orders/board"):
+        after = client.get(path).text.split(o.code, 1)[1]
+        countdown = re.search(r'<span class="wo-countdown[^"]*"[^>]*>', after)
+        assert countdown is not None, path
+        assert 'class="wo-countdown over"' in countdown.group(0)
+        assert 'data-overdue="1"' in countdown.group(0)
+
+
+def test_the_board_names_who_answers_for_each_order(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    code = _held_by_auxiliary(session, world)
+    assert sign_in(client, world.users["chief"], clock.now).status_code == 303
+    after = client.get("/work-orders/board").text.split(code, 1)[1]
+    assert "auxiliary auxiliary" in after.split("</a>", 1)[0]
