@@ -135,3 +135,21 @@ def test_the_api_answers_a_replayed_draft_with_200_and_the_same_order(
     assert taken.status_code == 409 and taken.json()["error"]["code"] == "draft_taken"
     doc = client.get("/api/openapi.json").json()
     assert {"200", "201", "409"} <= set(doc["paths"]["/api/v1/work-orders"]["post"]["responses"])
+
+
+def test_the_service_worker_is_served_open_with_its_scope(client: TestClient) -> None:
+    r = client.get("/work-orders/sw.js")  # not signed in: a browser fetches it on its own
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
+    assert r.headers["service-worker-allowed"] == "/work-orders/"
+    assert "no-cache" in r.headers["cache-control"]
+    assert 'importScripts("/work-orders/static/drafts-store.js")' in r.text
+    assert client.get("/work-orders/static/drafts-store.js").status_code == 200
+
+
+def test_the_form_carries_a_draft_id_field_and_the_drafts_banner(
+    client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    _login(client, world, "officer", clock)
+    page = client.get("/work-orders/new").text
+    assert 'name="draft_id" id="draft_id"' in page and 'id="drafts-banner"' in page
+    assert "/work-orders/static/drafts.js" in page
