@@ -29,6 +29,7 @@ from jingwu.workorders.search import search_clause
 from jingwu.workorders.service_core import (
     actor_of,
     get_order,
+    order_code,
     readings,
     user_names,
     visible,
@@ -308,11 +309,11 @@ def order_and_people(
         .outerjoin(_RECEIVER, _RECEIVER.id == WorkOrder.received_by_id)
         .outerjoin(_RESPONSIBLE, _RESPONSIBLE.id == WorkOrder.responsible_id)
         .outerjoin(_ASSIGNEE, _ASSIGNEE.id == WorkOrder.assignee_id)
-        .where(WorkOrder.code == code.strip().upper())
+        .where(WorkOrder.code == order_code(code))
     )
     row = session.execute(stmt).first()
     if row is None:
-        raise NotFound(f"No work order {code}.")
+        raise NotFound("No work order {code}.", params={"code": code})
     order = row[0]
     ids = (order.received_by_id, order.responsible_id, order.assignee_id)
     names = {i: str(n) for i, n in zip(ids, row[1:], strict=True) if i is not None}

@@ -33,6 +33,8 @@ _PHONE_LIKE = re.compile(r"^[0-9+\- ]{7,20}$")
 
 def terms_of(q: str) -> list[str]:
     """The words of a search (at most a few, each matched on its own)."""
+    if "\x00" in q:
+        raise Invalid("A search may not contain NUL characters.", fields={"q": "Bad character."})
     if len(q) > MAX_QUERY:
         raise Invalid(
             "A search has at most {n} characters.",

@@ -13,7 +13,7 @@ from jingwu.workorders.models import WorkOrder
 from tests.conftest import FrozenClock
 from tests.factories.accounts import csrf, sign_in
 from tests.integration.workorders.wo_factory import NOW, World, make_world, new_order
-from tests.web.workorders.test_wo_api import Api
+from tests.web.workorders.test_wo_api import BODY, Api
 
 H = dt.timedelta(hours=1)
 
@@ -99,3 +99,14 @@ def test_another_stations_receipt_is_404(
     o = new_order(session, world)
     _login(client, world, "b_officer", clock)
     assert client.get(f"/work-orders/{o.code}/receipt").status_code == 404
+
+
+def test_nul_bytes_are_bad_input_never_a_server_error(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    call = Api(client, session, world)
+    r = call("officer", "POST", "/api/v1/work-orders", {**BODY, "description": "楼上\x00噪音"})
+    assert r.status_code == 422 and "description" in r.json()["error"]["fields"]
+    assert call("officer", "GET", "/api/v1/work-orders?q=a%00b").status_code == 422
+    _login(client, world, "officer", clock)
+    assert client.get("/work-orders/search", params={"q": "a\x00b"}).status_code == 422
