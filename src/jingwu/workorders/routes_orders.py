@@ -86,7 +86,10 @@ def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal)
 
 
 def _intake_values(form: dict[str, str]) -> dict[str, Any]:
-    values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
+    # drafted_by only tells a shared phone's kept drafts apart; the server files the order
+    # as the signed-in user.
+    skip = ("csrf_token", "drafted_by")
+    values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k not in skip}
     for flag in ("minors_involved", "elderly_involved"):
         values[flag] = flag in form
     for number in ("lon", "lat"):

@@ -9,6 +9,7 @@
   var form = document.getElementById("intake-form");
   if (!store || !banner || !window.indexedDB) { return; }
   var text = banner.dataset;
+  var user = banner.dataset.user;
   var sent = [];
   var flushing = false;
 
@@ -69,8 +70,15 @@
     banner.className = "flash drafts" + (failed.length ? " bad" : "");
   }
 
+  // A phone may be shared: each user sees and sends only the drafts they made.
+  function mine() {
+    return store.all().then(function (drafts) {
+      return drafts.filter(function (d) { return d.fields.drafted_by === user; });
+    });
+  }
+
   function refresh(note) {
-    return store.all().then(function (drafts) { render(drafts, typeof note === "string" ? note : ""); });
+    return mine().then(function (drafts) { render(drafts, typeof note === "string" ? note : ""); });
   }
 
   // The JSON body of a draft, as the API takes it.
@@ -78,6 +86,7 @@
     var out = {};
     Object.keys(fields).forEach(function (k) {
       var v = fields[k];
+      if (k === "drafted_by") { return; }
       if (k === "minors_involved" || k === "elderly_involved") { out[k] = true; }
       else if (k === "lon" || k === "lat") { if (v !== "") { out[k] = Number(v); } }
       else if (v !== "") { out[k] = v; }
@@ -113,7 +122,7 @@
     if (flushing || !navigator.onLine) { return Promise.resolve(); }
     flushing = true;
     var note = "";
-    return store.all().then(function (drafts) {
+    return mine().then(function (drafts) {
       var todo = drafts.filter(function (d) { return d.status !== "failed"; });
       return todo.reduce(function (chain, d) {
         return chain.then(function (go) {
