@@ -411,11 +411,12 @@ def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
 
 
 def assignable(session: Session, principal: Principal, order: WorkOrder) -> list[tuple[str, str]]:
-    """(username, display name) of the people the principal may assign the order to."""
+    """(username, display name) of the people the principal may assign the order to: the
+    officers, auxiliaries and chief of the order's station (nobody else could open it)."""
     stmt = (
-        scoped(select(User.username, User.display_name, Unit.path), principal, User.unit_id)
-        .join(Unit, Unit.id == User.unit_id)
+        scoped(select(User.username, User.display_name), principal, User.unit_id)
         .where(User.active.is_(True), User.role.in_(("officer", "auxiliary", "chief")))
-        .order_by((User.unit_id == order.unit_id).desc(), User.username)
+        .where(User.unit_id == order.unit_id)
+        .order_by(User.username)
     )
-    return [(name, display) for name, display, _ in session.execute(stmt)]
+    return [(name, display) for name, display in session.execute(stmt)]

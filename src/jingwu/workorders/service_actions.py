@@ -284,6 +284,8 @@ def act(
     # Role, state and guards first; only then is the named assignee looked up.
     named = act_ in _NAMING_ASSIGNEE
     assignee = _assignee(session, principal, data.assignee) if named else None
+    if assignee is not None:
+        supervise.check_station(assignee, order)
     holder = order.assignee_id if act_ is Action.ASSIGN else supervise.holder_of(order)
     before = Before(holder, order.tier, order.escalation_level or 0)
     EFFECTS.get(act_, _nothing)(session, order, principal, data, assignee, now)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal
-from jingwu.errors import Conflict
+from jingwu.errors import Conflict, Invalid
 from jingwu.notifications import service as notifications
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 from jingwu.workorders.escalation import LEVELS, load_ladder
@@ -47,6 +47,17 @@ def contact_recorded_at(session: Session, order_id: int) -> dt.datetime | None:
     session.flush()
     at = session.connection().execute(_LAST_CONTACT, {"order_id": order_id}).scalar()
     return at if isinstance(at, dt.datetime) else None
+
+
+def check_station(user: User, order: WorkOrder) -> None:
+    """The person given an order works at its station (nobody else could open it)."""
+    if user.unit_id != order.unit_id:
+        raise Invalid(
+            "{name} works at another station: an order is given to the people of its station.",
+            params={"name": user.display_name},
+            fields={"assignee": "Choose someone of the order's station."},
+            code="other_station",
+        )
 
 
 def holder_of(order: WorkOrder) -> int | None:

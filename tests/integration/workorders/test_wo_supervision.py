@@ -95,6 +95,21 @@ def test_the_street_head_reassigns_an_order_of_a_station_below(session: Session)
     assert o.assignee_id == w.users["chief"].user.id
 
 
+def test_nobody_of_another_station_is_given_the_order(session: Session) -> None:
+    w = make_world(session)
+    o = _held_by_auxiliary(session, w)
+    # SA02 lies in the street head's scope, but its officer could not open an SA01 order
+    with pytest.raises(Invalid) as refused:
+        step(session, w, o, "reassign", "street", NOW + H, assignee="other-officer", reason="x")
+    assert refused.value.code == "other_station" and "assignee" in refused.value.fields
+    assert o.assignee_id == w.users["auxiliary"].user.id
+    fresh = new_order(session, w)
+    step(session, w, fresh, "triage", "officer", NOW, tier="yellow")
+    with pytest.raises(Invalid):
+        step(session, w, fresh, "assign", "street", NOW + H, assignee="other-officer")
+    assert fresh.state == "triaged"
+
+
 def test_raising_to_red_recomputes_the_deadlines_from_receipt(session: Session) -> None:
     w = make_world(session)
     o = new_order(session, w)
