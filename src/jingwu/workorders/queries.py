@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jingwu.accounts.models import User
@@ -23,7 +23,7 @@ from jingwu.errors import Invalid, NotFound
 from jingwu.org.models import Unit
 from jingwu.security.pii import mask_id_number, mask_name, mask_phone
 from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading
-from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
+from jingwu.workorders.models import Attachment, Feedback, WorkOrder
 from jingwu.workorders.reports import dashboard_cards as _cards
 from jingwu.workorders.search import search_clause
 from jingwu.workorders.service_core import (
@@ -37,6 +37,7 @@ from jingwu.workorders.service_core import (
 from jingwu.workorders.service_tasks import TaskView, tasks_of
 from jingwu.workorders.states import ASSIGNEE_ACTIONS, OPEN_STATES, SUPERVISING_ROLES
 from jingwu.workorders.states import available_actions as table_actions
+from jingwu.workorders.timeline import TimelineEntry, last_contact, people_in, timeline
 from jingwu.workorders.vocab import Action, Tier
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
@@ -235,59 +236,6 @@ def allowed_actions(order: WorkOrder, principal: Principal) -> list[str]:
     ]
 
 
-@dataclass
-class TimelineEntry:
-    """An event or an SLA alert, in time order."""
-
-    at: dt.datetime
-    kind: str
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor: str
-    actor_role: str
-    reason: str
-    data: dict[str, Any] | None
-
-
-_ACTOR = aliased(User)
-_EVENTS = (
-    select(
-        OrderEvent.at,
-        OrderEvent.kind,
-        OrderEvent.action,
-        OrderEvent.from_state,
-        OrderEvent.to_state,
-        # the person's name as the page shows it (the username stays on the event row)
-        func.coalesce(_ACTOR.display_name, OrderEvent.actor_name),
-        OrderEvent.actor_role,
-        OrderEvent.reason,
-        OrderEvent.data,
-    )
-    .outerjoin(_ACTOR, _ACTOR.id == OrderEvent.actor_id)
-    .where(OrderEvent.order_id == bindparam("order_id"))
-    .order_by(OrderEvent.seq)
-)
-_ALERTS = (
-    select(Alert.crossed_at, Alert.clock, Alert.percent, Alert.recipients)
-    .where(Alert.order_id == bindparam("order_id"))
-    .order_by(Alert.id)
-)
-
-
-def timeline(session: Session, order: WorkOrder) -> list[TimelineEntry]:
-    """The order's events and alerts, oldest first."""
-    # Columns, not ORM objects, from statements built once: this runs on every order read.
-    session.flush()  # what the session's autoflush would do before a query
-    conn, key = session.connection(), {"order_id": order.id}
-    entries = [TimelineEntry(*row) for row in conn.execute(_EVENTS, key)]
-    for at, clock, percent, recipients in conn.execute(_ALERTS, key):
-        action = "breach" if percent >= 100 else "warning"
-        data = {"clock": clock, "percent": percent, "recipients": recipients}
-        entries.append(TimelineEntry(at, "alert", action, None, None, "system", "system", "", data))
-    return sorted(entries, key=lambda e: e.at)
-
-
 _RECEIVER, _RESPONSIBLE, _ASSIGNEE = aliased(User), aliased(User), aliased(User)
 
 
@@ -337,25 +285,6 @@ class OrderDetail:
     contact_at: dt.datetime | None = None  # a contact recorded since the last reopen
 
 
-def _people_in(entries: list[TimelineEntry]) -> list[int | None]:
-    """The users named by hand-over events (assign, reassign), to show them by name."""
-    out: list[int | None] = []
-    for e in entries:
-        if e.kind == "action" and e.action in ("assign", "reassign") and e.data:
-            out.extend(v for v in (e.data.get("from"), e.data.get("to")) if isinstance(v, int))
-    return out
-
-
-def _last_contact(entries: list[TimelineEntry]) -> dt.datetime | None:
-    found: dt.datetime | None = None
-    for e in entries:
-        if e.kind == "action" and e.action == "reopen":
-            found = None
-        elif e.kind == "action" and e.action == "record_contact":
-            found = e.at
-    return found
-
-
 def order_detail(
     session: Session, principal: Principal, *, code: str, now: dt.datetime, unmask: bool = False
 ) -> OrderDetail:
@@ -376,7 +305,7 @@ def order_detail(
     )
     entries = timeline(session, order)
     ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
-    ids += _people_in(entries)
+    ids += people_in(entries)
     # The clocks read the same event rows (actions only, in order): no second query.
     actions = [ClockEvent(Action(e.action), e.at) for e in entries if e.kind == "action"]
     return OrderDetail(
@@ -391,7 +320,7 @@ def order_detail(
         feedback=feedback,
         actions=allowed_actions(order, principal),
         people=user_names(session, ids),
-        contact_at=_last_contact(entries),
+        contact_at=last_contact(entries),
     )
 
 
