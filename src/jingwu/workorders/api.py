@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 
 from jingwu.accounts.principal import Principal
 from jingwu.web.authz import PUBLIC, Requires
@@ -42,22 +42,40 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
         401: "not signed in",
         403: "the caller's role may not do this (the message names the role)",
         404: "no such order in the caller's scope",
-        409: "the order's state does not allow this (the message names the state)",
+        409: "the order's state does not allow this (the message names the state), or the "
+        "draft id belongs to another order",
         422: "an input is missing or malformed (fields names it)",
     }
     return {c: {"model": ErrorOut, "description": text[c]} for c in codes}
 
 
-@router.post("", response_model=OrderOut, status_code=201, responses=_errors(401, 403, 422))
+_REPLAYED: dict[int | str, dict[str, Any]] = {
+    200: {"model": OrderOut, "description": "this draft was received before: the order it became"}
+}
+
+
+@router.post(
+    "",
+    response_model=OrderOut,
+    status_code=201,
+    responses={**_REPLAYED, **_errors(401, 403, 409, 422)},
+)
 @one_transaction
 def create_order(
     session: SessionDep,
     principal: Annotated[Principal, Requires("workorders.create")],
     now: Now,
     body: IntakeIn,
+    response: Response,
 ) -> OrderOut:
-    """Receive a new order through any channel; the code is allocated per station and day."""
-    order = service.intake(session, principal, data=body, now=now)
+    """Receive a new order through any channel; the code is allocated per station and day.
+
+    With a ``draft_id``, sending the same draft again (an offline phone replaying its queue)
+    answers 200 with the order it became the first time; no second order is made.
+    """
+    order, created = service.receive(session, principal, data=body, now=now)
+    if not created:
+        response.status_code = 200
     return present.order_out(session, principal, order, now=now)
 
 
@@ -72,6 +90,14 @@ def list_orders(
     unit: Annotated[str | None, Query(description="unit short code (and units below)")] = None,
     received_from: dt.datetime | None = None,
     received_to: dt.datetime | None = None,
+    q: Annotated[
+        str | None,
+        Query(
+            max_length=100,
+            description="words found in the code, the caller's whole phone number, the "
+            "address or the description (every word must match)",
+        ),
+    ] = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
@@ -83,6 +109,7 @@ def list_orders(
         unit=unit,
         received_from=received_from,
         received_to=received_to,
+        q=q,
     )
     rows, total = queries.list_rows(
         session, principal, filters=filters, page=page, per_page=per_page

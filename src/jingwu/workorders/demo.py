@@ -59,7 +59,11 @@ def _staff_name(session: Session, ctx: DemoContext, unit_id: int, role: str) -> 
 def _people(session: Session, ctx: DemoContext, stations: list[Unit]) -> People:
     """Accounts per station: the demo accounts at BS01, login-less staff accounts elsewhere."""
     demo = ctx.data.get("users", {})
-    people = People()
+    partner = demo.get("partner")
+    partner_unit = (
+        session.scalar(select(User.unit_id).where(User.id == partner)) if partner else None
+    )
+    people = People(partner=partner, partner_unit=partner_unit)
     new: list[User] = []
     for unit in stations:
         for role in ROLES:

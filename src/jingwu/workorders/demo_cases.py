@@ -14,7 +14,7 @@ from jingwu.org.models import Unit
 from jingwu.workorders import demo_text as text
 from jingwu.workorders import draw as quota
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
-from jingwu.workorders.demo_rows import OrderRows
+from jingwu.workorders.demo_rows import GIVEN, SURNAMES, OrderRows
 from jingwu.workorders.escalation import message_for
 from jingwu.workorders.models import Draw, FollowUp, Mediation, MediationParty, MediationSession
 from jingwu.workorders.reports import local_month, month_bounds
@@ -66,8 +66,6 @@ def seed_cases(session: Session, rng: random.Random, rows: OrderRows, now: dt.da
 
 
 def _parties(session: Session, rng: random.Random, case_id: int, unit_id: int) -> None:
-    from jingwu.workorders.demo_rows import GIVEN, SURNAMES  # noqa: PLC0415
-
     session.execute(
         insert(MediationParty),
         [

@@ -31,6 +31,8 @@ class People:
     station: dict[int, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     pending: list[tuple[int, str, User]] = field(default_factory=list)
     names: dict[int, str] = field(default_factory=dict)
+    partner: int | None = None  # the demo partner files the partner channel's orders
+    partner_unit: int | None = None
 
     def resolve(self) -> None:
         """Record the ids of the accounts created for the seed (after the flush)."""
@@ -86,6 +88,8 @@ class OrderRows:
         triaged = life.at("triage")
         creator = self._who(unit, "receiver", life) if channel in ("walk_in", "phone") else None
         receiver = creator or (self._who(unit, "receiver", life) if triaged else None)
+        if channel == "partner":
+            creator = self.people.partner
         assigned = life.at("assign") is not None and life.state not in ("rejected", "transferred")
         assignee = self._who(unit, "assignee", life) if assigned else None
         order = self._order(unit, code, life, channel, creator, receiver, assignee)
@@ -173,7 +177,7 @@ class OrderRows:
     def _event(
         self, unit: Unit, code: str, seq: int, step: Step, before: str, actor: int | None
     ) -> dict[str, Any]:
-        role = {"citizen": "citizen", "system": "system"}.get(step.actor)
+        role = {"citizen": "citizen", "system": "system", "partner": "partner"}.get(step.actor)
         if role is None:
             role = {"receiver": "officer", "chief": "chief"}.get(step.actor, "officer")
         return {
@@ -198,11 +202,13 @@ class OrderRows:
             life.received_at,
             "intake",
             "intake",
-            "receiver" if creator else "system",
+            ("partner" if channel == "partner" else "receiver") if creator else "system",
             "received",
             data={"channel": channel},
         )
         self.events.append(self._event(unit, code, 1, intake, "received", creator))
+        if channel == "partner" and creator is not None:
+            self.events[-1]["actor_unit_id"] = self.people.partner_unit
         state = "received"
         for n, step in enumerate(life.steps, start=2):
             actor = self._who(unit, step.actor, life)

@@ -8,11 +8,14 @@ runs them after the role and state checks.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
+from jingwu.errors import fill
 from jingwu.workorders.codes import OrderCodeError, parse_code
 from jingwu.workorders.vocab import Action, Actor, State, Tier, parse
 
@@ -21,6 +24,16 @@ A = Action
 FEEDBACK_WINDOW = timedelta(days=7)
 RED_MIN_DEPARTMENTS = 3
 POLICE_110 = "110"
+
+# Escalation levels of an order: 0 none, 1 station chief, 2 street station, 3 district.
+TOP_LEVEL = 3
+# The level an actor's manual escalation reaches at least: the rung above their own.
+ESCALATES_TO: Mapping[Actor, int] = {
+    Actor.OFFICER: 1,
+    Actor.AUXILIARY: 1,
+    Actor.CHIEF: 2,
+    Actor.STREET: 3,
+}
 
 
 class Outcome(StrEnum):
@@ -41,9 +54,17 @@ class Decision:
 
     outcome: Outcome
     code: str  # stable machine code, e.g. "role_forbidden", "wrong_state", "reason_required"
-    message: str  # one English sentence naming the role, state or missing item
+    message: str  # one English sentence (a message id when ``params`` fill it)
     next_state: State | None = None
     field: str | None = None  # the input at fault, for INVALID
+    params: Mapping[str, Any] = dataclasses.field(
+        default_factory=dict
+    )  # the message id's placeholders
+
+    @property
+    def text(self) -> str:
+        """The English sentence with its placeholders filled."""
+        return fill(self.message, self.params)
 
     @property
     def allowed(self) -> bool:
@@ -83,11 +104,15 @@ class ActionContext:
     order_code: str | None = None  # this order (mark_duplicate must name another)
     duplicate_of: str | None = None
     transfer_to: str | None = None  # "110" or the outside department's name
+    new_tier: Tier | None = None  # retier: the tier the order is to have
+    escalation_level: int = 0  # escalate: the order's level now (0 none ... 3 district)
+    contact_recorded_at: datetime | None = None  # resolve: a record_contact since the last reopen
+    state: State | None = None  # filled in by decide() for the guards that depend on it
 
     def __post_init__(self) -> None:
         # Plain strings from a form or the database become Tier members, so that the
         # identity checks of the guards (``is Tier.RED``) can never be bypassed by a str.
-        for name in ("tier", "suggested_tier"):
+        for name in ("tier", "suggested_tier", "new_tier"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, parse(Tier, value))
@@ -102,14 +127,25 @@ def allow(state: State) -> Decision:
     return Decision(Outcome.ALLOWED, "ok", "allowed", next_state=state)
 
 
-def conflict(code: str, message: str) -> Decision:
+def conflict(code: str, message: str, params: Mapping[str, Any] | None = None) -> Decision:
     """A refusal because of the state or an unmet rule (409)."""
-    return Decision(Outcome.CONFLICT, code, message)
+    return Decision(Outcome.CONFLICT, code, message, params=dict(params or {}))
 
 
 def invalid(field: str, code: str, message: str) -> Decision:
-    """A refusal because an input is missing or malformed (422)."""
+    """A refusal because an input is missing or malformed (422); the message doubles as the
+    field's, so it takes no parameters."""
     return Decision(Outcome.INVALID, code, message, field=field)
+
+
+def escalation_target(role: Actor, level: int) -> int | None:
+    """The level a manual escalation by ``role`` takes an order at ``level`` to: one rung up,
+    and at least the rung above the actor's own (a chief escalates to the street station).
+    None when the order is already at the district or the role does not escalate."""
+    rung = ESCALATES_TO.get(role)
+    if rung is None or level >= TOP_LEVEL:
+        return None
+    return min(TOP_LEVEL, max(level + 1, rung))
 
 
 def feedback_window_ends(resolved_at: datetime) -> datetime:
@@ -187,7 +223,9 @@ def _guard_resolve(role: Actor, ctx: ActionContext) -> Decision | None:
             "closure_summary_required",
             "the closure record must say what was done",
         )
-    confirmed = closure.citizen_confirmed or closure.contact_attempt_at is not None
+    # A contact recorded with "record contact" counts as the attempt to reach the reporter.
+    attempted = closure.contact_attempt_at is not None or ctx.contact_recorded_at is not None
+    confirmed = closure.citizen_confirmed or attempted
     if tier is Tier.YELLOW and not confirmed:
         return invalid(
             "closure.citizen_confirmed",
@@ -264,6 +302,47 @@ def _guard_reject(role: Actor, ctx: ActionContext) -> Decision | None:
     return _needs_reason(A.REJECT, ctx)
 
 
+_AFTER_ACCEPT = frozenset({State.ACCEPTED, State.IN_PROGRESS, State.ON_HOLD})
+
+
+def _guard_reassign(role: Actor, ctx: ActionContext) -> Decision | None:
+    if ctx.assignee_id is None:
+        return invalid(
+            "assignee", "assignee_required", "Reassigning needs the person to hand the order to."
+        )
+    return _needs_reason(A.REASSIGN, ctx)
+
+
+def _guard_retier(role: Actor, ctx: ActionContext) -> Decision | None:
+    current, new = _require_tier(A.RETIER, ctx), ctx.new_tier
+    if new is None:
+        return invalid("tier", "tier_required", "Choose the new tier (red, orange or yellow).")
+    if new is current:
+        return invalid("tier", "tier_unchanged", "The order has this tier already.")
+    refusal = _needs_reason(A.RETIER, ctx)
+    if refusal is not None or new is not Tier.RED:
+        return refusal
+    # Raising to red applies the red rules to what has happened already.
+    if ctx.state is State.ON_HOLD:
+        return conflict(
+            "red_on_hold", "A red order is never on hold: resume the order before raising it."
+        )
+    if ctx.state in _AFTER_ACCEPT and ctx.departments_tasked < RED_MIN_DEPARTMENTS:
+        return conflict(
+            "departments_required",
+            "An accepted order raised to red needs tasks for at least {n} departments; "
+            "it has {count}.",
+            {"n": RED_MIN_DEPARTMENTS, "count": ctx.departments_tasked},
+        )
+    return None
+
+
+def _guard_escalate(role: Actor, ctx: ActionContext) -> Decision | None:
+    if escalation_target(role, ctx.escalation_level) is None:
+        return conflict("escalation_top", "The order is escalated to the district already.")
+    return _needs_reason(A.ESCALATE, ctx)
+
+
 Guard = Callable[[Actor, "ActionContext"], Decision | None]
 
 GUARDS: Mapping[Action, Guard] = {
@@ -278,4 +357,7 @@ GUARDS: Mapping[Action, Guard] = {
     A.TRANSFER: _guard_transfer,
     A.REJECT: _guard_reject,
     A.MARK_DUPLICATE: _guard_duplicate,
+    A.REASSIGN: _guard_reassign,
+    A.RETIER: _guard_retier,
+    A.ESCALATE: _guard_escalate,
 }

@@ -62,6 +62,8 @@ class WorkOrder(Base):
         Index("ix_work_orders_address_received", "address_key", "received_at"),
         # The sweep's window close reads resolved orders by resolve time.
         Index("ix_work_orders_state_resolved_at", "state", "resolved_at"),
+        # A draft sent twice (an offline phone replaying its queue) becomes one order.
+        Index("ix_work_orders_draft_id", "draft_id", unique=True),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -84,6 +86,7 @@ class WorkOrder(Base):
     minors_involved: Mapped[bool] = mapped_column(Boolean, default=False)
     elderly_involved: Mapped[bool] = mapped_column(Boolean, default=False)
     source_ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    draft_id: Mapped[str | None] = mapped_column(String(64))  # the client's id of the draft
 
     state: Mapped[str] = mapped_column(String(16))
     suggested_tier: Mapped[str] = mapped_column(String(8))

@@ -17,7 +17,6 @@ from jingwu.workorders.queries import (
     due_at,
     order_and_people,
     reporter,
-    timeline,
 )
 from jingwu.workorders.schemas import (
     ClockOut,
@@ -30,6 +29,7 @@ from jingwu.workorders.schemas import (
 )
 from jingwu.workorders.service_core import clock_events, readings, user_names
 from jingwu.workorders.service_tasks import task_rows
+from jingwu.workorders.timeline import timeline
 from jingwu.workorders.vocab import Action
 
 

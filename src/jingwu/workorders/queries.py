@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from jingwu.accounts.models import User
@@ -23,11 +23,13 @@ from jingwu.errors import Invalid, NotFound
 from jingwu.org.models import Unit
 from jingwu.security.pii import mask_id_number, mask_name, mask_phone
 from jingwu.workorders.clocks import Clock, ClockEvent, ClockReading
-from jingwu.workorders.models import Alert, Attachment, Feedback, OrderEvent, WorkOrder
+from jingwu.workorders.models import Attachment, Feedback, WorkOrder
 from jingwu.workorders.reports import dashboard_cards as _cards
+from jingwu.workorders.search import search_clause
 from jingwu.workorders.service_core import (
     actor_of,
     get_order,
+    order_code,
     readings,
     user_names,
     visible,
@@ -35,6 +37,7 @@ from jingwu.workorders.service_core import (
 from jingwu.workorders.service_tasks import TaskView, tasks_of
 from jingwu.workorders.states import ASSIGNEE_ACTIONS, OPEN_STATES, SUPERVISING_ROLES
 from jingwu.workorders.states import available_actions as table_actions
+from jingwu.workorders.timeline import TimelineEntry, last_contact, people_in, timeline
 from jingwu.workorders.vocab import Action, Tier
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
@@ -51,6 +54,7 @@ class OrderFilter:
     received_from: dt.datetime | None = None
     received_to: dt.datetime | None = None
     open_only: bool = False
+    q: str | None = None  # words matched in the code, caller's phone, address or text
 
 
 def _filtered(
@@ -74,6 +78,8 @@ def _filtered(
         stmt = stmt.where(WorkOrder.received_at >= f.received_from)
     if f.received_to:
         stmt = stmt.where(WorkOrder.received_at < f.received_to)
+    if f.q and f.q.strip():
+        stmt = stmt.where(search_clause(f.q))
     return stmt
 
 
@@ -133,10 +139,18 @@ def _by_time_left(orders: list[WorkOrder]) -> list[WorkOrder]:
     return sorted(orders, key=lambda o: (due_at(o) or far, o.received_at))
 
 
+FILED_SHOWN = 100
+
+
 def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
-    """Open orders the principal answers for or is assigned, by time left."""
+    """Open orders the principal answers for or is assigned, by time left; for a partner,
+    the orders it filed (newest first), which it follows rather than works."""
     if principal.user_id is None:
         return []
+    if principal.role == "partner":
+        filed = visible(select(WorkOrder), principal)
+        order = (WorkOrder.received_at.desc(), WorkOrder.id.desc())
+        return list(session.scalars(filed.order_by(*order).limit(FILED_SHOWN)))
     mine = or_(
         WorkOrder.responsible_id == principal.user_id, WorkOrder.assignee_id == principal.user_id
     )
@@ -150,6 +164,7 @@ class Board:
 
     unit: Unit | None
     columns: dict[str, list[WorkOrder]] = field(default_factory=dict)
+    names: dict[int, str] = field(default_factory=dict)  # the responsible people, by name
 
     @property
     def total(self) -> int:
@@ -170,6 +185,7 @@ def station_board(session: Session, principal: Principal, *, unit: str | None) -
         board.columns[tier] = sorted(
             _by_time_left(column), key=lambda o: not o.overdue
         )  # stable: overdue first, each part by time left
+    board.names = user_names(session, [o.responsible_id for o in orders])
     return board
 
 
@@ -219,56 +235,6 @@ def allowed_actions(order: WorkOrder, principal: Principal) -> list[str]:
     ]
 
 
-@dataclass
-class TimelineEntry:
-    """An event or an SLA alert, in time order."""
-
-    at: dt.datetime
-    kind: str
-    action: str
-    from_state: str | None
-    to_state: str | None
-    actor: str
-    actor_role: str
-    reason: str
-    data: dict[str, Any] | None
-
-
-_EVENTS = (
-    select(
-        OrderEvent.at,
-        OrderEvent.kind,
-        OrderEvent.action,
-        OrderEvent.from_state,
-        OrderEvent.to_state,
-        OrderEvent.actor_name,
-        OrderEvent.actor_role,
-        OrderEvent.reason,
-        OrderEvent.data,
-    )
-    .where(OrderEvent.order_id == bindparam("order_id"))
-    .order_by(OrderEvent.seq)
-)
-_ALERTS = (
-    select(Alert.crossed_at, Alert.clock, Alert.percent, Alert.recipients)
-    .where(Alert.order_id == bindparam("order_id"))
-    .order_by(Alert.id)
-)
-
-
-def timeline(session: Session, order: WorkOrder) -> list[TimelineEntry]:
-    """The order's events and alerts, oldest first."""
-    # Columns, not ORM objects, from statements built once: this runs on every order read.
-    session.flush()  # what the session's autoflush would do before a query
-    conn, key = session.connection(), {"order_id": order.id}
-    entries = [TimelineEntry(*row) for row in conn.execute(_EVENTS, key)]
-    for at, clock, percent, recipients in conn.execute(_ALERTS, key):
-        action = "breach" if percent >= 100 else "warning"
-        data = {"clock": clock, "percent": percent, "recipients": recipients}
-        entries.append(TimelineEntry(at, "alert", action, None, None, "system", "system", "", data))
-    return sorted(entries, key=lambda e: e.at)
-
-
 _RECEIVER, _RESPONSIBLE, _ASSIGNEE = aliased(User), aliased(User), aliased(User)
 
 
@@ -290,11 +256,11 @@ def order_and_people(
         .outerjoin(_RECEIVER, _RECEIVER.id == WorkOrder.received_by_id)
         .outerjoin(_RESPONSIBLE, _RESPONSIBLE.id == WorkOrder.responsible_id)
         .outerjoin(_ASSIGNEE, _ASSIGNEE.id == WorkOrder.assignee_id)
-        .where(WorkOrder.code == code.strip().upper())
+        .where(WorkOrder.code == order_code(code))
     )
     row = session.execute(stmt).first()
     if row is None:
-        raise NotFound(f"No work order {code}.")
+        raise NotFound("No work order {code}.", params={"code": code})
     order = row[0]
     ids = (order.received_by_id, order.responsible_id, order.assignee_id)
     names = {i: str(n) for i, n in zip(ids, row[1:], strict=True) if i is not None}
@@ -315,6 +281,7 @@ class OrderDetail:
     feedback: list[Feedback]
     actions: list[str]
     people: dict[int, str]
+    contact_at: dt.datetime | None = None  # a contact recorded since the last reopen
 
 
 def order_detail(
@@ -335,8 +302,9 @@ def order_detail(
     feedback = list(
         session.scalars(select(Feedback).where(Feedback.order_id == order.id).order_by(Feedback.id))
     )
-    ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
     entries = timeline(session, order)
+    ids = [order.received_by_id, order.responsible_id, order.assignee_id, order.triaged_by_id]
+    ids += people_in(entries)
     # The clocks read the same event rows (actions only, in order): no second query.
     actions = [ClockEvent(Action(e.action), e.at) for e in entries if e.kind == "action"]
     return OrderDetail(
@@ -351,6 +319,7 @@ def order_detail(
         feedback=feedback,
         actions=allowed_actions(order, principal),
         people=user_names(session, ids),
+        contact_at=last_contact(entries),
     )
 
 
@@ -370,21 +339,12 @@ def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
 
 
 def assignable(session: Session, principal: Principal, order: WorkOrder) -> list[tuple[str, str]]:
-    """(username, display name) of the people the principal may assign the order to."""
+    """(username, display name) of the people the principal may assign the order to: the
+    officers, auxiliaries and chief of the order's station (nobody else could open it)."""
     stmt = (
-        scoped(select(User.username, User.display_name, Unit.path), principal, User.unit_id)
-        .join(Unit, Unit.id == User.unit_id)
+        scoped(select(User.username, User.display_name), principal, User.unit_id)
         .where(User.active.is_(True), User.role.in_(("officer", "auxiliary", "chief")))
-        .order_by(User.unit_id == order.unit_id, User.username)
+        .where(User.unit_id == order.unit_id)
+        .order_by(User.username)
     )
-    return [(name, display) for name, display, _ in session.execute(stmt)]
-
-
-def own_station_code(session: Session, principal: Principal) -> str:
-    """The short code of the principal's unit if it is a station, else empty."""
-    if principal.unit_id is None:
-        return ""
-    row = session.execute(
-        select(Unit.short_code, Unit.kind).where(Unit.id == principal.unit_id)
-    ).first()
-    return row[0] if row is not None and row[1] == "community" else ""
+    return [(name, display) for name, display in session.execute(stmt)]

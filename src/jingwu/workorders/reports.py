@@ -210,10 +210,24 @@ def dashboard(session: Session, principal: Principal, *, now: dt.datetime) -> Da
     )
 
 
+def _partner_cards(session: Session, principal: Principal) -> list[Card]:
+    """A partner's start page: the orders it filed, and a way to file one."""
+    mine = visible(select(func.count()).select_from(WorkOrder), principal)
+    total = session.scalar(mine) or 0
+    open_n = session.scalar(mine.where(WorkOrder.state.in_(OPEN))) or 0
+    return [
+        Card("Report a problem", "+", href="/work-orders/new", order=10),
+        Card("Your orders still being handled", str(open_n), href="/work-orders", order=11),
+        Card("Orders you filed", str(total), href="/work-orders", order=12),
+    ]
+
+
 def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
     """Work-order figures on the shell's dashboard."""
     if not principal.can("workorders.view"):
         return []
+    if principal.role == "partner":
+        return _partner_cards(session, principal)
     base = visible(select(func.count()).select_from(WorkOrder), principal)  # partners: their own
     open_n = session.scalar(base.where(WorkOrder.state.in_(OPEN))) or 0
     overdue = session.scalar(base.where(WorkOrder.state.in_(OPEN), WorkOrder.overdue)) or 0

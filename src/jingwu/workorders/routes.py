@@ -16,6 +16,7 @@ from jingwu.errors import NotFound
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 from jingwu.workorders.routes_cases import router as cases_router
+from jingwu.workorders.routes_find import router as find_router
 from jingwu.workorders.routes_orders import router as orders_router
 
 STATIC = Path(__file__).parent / "static"
@@ -25,6 +26,14 @@ router = APIRouter(include_in_schema=False)
 NAV = [
     NavItem("Work orders", "/work-orders", "workorders.view", order=20),
 ]
+
+
+@router.get("/work-orders/sw.js", dependencies=[PUBLIC])
+def service_worker() -> FileResponse:
+    """The service worker that keeps new orders drafted without signal (scope /work-orders/;
+    it holds no data of its own, so it is open like the other static files)."""
+    headers = {"Service-Worker-Allowed": "/work-orders/", "Cache-Control": "no-cache"}
+    return FileResponse(STATIC / "sw.js", media_type="text/javascript", headers=headers)
 
 
 @router.get("/work-orders/static/{name}", dependencies=[PUBLIC])
@@ -37,5 +46,6 @@ def static_file(name: str) -> FileResponse:
 
 
 # Fixed paths first: "/work-orders/static/..." or "/work-orders/draws" are not order codes.
+router.include_router(find_router)
 router.include_router(cases_router)
 router.include_router(orders_router)

@@ -8,15 +8,23 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
-from jingwu.reference import service as reference
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep
 from jingwu.web.templating import render
-from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
+from jingwu.workorders import (
+    intake_view,
+    queries,
+    service,
+    service_feedback,
+    service_files,
+    service_tasks,
+)
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.pages import FormFields, field_errors, labels, order_page
 from jingwu.workorders.schemas import (
     ActionIn,
     ClosureIn,
@@ -25,37 +33,9 @@ from jingwu.workorders.schemas import (
     TaskIn,
     TaskUpdateIn,
 )
-from jingwu.workorders.vocab import (
-    ACTION_LABELS,
-    CHANNEL_LABELS,
-    MODULE_LABELS,
-    STATE_LABELS,
-    TIER_LABELS,
-    Module,
-)
+from jingwu.workorders.vocab import Module
 
 router = APIRouter(include_in_schema=False)
-
-
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Per-field messages of a pydantic error (the first message of each field)."""
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err.get("loc", ())) or "request"
-        out.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
-    return out
-
-
-def labels() -> dict[str, Any]:
-    """Vocabulary labels for the templates."""
-    return {
-        "tier_labels": {str(k): v for k, v in TIER_LABELS.items()},
-        "module_labels": {str(k): v for k, v in MODULE_LABELS.items()},
-        "channel_labels": {str(k): v for k, v in CHANNEL_LABELS.items()},
-        "categories": {c.code: c for c in DEFAULT_CATALOGUE},
-        "state_labels": {str(k): v for k, v in STATE_LABELS.items()},
-        "action_labels": {str(k): v for k, v in ACTION_LABELS.items()},
-    }
 
 
 @router.get("/work-orders", response_class=HTMLResponse)
@@ -83,18 +63,27 @@ def board(
 
 def _intake_form(
     request: Request,
+    session: Session,
     principal: Principal,
     values: dict[str, Any],
     errors: dict[str, str],
+    *,
     status: int = 200,
+    error: DomainError | None = None,
 ) -> Response:
+    choices = intake_view.intake_choices(session, principal)
+    values = {"station": choices.station, "channel": choices.channel, **values}
     modules = {m: DEFAULT_CATALOGUE.by_module(m) for m in Module}
-    return render(
-        request,
-        "workorders/new.html",
-        {"values": values, "errors": errors, "modules": modules, **labels(), "tab": "new"},
-        status_code=status,
-    )
+    ctx = {
+        "values": values,
+        "errors": errors,
+        "error": error,
+        "choices": choices,
+        "modules": modules,
+        **labels(),
+        "tab": "new",
+    }
+    return render(request, "workorders/new.html", ctx, status_code=status)
 
 
 @router.get("/work-orders/new", response_class=HTMLResponse)
@@ -103,60 +92,46 @@ def new_form(
     session: SessionDep,
     principal: Annotated[Principal, Requires("workorders.create")],
 ) -> Response:
-    """The intake form (the station defaults to the caller's)."""
-    station = queries.own_station_code(session, principal)
-    return _intake_form(request, principal, {"station": station, "channel": "walk_in"}, {})
+    """The intake form: the stations of my scope (mine chosen), a map to set the point,
+    the channels my role may receive through."""
+    return _intake_form(request, session, principal, {}, {})
 
 
-@router.post("/work-orders/new", response_class=HTMLResponse)
-async def create(
-    request: Request,
-    session: SessionDep,
-    principal: Annotated[Principal, Requires("workorders.create")],
-    now: Now,
-) -> Response:
-    """Receive an order from the form; per-field errors on the form when it is wrong."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
-    values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
+def _intake_values(form: dict[str, str]) -> dict[str, Any]:
+    # drafted_by only tells a shared phone's kept drafts apart; the server files the order
+    # as the signed-in user.
+    skip = ("csrf_token", "drafted_by")
+    values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k not in skip}
     for flag in ("minors_involved", "elderly_involved"):
         values[flag] = flag in form
     for number in ("lon", "lat"):
         if not values.get(number):
             values.pop(number, None)
-    try:
-        data = IntakeIn.model_validate(values)
-        order = service.intake(session, principal, data=data, now=now)
-    except ValidationError as exc:
-        return _intake_form(request, principal, values, field_errors(exc), status=422)
-    except DomainError as exc:
-        errors = exc.fields or {"request": exc.message}
-        return _intake_form(request, principal, values, errors, status=exc.status)
-    return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
+    return values
 
 
-def order_page(
+@router.post("/work-orders/new", response_class=HTMLResponse)
+def create(
     request: Request,
     session: SessionDep,
-    principal: Principal,
-    now: dt.datetime,
-    code: str,
-    *,
-    unmask: bool = False,
-    error: DomainError | None = None,
+    principal: Annotated[Principal, Requires("workorders.create")],
+    now: Now,
+    form: FormFields,
 ) -> Response:
-    """The order page, optionally with the error of a refused form."""
-    detail = queries.order_detail(session, principal, code=code, now=now, unmask=unmask)
-    ctx: dict[str, Any] = {
-        "d": detail,
-        "now": now,
-        "error": error,
-        "assignable": queries.assignable(session, principal, detail.order)
-        if "assign" in detail.actions
-        else [],
-        "departments": reference.departments(session),
-        **labels(),
-    }
-    return render(request, "workorders/order.html", ctx, status_code=error.status if error else 200)
+    """Receive an order from the form; per-field errors on the form when it is wrong. A
+    draft sent twice (its ``draft_id``) leads to the order it became the first time."""
+    values = _intake_values(form)
+    try:
+        data = IntakeIn.model_validate(values)
+        order, _ = service.receive(session, principal, data=data, now=now)
+    except ValidationError as exc:
+        return _intake_form(request, session, principal, values, field_errors(exc), status=422)
+    except DomainError as exc:
+        session.rollback()
+        return _intake_form(
+            request, session, principal, values, exc.fields, status=exc.status, error=exc
+        )
+    return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
 
 
 @router.get("/work-orders/{code}", response_class=HTMLResponse)
@@ -185,6 +160,7 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
         reason=form.get("reason", ""),
         tier=form.get("tier") or None,
         assignee=form.get("assignee") or None,
+        assign_to_me=form.get("assign_to_me") == "on",
         closure=closure,
         citizen_confirmed=form.get("confirm") == "on",
         transfer_to=form.get("transfer_to") or None,
@@ -194,16 +170,16 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
 
 
 @router.post("/work-orders/{code}/actions/{action}", response_class=HTMLResponse)
-async def take_action(
+def take_action(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("workorders.act")],
     now: Now,
     code: str,
     action: str,
+    form: FormFields,
 ) -> Response:
     """One action from the order page; a refusal is shown on the page, nothing changed."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         data = _action_data(form, now)
         service.act(session, principal, code=code, action=action, data=data, now=now)

@@ -40,10 +40,25 @@ ActionName = Literal[
     "transfer",
     "reject",
     "mark_duplicate",
+    "reassign",
+    "retier",
+    "escalate",
 ]
 
 
-class IntakeIn(BaseModel):
+class InputModel(BaseModel):
+    """An input shape: no text field may carry a NUL character (PostgreSQL cannot store one,
+    so it is refused here as a bad value, naming the field, rather than failing later)."""
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("Text may not contain NUL characters.")
+        return value
+
+
+class IntakeIn(InputModel):
     """A new order as received through any channel."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -65,6 +80,12 @@ class IntakeIn(BaseModel):
     )
     source_ref: str | None = Field(
         default=None, max_length=64, description="the source record, e.g. iot-alert:123"
+    )
+    draft_id: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9_-]{8,64}$",
+        description="the client's id of this draft (e.g. a UUID); sending the same draft "
+        "again returns the order it became (200) instead of a second order",
     )
 
     @field_validator("station")
@@ -104,8 +125,14 @@ class IntakeIn(BaseModel):
     def _empty_is_none(cls, value: str | None) -> str | None:
         return value or None
 
+    @field_validator("draft_id", mode="before")
+    @classmethod
+    def _no_draft(cls, value: object) -> object:
+        # A form without a draft id sends an empty field: no draft, not a malformed one.
+        return None if value == "" else value
 
-class ClosureIn(BaseModel):
+
+class ClosureIn(InputModel):
     """The electronic closure record of a resolve."""
 
     summary: str = Field(max_length=4000, description="what was done")
@@ -115,7 +142,7 @@ class ClosureIn(BaseModel):
     )
 
 
-class ActionIn(BaseModel):
+class ActionIn(InputModel):
     """The inputs of an action; each action reads only the fields it needs."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -123,10 +150,18 @@ class ActionIn(BaseModel):
     reason: str = Field(
         default="",
         max_length=2000,
-        description="why: needed by return, hold, reject, reopen and a triage override",
+        description="why: needed by return, hold, reject, reopen, reassign, retier, escalate "
+        "and a triage override",
     )
-    tier: TierName | None = Field(default=None, description="triage: the confirmed tier")
-    assignee: str | None = Field(default=None, description="assign: the username to assign")
+    tier: TierName | None = Field(
+        default=None, description="triage: the confirmed tier; retier: the new tier"
+    )
+    assignee: str | None = Field(
+        default=None, max_length=64, description="assign, reassign: the username to hand it to"
+    )
+    assign_to_me: bool = Field(
+        default=False, description="triage: also assign the order to the caller"
+    )
     closure: ClosureIn | None = Field(default=None, description="resolve: the closure record")
     citizen_confirmed: bool = Field(
         default=False, description="close: the citizen confirmed the result (e.g. on a call)"
@@ -140,7 +175,7 @@ class ActionIn(BaseModel):
     note: str = Field(default="", max_length=2000, description="record_contact: what was said")
 
 
-class TaskIn(BaseModel):
+class TaskIn(InputModel):
     """A task for an outside department or another unit."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -151,14 +186,14 @@ class TaskIn(BaseModel):
     due_at: dt.datetime = Field(description="the task's own deadline (timezone-aware)")
 
 
-class TaskUpdateIn(BaseModel):
+class TaskUpdateIn(InputModel):
     """A change of a task's status."""
 
     status: Literal["done", "cancelled"]
     result: str = Field(default="", max_length=2000)
 
 
-class FeedbackIn(BaseModel):
+class FeedbackIn(InputModel):
     """The citizen's rating, recorded by an officer from a call (or sent with a link token)."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -269,7 +304,7 @@ class OrderPage(BaseModel):
     per_page: int
 
 
-class PartyIn(BaseModel):
+class PartyIn(InputModel):
     """A party to a mediation."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -289,7 +324,7 @@ class PartyIn(BaseModel):
             raise ValueError(str(exc)) from None
 
 
-class MediationIn(BaseModel):
+class MediationIn(InputModel):
     """Opening a mediation case on a dispute order."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -299,7 +334,7 @@ class MediationIn(BaseModel):
     parties: list[PartyIn] = Field(min_length=2, description="at least two parties")
 
 
-class SessionIn(BaseModel):
+class SessionIn(InputModel):
     """A mediation session and its minutes."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -309,7 +344,7 @@ class SessionIn(BaseModel):
     minutes: str = Field(min_length=2, max_length=20000)
 
 
-class AgreementIn(BaseModel):
+class AgreementIn(InputModel):
     """The outcome of a mediation: an agreement (with follow-up visits) or a failure."""
 
     model_config = ConfigDict(str_strip_whitespace=True)
@@ -321,7 +356,7 @@ class AgreementIn(BaseModel):
     )
 
 
-class DrawCommitIn(BaseModel):
+class DrawCommitIn(InputModel):
     """Committing to a seed before a station-month's quota draw."""
 
     station: str

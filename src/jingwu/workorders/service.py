@@ -12,10 +12,11 @@ import re
 from typing import NamedTuple
 
 from sqlalchemy import bindparam, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, station_in_scope
-from jingwu.errors import Forbidden, Invalid
+from jingwu.errors import Conflict, Forbidden, Invalid
 from jingwu.org.models import Unit
 from jingwu.security import keys
 from jingwu.security.crypto import blind_index
@@ -31,7 +32,16 @@ from jingwu.workorders.states import may_create
 from jingwu.workorders.triage import REPEAT_WINDOW_DAYS, TriageInput, suggest
 from jingwu.workorders.vocab import Actor, State, Tier
 
-__all__ = ["CompletedOrder", "act", "completed_since", "get_order", "intake", "phone_index"]
+__all__ = [
+    "CompletedOrder",
+    "Received",
+    "act",
+    "completed_since",
+    "get_order",
+    "intake",
+    "phone_index",
+    "receive",
+]
 
 PHONE_CONTEXT = "work_orders.reporter_phone"
 RECEIVERS = frozenset({Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF})
@@ -77,6 +87,50 @@ def _repeat_counts(
         params = {"key": phone_key, "since": since, "now": now}
         by_caller = conn.execute(_BY_CALLER, params).scalar_one()
     return int(by_address), int(by_caller)
+
+
+class Received(NamedTuple):
+    """The order a submission became, and whether it was created now (False: a draft sent
+    again, answered with the order it became the first time)."""
+
+    order: WorkOrder
+    created: bool
+
+
+def _drafted(session: Session, principal: Principal, draft_id: str) -> WorkOrder | None:
+    order = session.scalar(select(WorkOrder).where(WorkOrder.draft_id == draft_id))
+    if order is None:
+        return None
+    if order.created_by_id != principal.user_id or principal.user_id is None:
+        # Someone else's draft id (never by chance with a UUID): refuse without naming it.
+        raise Conflict(
+            "This draft id belongs to another order.",
+            fields={"draft_id": "Start a new draft."},
+            code="draft_taken",
+        )
+    return order
+
+
+def receive(
+    session: Session, principal: Principal, *, data: IntakeIn, now: dt.datetime
+) -> Received:
+    """:func:`intake`, once per draft: a draft sent again (a phone replaying its offline
+    queue, a double tap) returns the order it became, never a second order."""
+    if data.draft_id is None:
+        return Received(intake(session, principal, data=data, now=now), True)
+    earlier = _drafted(session, principal, data.draft_id)
+    if earlier is not None:
+        return Received(earlier, False)
+    try:
+        with session.begin_nested():
+            order = intake(session, principal, data=data, now=now)
+    except IntegrityError:
+        # The same draft committed by a concurrent request since the look-up above.
+        earlier = _drafted(session, principal, data.draft_id)
+        if earlier is None:
+            raise
+        return Received(earlier, False)
+    return Received(order, True)
 
 
 def intake(
@@ -126,6 +180,7 @@ def intake(
         minors_involved=data.minors_involved,
         elderly_involved=data.elderly_involved,
         source_ref=data.source_ref,
+        draft_id=data.draft_id,
         state=State.RECEIVED,
         suggested_tier=str(suggestion.tier),
         suggestion=suggestion.to_dict(),

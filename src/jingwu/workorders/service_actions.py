@@ -9,26 +9,30 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped
-from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
+from jingwu.errors import Conflict, Forbidden, Invalid
 from jingwu.notifications import service as notifications
+from jingwu.workorders import service_supervise as supervise
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
+from jingwu.workorders.feedback_links import request_feedback
 from jingwu.workorders.guards import ClosureRecord
 from jingwu.workorders.models import Task, WorkOrder
 from jingwu.workorders.schemas import ActionIn
 from jingwu.workorders.service_core import actor_of, add_event, get_order, refresh_clocks
+from jingwu.workorders.service_merge import merge_into
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import ALLOWED_ROLES, ActionContext, Decision, Outcome, decide
 from jingwu.workorders.triage import Suggestion, confirm
 from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse
 
 WORKERS = ("officer", "auxiliary", "chief")
+_NAMING_ASSIGNEE = frozenset({Action.ASSIGN, Action.REASSIGN})
 
 
 def departments_tasked(session: Session, order_id: int) -> int:
@@ -74,13 +78,16 @@ def _context(
     now: dt.datetime,
 ) -> ActionContext:
     tier = data.tier if action is Action.TRIAGE else (order.tier or order.suggested_tier)
+    new_tier = data.tier if action is Action.RETIER else None
+    counts_departments = action is Action.ACCEPT or new_tier == "red"
     return ActionContext(
         tier=Tier(tier) if tier else None,
         suggested_tier=Tier(order.suggested_tier),
         reason=data.reason,
         actor_is_assignee=principal.user_id is not None and order.assignee_id == principal.user_id,
-        assignee_id=0 if data.assignee else None,  # looked up once the action is allowed
-        departments_tasked=departments_tasked(session, order.id) if action is Action.ACCEPT else 0,
+        # looked up once the action is allowed
+        assignee_id=0 if data.assignee and action in _NAMING_ASSIGNEE else None,
+        departments_tasked=departments_tasked(session, order.id) if counts_departments else 0,
         pausable=bool(order.sla.get("pausable")),
         closure=_closure(data),
         citizen_confirmed=data.citizen_confirmed,
@@ -89,27 +96,23 @@ def _context(
         order_code=order.code,
         duplicate_of=(data.duplicate_of or "").upper() or None,
         transfer_to=data.transfer_to,
+        new_tier=Tier(new_tier) if new_tier else None,
+        escalation_level=order.escalation_level or 0,
+        contact_recorded_at=supervise.contact_recorded_at(session, order.id)
+        if action is Action.RESOLVE
+        else None,
     )
 
 
 def raise_refusal(decision: Decision) -> None:
     """Turn a refused decision into the matching domain error."""
+    params, code = decision.params, decision.code
     if decision.outcome is Outcome.FORBIDDEN:
-        raise Forbidden(decision.message, code=decision.code)
+        raise Forbidden(decision.message, params=params, code=code)
     if decision.outcome is Outcome.CONFLICT:
-        raise Conflict(decision.message, code=decision.code)
+        raise Conflict(decision.message, params=params, code=code)
     field = decision.field or "request"
-    raise Invalid(decision.message, fields={field: decision.message}, code=decision.code)
-
-
-def _check_duplicate(session: Session, principal: Principal, code: str | None) -> None:
-    try:
-        get_order(session, principal, code=code or "")
-    except NotFound:
-        raise Invalid(
-            f"No work order {code} to be a duplicate of.",
-            fields={"duplicate_of": "unknown order"},
-        ) from None
+    raise Invalid(decision.message, params=params, fields={field: decision.message}, code=code)
 
 
 Effect = Callable[[Session, WorkOrder, Principal, ActionIn, User | None, dt.datetime], None]
@@ -153,7 +156,12 @@ def _resolve(
     s: Session, o: WorkOrder, p: Principal, d: ActionIn, _: User | None, now: dt.datetime
 ) -> None:
     assert d.closure is not None
-    o.closure = d.closure.model_dump(mode="json")
+    closure = d.closure
+    if closure.contact_attempt_at is None and not closure.citizen_confirmed:
+        # The contact recorded on the order is the attempt this closure rests on.
+        contacted = supervise.contact_recorded_at(s, o.id)
+        closure = closure.model_copy(update={"contact_attempt_at": contacted})
+    o.closure = closure.model_dump(mode="json")
     o.resolved_at = now
     o.resolve_count = (o.resolve_count or 0) + 1
 
@@ -187,8 +195,7 @@ def _transfer(
 def _duplicate(
     s: Session, o: WorkOrder, p: Principal, d: ActionIn, _: User | None, now: dt.datetime
 ) -> None:
-    _check_duplicate(s, p, d.duplicate_of)
-    o.duplicate_of = (d.duplicate_of or "").upper()
+    merge_into(s, p, o, primary_code=d.duplicate_of or "", reason=d.reason, now=now)
 
 
 def _nothing(
@@ -208,17 +215,33 @@ EFFECTS: dict[Action, Effect] = {
     Action.REOPEN: _reopen,
     Action.TRANSFER: _transfer,
     Action.MARK_DUPLICATE: _duplicate,
+    Action.REASSIGN: supervise.reassign,
+    Action.RETIER: supervise.retier,
+    Action.ESCALATE: supervise.escalate,
 }
 
 
-def _event_data(
-    action: Action, order: WorkOrder, data: ActionIn, before: int | None
-) -> dict[str, Any]:
+class Before(NamedTuple):
+    """What an action may change and its event records: who held the order, its tier and
+    its escalation level before."""
+
+    holder: int | None
+    tier: str | None
+    level: int
+
+
+def _event_data(action: Action, order: WorkOrder, data: ActionIn, before: Before) -> dict[str, Any]:
     out: dict[str, Any] = {}
     if action is Action.TRIAGE:
         out = {"tier": order.tier, "suggested": order.suggested_tier, "sla": order.sla}
     elif action is Action.ASSIGN:
-        out = {"from": before, "to": order.assignee_id}  # the recorded hand-over
+        out = {"from": before.holder, "to": order.assignee_id}  # the recorded hand-over
+    elif action is Action.REASSIGN:
+        out = {"from": before.holder, "to": supervise.holder_of(order)}
+    elif action is Action.RETIER:
+        out = {"from": before.tier, "to": order.tier, "sla": order.sla}
+    elif action is Action.ESCALATE:
+        out = {"from": before.level, "to": order.escalation_level}
     elif action is Action.RESOLVE:
         out = {"closure": order.closure}
     elif action is Action.RECORD_CONTACT:
@@ -256,8 +279,12 @@ def act(
     if not decision.allowed:
         raise_refusal(decision)
     # Role, state and guards first; only then is the named assignee looked up.
-    assignee = _assignee(session, principal, data.assignee) if act_ is Action.ASSIGN else None
-    before = order.assignee_id
+    named = act_ in _NAMING_ASSIGNEE
+    assignee = _assignee(session, principal, data.assignee) if named else None
+    if assignee is not None:
+        supervise.check_station(assignee, order)
+    holder = order.assignee_id if act_ is Action.ASSIGN else supervise.holder_of(order)
+    before = Before(holder, order.tier, order.escalation_level or 0)
     EFFECTS.get(act_, _nothing)(session, order, principal, data, assignee, now)
     assert decision.next_state is not None
     add_event(
@@ -275,6 +302,9 @@ def act(
     refresh_clocks(session, order, now)
     _notify(session, order, act_, now)
     session.flush()
+    if act_ is Action.TRIAGE and data.assign_to_me:
+        mine = ActionIn(assignee=principal.username)
+        return act(session, principal, code=code, action="assign", data=mine, now=now)
     return order
 
 
@@ -302,6 +332,4 @@ def _notify(session: Session, order: WorkOrder, action: Action, now: dt.datetime
             now=now,
         )
     elif action is Action.RESOLVE:
-        from jingwu.workorders.service_feedback import request_feedback  # noqa: PLC0415
-
         request_feedback(session, order=order, now=now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from typing import Any, TypeVarTuple
 
@@ -50,18 +51,31 @@ def visible(stmt: Select[*Ts], principal: Principal) -> Select[*Ts]:
     return stmt
 
 
+_CODE = re.compile(r"^[A-Z0-9-]{1,32}$")
+
+
+def order_code(code: str) -> str:
+    """``code`` as stored (upper case); NotFound at once for what can be no order's code
+    (never sent to the database: a NUL byte or a megabyte of text is no order either)."""
+    folded = code.strip().upper()
+    if not _CODE.match(folded):
+        raise NotFound("No work order {code}.", params={"code": folded[:40]})
+    return folded
+
+
 def get_order(
     session: Session, principal: Principal, *, code: str, for_update: bool = False
 ) -> WorkOrder:
     """The order with ``code`` if the principal's scope covers its station, else NotFound."""
-    stmt = visible(select(WorkOrder), principal).where(WorkOrder.code == code.strip().upper())
+    code = order_code(code)
+    stmt = visible(select(WorkOrder), principal).where(WorkOrder.code == code)
     if for_update:
         # PostgreSQL: concurrent actions on one order queue here and re-read its state.
         # SQLite: the write transaction (BEGIN IMMEDIATE) already serialises them.
         stmt = stmt.with_for_update(of=WorkOrder)
     order = session.scalar(stmt)
     if order is None:
-        raise NotFound(f"No work order {code}.")
+        raise NotFound("No work order {code}.", params={"code": code})
     return order
 
 

@@ -1,8 +1,7 @@
-"""Citizen feedback (WO-6): a signed link sent after resolve, or a rating recorded on a call.
+"""Citizen feedback (WO-6): a rating through the signed link sent after resolve
+(:mod:`jingwu.workorders.feedback_links`), or recorded by an officer from a call.
 
-The link carries ``{code}.{round}.{expires}.{mac}``: the order, which resolution it rates,
-until when (the end of the 7-day window), and an HMAC with the server secret, so the citizen
-needs no account and nobody can rate another order. One rating per resolution. A low rating
+One rating per resolution. A low rating
 (1–2) or "not resolved" reopens the order while the window is open; a good rating with
 "resolved" is the citizen's confirmation and closes it.
 """
@@ -10,8 +9,6 @@ needs no account and nobody can rate another order. One rating per resolution. A
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -20,57 +17,26 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Conflict, Forbidden
 from jingwu.notifications import service as notifications
-from jingwu.security import keys
+from jingwu.workorders.feedback_links import feedback_token, read_token, request_feedback
 from jingwu.workorders.guards import feedback_window_ends
 from jingwu.workorders.models import Feedback, WorkOrder
 from jingwu.workorders.schemas import ActionIn, FeedbackIn
+from jingwu.workorders.service_actions import act
 from jingwu.workorders.service_core import CITIZEN, actor_of, add_event, get_order
 from jingwu.workorders.vocab import Actor, State
 
+__all__ = [
+    "LOW_RATING",
+    "feedback_token",
+    "latest",
+    "order_for_token",
+    "read_token",
+    "request_feedback",
+    "submit",
+]
+
 LOW_RATING = 2
 _RATED_STATES = (State.RESOLVED, State.CLOSED)
-
-
-def _mac(payload: str) -> str:
-    key = hashlib.sha256(b"jingwu.feedback\x00" + keys.current().secret_key).digest()
-    return hmac.new(key, payload.encode(), hashlib.sha256).hexdigest()[:32]
-
-
-def feedback_token(order: WorkOrder) -> str:
-    """The signed token of the order's latest resolution (valid until its window ends)."""
-    if order.resolved_at is None:
-        raise Conflict(f"Work order {order.code} is not resolved.")
-    expires = int(feedback_window_ends(order.resolved_at).timestamp())
-    payload = f"{order.code}.{order.resolve_count}.{expires}"
-    return f"{payload}.{_mac(payload)}"
-
-
-def read_token(token: str, *, now: dt.datetime) -> tuple[str, int]:
-    """(order code, round) of a valid, unexpired token; Forbidden otherwise."""
-    parts = token.strip().split(".")
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit():
-        raise Forbidden("This feedback link is not valid.", code="bad_token")
-    payload = ".".join(parts[:3])
-    if not hmac.compare_digest(_mac(payload), parts[3]):
-        raise Forbidden("This feedback link is not valid.", code="bad_token")
-    if now.timestamp() > int(parts[2]):
-        raise Forbidden("This feedback link has expired.", code="expired_token")
-    return parts[0], int(parts[1])
-
-
-def request_feedback(session: Session, *, order: WorkOrder, now: dt.datetime) -> None:
-    """Send the citizen the feedback link (by SMS when a phone is on record)."""
-    if not order.reporter_phone:
-        return
-    notifications.send_direct(
-        session,
-        channel="sms",
-        address=order.reporter_phone,
-        message="Your request {code} has been handled. Please rate it: {link}",
-        params={"code": order.code, "link": f"/feedback/{feedback_token(order)}"},
-        unit_id=order.unit_id,
-        now=now,
-    )
 
 
 def order_for_token(session: Session, *, token: str, now: dt.datetime) -> WorkOrder:
@@ -165,8 +131,6 @@ def _record(
 def _follow_up(
     session: Session, order: WorkOrder, *, low: bool, window_open: bool, now: dt.datetime
 ) -> None:
-    from jingwu.workorders.service_actions import act  # noqa: PLC0415 - actions use feedback
-
     if low and window_open:
         reason = "the citizen's rating says the problem is not solved"
         act(

@@ -30,6 +30,15 @@ Who may do what (the "why" of each choice):
 - ``close``: the ``system`` once the feedback window has passed without a reopen; the
   ``citizen`` when confirming; an officer, auxiliary or chief only when recording the
   citizen's confirmation (a phone call), so a close always rests on the citizen or the window.
+- ``reassign``, ``retier`` and ``escalate`` are the supervisor's own actions, open in every
+  open state (retier from triage on: a received order is triaged first) and changing no
+  state. ``chief``, ``street`` and ``director`` reassign (hand the order to another person of
+  their scope, whoever holds it — an overdue order held by an auxiliary is taken back) and
+  retier (with a reason; raising to red recomputes the deadlines from receipt and applies
+  the red rules to what has happened: no hold, three departments once accepted). Anyone
+  working the order may ``escalate`` it by hand, one rung up the ladder the SLA sweep uses:
+  an officer or auxiliary to the station chief, a chief to the street station, a street
+  station head to the district.
 - ``inspector`` only reopens; supervision does not do the station's work.
 - ``partner`` takes no workflow action: partners create orders through their channel and read
   their own (see :func:`may_create`).
@@ -39,6 +48,7 @@ Who may do what (the "why" of each choice):
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from jingwu.workorders.guards import (
@@ -53,6 +63,7 @@ from jingwu.workorders.guards import (
     Outcome,
     allow,
     conflict,
+    escalation_target,
     feedback_window_ends,
 )
 from jingwu.workorders.vocab import Action, Actor, Channel, State, parse
@@ -76,6 +87,7 @@ __all__ = [
     "State",
     "available_actions",
     "decide",
+    "escalation_target",
     "feedback_window_ends",
     "may_create",
     "states_for",
@@ -111,10 +123,16 @@ TRANSITIONS: Mapping[tuple[State, Action], State] = {
     # assignee owns it and must resolve, return or transfer it.
     **{(state, A.REJECT): S.REJECTED for state in _BEFORE_ACCEPT},
     **{(state, A.MARK_DUPLICATE): S.DUPLICATE for state in _BEFORE_ACCEPT},
+    # The supervisor's actions change who holds the order, its tier or its escalation
+    # level, never its state; a received order gets its first tier by triage.
+    **{(state, A.REASSIGN): state for state in OPEN_STATES},
+    **{(state, A.RETIER): state for state in OPEN_STATES - {S.RECEIVED}},
+    **{(state, A.ESCALATE): state for state in OPEN_STATES},
 }
 
 _DAILY = frozenset({Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF})
 _POLICE = frozenset({Actor.OFFICER, Actor.CHIEF})
+_SUPERVISORS = frozenset({Actor.CHIEF, Actor.STREET, Actor.DIRECTOR})
 
 ALLOWED_ROLES: Mapping[Action, frozenset[Actor]] = {
     A.TRIAGE: _POLICE,
@@ -131,6 +149,9 @@ ALLOWED_ROLES: Mapping[Action, frozenset[Actor]] = {
     A.TRANSFER: _POLICE,
     A.REJECT: _POLICE,
     A.MARK_DUPLICATE: _DAILY,
+    A.REASSIGN: _SUPERVISORS,
+    A.RETIER: _SUPERVISORS,
+    A.ESCALATE: _DAILY | {Actor.STREET},
 }
 
 # Only the assignee works the order; the chief may act for any assignee.
@@ -185,6 +206,7 @@ def decide(
         return conflict(
             "wrong_state", f"cannot {action} an order in state {state}; {action} needs: {needed}"
         )
+    ctx = dataclasses.replace(ctx, state=state)  # the guards see the order's own state
     refusal = GUARDS[action](role, ctx) if action in GUARDS else None
     return refusal or allow(next_state)
 

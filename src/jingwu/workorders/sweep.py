@@ -23,6 +23,7 @@ from sqlalchemy import Row, Table, Text, cast, select, update
 from sqlalchemy.orm import Session
 
 from jingwu import bulk
+from jingwu.accounts.scope import SYSTEM
 from jingwu.audit import service as audit
 from jingwu.db import Database
 from jingwu.notifications import service as notifications
@@ -31,6 +32,8 @@ from jingwu.workorders.clocks import ClockEvent, sweep_order
 from jingwu.workorders.escalation import Ladder, add_names, level_for, load_ladder, message_for
 from jingwu.workorders.guards import FEEDBACK_WINDOW
 from jingwu.workorders.models import Alert, OrderEvent, OverdueRecord, Task, WorkOrder
+from jingwu.workorders.schemas import ActionIn
+from jingwu.workorders.service_actions import act
 from jingwu.workorders.sla import SlaPolicy, escalation_for
 from jingwu.workorders.vocab import Action
 
@@ -265,9 +268,6 @@ def _update_orders(
 
 def close_expired(session: Session, *, now: dt.datetime, limit: int = BATCH) -> int:
     """Close resolved orders whose feedback window ended without a reopen (as the system)."""
-    from jingwu.accounts.scope import SYSTEM  # noqa: PLC0415
-    from jingwu.workorders.schemas import ActionIn  # noqa: PLC0415
-    from jingwu.workorders.service_actions import act  # noqa: PLC0415
 
     stmt = (
         select(WorkOrder.code)

@@ -106,6 +106,9 @@ class Action(StrEnum):
     TRANSFER = "transfer"
     REJECT = "reject"
     MARK_DUPLICATE = "mark_duplicate"
+    REASSIGN = "reassign"
+    RETIER = "retier"
+    ESCALATE = "escalate"
 
 
 TIER_LABELS: dict[Tier, tuple[str, str]] = {
@@ -175,4 +178,7 @@ ACTION_LABELS: dict[Action, tuple[str, str]] = {
     Action.TRANSFER: ("移交", "Transfer"),
     Action.REJECT: ("不予受理", "Reject"),
     Action.MARK_DUPLICATE: ("标记重复", "Mark duplicate"),
+    Action.REASSIGN: ("改派", "Reassign"),
+    Action.RETIER: ("调整分级", "Change tier"),
+    Action.ESCALATE: ("提级督办", "Escalate"),
 }

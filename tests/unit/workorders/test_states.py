@@ -45,6 +45,10 @@ EXPECTED_TRANSITIONS: dict[tuple[str, str], str] = {
     **{(s, "transfer"): "transferred" for s in OPEN},
     **{(s, "reject"): "rejected" for s in ["received", "triaged", "assigned"]},
     **{(s, "mark_duplicate"): "duplicate" for s in ["received", "triaged", "assigned"]},
+    # the supervisor's actions keep the state
+    **{(s, "reassign"): s for s in OPEN},
+    **{(s, "retier"): s for s in OPEN if s != "received"},
+    **{(s, "escalate"): s for s in OPEN},
 }
 
 # The role matrix of the module docstring, written out by hand.
@@ -64,6 +68,9 @@ EXPECTED_ROLES: dict[str, set[str]] = {
     "transfer": {"officer", "chief"},
     "reject": {"officer", "chief"},
     "mark_duplicate": DAILY,
+    "reassign": {"chief", "street", "director"},
+    "retier": {"chief", "street", "director"},
+    "escalate": DAILY | {"street"},
 }
 
 
@@ -84,6 +91,7 @@ def satisfying(role: Actor, **changes: object) -> ActionContext:
         "order_code": "GS03-20261129-0001",
         "duplicate_of": "GS03-20261129-0002",
         "transfer_to": "110",
+        "new_tier": Tier.YELLOW,
     }
     base.update(changes)
     return ActionContext(**base)  # type: ignore[arg-type]
