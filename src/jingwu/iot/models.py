@@ -137,7 +137,7 @@ class RollupMinute(Base):
 
 
 class RollupHour(Base):
-    """The same figures per hour (charts over days, the energy report)."""
+    """The same figures per hour (charts over days)."""
 
     __tablename__ = "iot_rollup_hour"
     __audit__ = False
@@ -149,6 +149,25 @@ class RollupHour(Base):
     total: Mapped[float] = mapped_column(Float)
     low: Mapped[float] = mapped_column(Float)
     high: Mapped[float] = mapped_column(Float)
+
+
+class EnergyDay(Base):
+    """A meter register's rise over one local day (kWh), recomputed by the rollup job.
+
+    Computed from the raw readings in order (:mod:`jingwu.iot.meters`), never from the
+    rollups' lowest and highest values, which a reset or replaced meter turns into nonsense.
+    """
+
+    __tablename__ = "iot_energy_days"
+    __audit__ = False
+    __table_args__ = (Index("ix_iot_energy_days_day", "day"),)
+
+    device_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(24), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kwh: Mapped[float] = mapped_column(Float)
+    readings: Mapped[int] = mapped_column(Integer)
+    discontinuities: Mapped[int] = mapped_column(Integer)
 
 
 class DeadLetter(Base):
