@@ -250,7 +250,10 @@ class Alert(Base):
     """An alert raised by a rule: open, acknowledged or resolved; may lead to a work order."""
 
     __tablename__ = "iot_alerts"
-    __table_args__ = (Index("ix_iot_alerts_state_raised", "state", "raised_at"),)
+    __table_args__ = (
+        Index("ix_iot_alerts_state_raised", "state", "raised_at"),
+        Index("ix_iot_alerts_state_escalation", "state", "next_escalation_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -274,6 +277,10 @@ class Alert(Base):
     # Filled when an officer confirms the alert into a work order (the work-order domain).
     work_order_id: Mapped[int | None] = mapped_column(Integer)
     work_order_ref: Mapped[str | None] = mapped_column(String(40))
+    # The escalation ladder (jingwu.iot.alert_ladder): the level reached (0 nobody yet,
+    # 1 chief, 2 street, 3 district) and when an unacknowledged alert climbs next.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    next_escalation_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RuleState(Base):
