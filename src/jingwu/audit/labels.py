@@ -119,33 +119,64 @@ OUTCOMES: dict[str, str] = {"ok": "Succeeded", "denied": "Denied", "failed": "Fa
 
 # Detail keys and the field names most often changed, in words; others are shown as stored.
 FIELDS: dict[str, str] = {
+    "acknowledged_at": "Signed for at",
+    "acknowledged_by": "Signed for by",
     "active": "Active",
     "address": "Address",
     "alerts": "Alerts",
     "assignee_id": "Assignee",
+    "closed_at": "Closed at",
+    "closure": "Closure record",
     "code": "Record code",
+    "completion_due_at": "Completion deadline",
     "count": "Count",
     "description": "Description",
+    "display_name": "Display name",
+    "duplicate_of": "Duplicate of",
     "escalation_level": "Escalation level",
+    "event_count": "Timeline entries",
     "fields": "Fields",
+    "last_login_at": "Last sign-in",
+    "last_seen_at": "Last heard from",
     "name": "Name",
+    "next_due_at": "Next deadline check",
+    "next_escalation_at": "Next escalation",
+    "note": "Note",
     "notifications": "Notifications",
     "orders": "Orders",
     "overdue": "Overdue",
+    "override_reason": "Reason for another tier",
     "password_hash": "Password",
     "path": "Path",
     "phone": "Phone",
+    "received_by_id": "Received by",
     "reporter_id_number": "Reporter's ID number",
     "reporter_name": "Reporter's name",
     "reporter_phone": "Reporter's phone",
+    "resolved_at": "Resolved at",
+    "resolved_by": "Resolved by",
+    "responded_at": "Responded at",
+    "response_due_at": "Response deadline",
     "responsible_id": "Responsible person",
+    "retired": "Retired",
     "role": "Role",
     "rows": "Rows",
+    "sla": "Deadlines",
+    "sla_provisional": "Provisional deadlines",
     "state": "State",
     "status": "Status",
+    "suggested_tier": "Suggested tier",
     "tier": "Colour tier",
+    "totp_confirmed": "Second factor enrolled",
+    "totp_last_step": "Last one-time code used",
     "totp_secret": "Second-factor secret",
+    "transfer_to": "Transferred to",
+    "triaged_at": "Triaged at",
+    "triaged_by_id": "Triaged by",
+    "unit_id": "Unit",
+    "updated_at": "Updated at",
     "username": "User name",
+    "work_order_ref": "Work order",
 }
 
 
@@ -175,12 +206,15 @@ def field_label(name: str, gettext: Gettext) -> str:
     return gettext(FIELDS[name]) if name in FIELDS else name
 
 
-def detail_text(detail: Mapping[str, Any] | None, gettext: Gettext) -> str:
-    """The detail of an entry as one readable line: "Fields: State, Tier; Path: /x"."""
+def detail_text(detail: Mapping[str, Any] | None, gettext: Gettext, action: str = "") -> str:
+    """The detail of an entry as one readable line: "Fields: State, Tier; Path: /x" (a new
+    record's field list says nothing the action does not)."""
     if not detail:
         return ""
     parts = []
     for key, value in detail.items():
+        if key == "fields" and action.endswith(".create"):
+            continue
         if isinstance(value, list):
             shown = ", ".join(field_label(str(v), gettext) for v in value)
         else:

@@ -197,7 +197,7 @@ def rows_of(
                 object_name=names.get((e.object_type, e.object_id), e.object_id),
                 unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
                 outcome=labels.outcome_label(e.outcome, gettext),
-                detail=labels.detail_text(e.detail, gettext),
+                detail=labels.detail_text(e.detail, gettext, e.action),
             )
         )
     return out

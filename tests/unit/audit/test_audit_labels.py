@@ -74,6 +74,8 @@ def test_details_read_in_words() -> None:
     def zh(m: str) -> str:
         return gettext("zh_CN", m)
 
-    text = labels.detail_text({"fields": ["state", "tier", "sla"], "path": "/x"}, zh)
-    assert text == "字段: 状态, 等级, sla; 路径: /x"
+    text = labels.detail_text({"fields": ["state", "tier", "sla", "xyz"], "path": "/x"}, zh)
+    assert text == "字段: 状态, 等级, 时限规则, xyz; 路径: /x"
+    created = {"fields": ["code", "state"]}
+    assert labels.detail_text(created, zh, "work_orders.create") == ""  # the action says it
     assert labels.outcome_label("denied", zh) == "拒绝"
