@@ -135,11 +135,12 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/iot/static/{name}": _fixed("/iot/static/none.js"),
     "/analytics/static/{name}": _fixed("/analytics/static/none.js"),
     "/work-orders/static/{name}": _fixed("/work-orders/static/none.js"),
+    "/audit/static/{name}": _fixed("/audit/static/none.css"),
 }
 
 # Lists whose defaults would hide the planted rows.
 EXTRA = (
-    "/audit?action=zqx",
+    "/audit?action=zqx.marker",
     "/work-orders/accountability?month=2026-11",
     "/api/v1/work-orders?per_page=200",
     "/api/v1/analytics/incidents?per_page=200",
@@ -256,11 +257,11 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
         ],
         "director": [
             ("/work-orders/draws", each("draw", PLACES)),
-            ("/audit?action=zqx", each("audit", PLACES)),
+            ("/audit?action=zqx.marker", each("audit", PLACES)),
             ("/api/v1/iot/devices", each("device", PLACES)),
         ],
         "inspector": [
-            ("/audit?action=zqx", each("audit", PLACES)),
+            ("/audit?action=zqx.marker", each("audit", PLACES)),
             ("/work-orders/mediations", ["ZQX-SB01-MEDIATION"]),
             (f"/work-orders/{sb01.order}", ["ZQX-SB01-ORDER"]),
         ],

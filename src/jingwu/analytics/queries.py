@@ -60,7 +60,8 @@ def categories(session: Session) -> list[str]:
     return sorted(session.scalars(stmt))
 
 
-def _window(window: int) -> int:
+def check_window(window: int) -> int:
+    """The window, if it is one of WINDOWS; else Invalid naming the field."""
     if window not in WINDOWS:
         raise Invalid(f"The window must be one of {WINDOWS} days.", fields={"window": "unknown"})
     return window
@@ -96,7 +97,7 @@ def window_cells(
     """The grid and the incidents per cell over the last ``window`` local days, in scope."""
     units = scope_units(session, principal)
     cat = category_id(session, category)
-    _window(window)
+    check_window(window)
     grid = _grid(session)
     if grid is None:
         return None, np.zeros(0, dtype=np.int64)

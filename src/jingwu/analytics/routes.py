@@ -1,16 +1,20 @@
-"""The map page (AN-1, AN-2, AN-4): heat layer, stations, open orders, tomorrow's hotspots,
-a cell's trend, the latest backtest; the SVG export and the refresh button."""
+"""The map page (AN-1, AN-2, AN-4): heat layer, stations, open orders, the area's figures,
+tomorrow's hotspots in words, a cell's trend; the SVG export and the refresh button. The
+forecast model and the latest backtest are on the analysts' page (``/analytics/backtests``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from jingwu.accounts.principal import Principal
-from jingwu.analytics import queries, queries_lists
+from jingwu.analytics import queries, queries_lists, queries_page
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.service_heat import current_grid
 from jingwu.analytics.svgmap import MapText
@@ -46,22 +50,71 @@ def static_file(name: str) -> FileResponse:
 
 @router.get("/analytics", response_class=HTMLResponse)
 def map_page(
-    request: Request, session: SessionDep, principal: Viewer,
-    window: Window = 30, category: Category = None,
+    request: Request, session: SessionDep, principal: Viewer, settings: SettingsDep,
+    now: Now, window: Window = 30, category: Category = None,
 ) -> Response:  # fmt: skip
-    """The map with its filters, the forecast summary and the latest backtest."""
-    queries.category_id(session, category)  # an unknown category is refused here
+    """The map with its filters, the area's figures and tomorrow's hotspots in words."""
+    window = window if window in queries.WINDOWS else 30
     context = {
         "windows": queries.WINDOWS,
-        "window": window if window in queries.WINDOWS else 30,
+        "window": window,
         "category": category or "",
         "categories": queries.categories(session),
         "grid": current_grid(session),
-        "forecast": queries.forecast_view(session, principal),
-        "backtest": queries_lists.backtest_view(session, principal),
         "can_refresh": principal.can("analytics.refresh"),
+        "can_backtests": principal.can("analytics.backtests"),
+        **_figures(session, principal, now=now, tz=settings.tz, window=window, category=category),
     }
     return render(request, "analytics/map.html", context)
+
+
+def _figures(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
+    window: int,
+    category: str | None,
+) -> dict[str, Any]:
+    """The figures that follow the filters (an unknown category or window is refused)."""
+    return {
+        "summary": queries_page.summary(
+            session, principal, now=now, tz=tz, window=window, category=category
+        ),
+        "hotspots": queries_page.hotspots(session, principal, now=now, tz=tz, window=window),
+    }
+
+
+@router.get("/analytics/summary", response_class=HTMLResponse)
+def summary_fragment(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("analytics.view")],
+    settings: SettingsDep,
+    now: Now,
+    window: Window = 30,
+    category: Category = None,
+) -> Response:
+    """The area's figures and tomorrow's hotspots for other filters (the page fetches it)."""
+    figures = _figures(
+        session, principal, now=now, tz=settings.tz, window=window, category=category
+    )
+    return render(request, "analytics/_summary.html", figures)
+
+
+@router.get("/analytics/backtests", response_class=HTMLResponse)
+def backtests_page(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("analytics.backtests")],
+) -> Response:
+    """For analysts: the forecast's model and the latest backtest's tables and curves."""
+    context = {
+        "forecast": queries.forecast_view(session, principal),
+        "backtest": queries_lists.backtest_view(session, principal),
+    }
+    return render(request, "analytics/backtests.html", context)
 
 
 @router.post("/analytics/refresh", response_class=HTMLResponse)

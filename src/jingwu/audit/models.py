@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Integer, String
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from jingwu.db import Base, UTCDateTime
@@ -16,6 +16,8 @@ class AuditEntry(Base):
 
     __tablename__ = "audit_log"
     __audit__ = False
+    # the log's "everything about this record" filter (jingwu.audit.names.matching)
+    __table_args__ = (Index("ix_audit_log_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, index=True)

@@ -149,7 +149,8 @@ def alert_action(
     action: str,
     body: dict[str, Any] | None = None,
 ) -> AlertOut:
-    """acknowledge, resolve, or confirm (file a work order; optional ``tier``)."""
+    """acknowledge, resolve, or confirm (file a work order, already triaged: optional
+    ``tier``, and ``reason``, needed when the tier is not the rule's)."""
     body = body or {}
     note = str(body.get("note", ""))
     if action == "acknowledge":
@@ -166,6 +167,7 @@ def alert_action(
             now=now,
             tier=body.get("tier"),
             description=str(body.get("description", "")),
+            reason=str(body.get("reason", "")),
         )
     else:
         raise NotFound(f"No alert action {action!r}.")

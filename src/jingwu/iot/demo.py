@@ -74,7 +74,9 @@ def _plan(unit: Unit, rng: random.Random) -> list[tuple[DeviceClass, int]]:
     for cls, (_code, share, _m, _z) in MIX.items():
         if cls is DeviceClass.PERIMETER_RADAR and unit.short_code in NO_RADAR:
             continue
-        plan.append((cls, max(1, round(total * share))))
+        # A station has one supply, so one meter: two would each carry the whole station.
+        n = 1 if cls is DeviceClass.ENERGY_METER else max(1, round(total * share))
+        plan.append((cls, n))
     return plan
 
 

@@ -1,18 +1,22 @@
 """The sensing network's periodic jobs and long-running worker services.
 
 Jobs (claimed in the database, safe on any number of workers): loss detection, rollups,
-the offline sweep, partitions and retention. Services (one thread each in every worker):
-the MQTT ingester when ``JINGWU_MQTT_URL`` is set, and in demo mode the device simulator.
+the offline sweep, alert escalation, partitions and retention. Services (one thread each in
+every worker): the MQTT ingester when ``JINGWU_MQTT_URL`` is set, and in demo mode the device
+simulator.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 
+from jingwu.db import Database
 from jingwu.iot import partitions
 from jingwu.iot.service_alerts import heartbeat_sweep
+from jingwu.iot.service_escalation import BATCH, EscalationRun, escalate
 from jingwu.iot.service_loss import track_sequences
 from jingwu.iot.service_rollups import apply_retention, roll_up
 from jingwu.iot.settings import load_iot_settings, mqtt_url
@@ -37,6 +41,26 @@ def _heartbeat(ctx: JobContext) -> object:
         return heartbeat_sweep(session, now=ctx.now)
 
 
+def _escalation(ctx: JobContext) -> object:
+    return run_escalation(ctx.runtime.db, now=ctx.now)
+
+
+def run_escalation(
+    db: Database, *, now: dt.datetime, limit: int = BATCH, skip_locked: bool = True
+) -> EscalationRun:
+    """Every due alert up its ladder: a transaction per batch, until none is left."""
+    total = EscalationRun()
+    while True:
+        with db.unit_of_work() as session:
+            part = escalate(session, now=now, limit=limit, skip_locked=skip_locked)
+        total.alerts += part.alerts
+        total.notifications += part.notifications
+        for level, n in part.by_level.items():
+            total.by_level[level] += n
+        if part.alerts < limit:
+            return total
+
+
 def _partitions(ctx: JobContext) -> object:
     with ctx.runtime.db.unit_of_work() as session:
         return partitions.ensure(session.connection(), today=ctx.now.date())
@@ -57,6 +81,7 @@ JOBS = [
     JobSpec("iot.sequences", 30, _sequences, lease_seconds=120),
     JobSpec("iot.rollups", 60, _rollups, lease_seconds=300),
     JobSpec("iot.heartbeat", 60, _heartbeat, lease_seconds=300),
+    JobSpec("iot.escalation", 30, _escalation, lease_seconds=120),
     JobSpec("iot.partitions", 3600, _partitions, lease_seconds=600),
     JobSpec("iot.retention", 6 * 3600, _retention, lease_seconds=3600),
 ]

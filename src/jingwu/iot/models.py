@@ -137,7 +137,7 @@ class RollupMinute(Base):
 
 
 class RollupHour(Base):
-    """The same figures per hour (charts over days, the energy report)."""
+    """The same figures per hour (charts over days)."""
 
     __tablename__ = "iot_rollup_hour"
     __audit__ = False
@@ -149,6 +149,25 @@ class RollupHour(Base):
     total: Mapped[float] = mapped_column(Float)
     low: Mapped[float] = mapped_column(Float)
     high: Mapped[float] = mapped_column(Float)
+
+
+class EnergyDay(Base):
+    """A meter register's rise over one local day (kWh), recomputed by the rollup job.
+
+    Computed from the raw readings in order (:mod:`jingwu.iot.meters`), never from the
+    rollups' lowest and highest values, which a reset or replaced meter turns into nonsense.
+    """
+
+    __tablename__ = "iot_energy_days"
+    __audit__ = False
+    __table_args__ = (Index("ix_iot_energy_days_day", "day"),)
+
+    device_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    metric: Mapped[str] = mapped_column(String(24), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    kwh: Mapped[float] = mapped_column(Float)
+    readings: Mapped[int] = mapped_column(Integer)
+    discontinuities: Mapped[int] = mapped_column(Integer)
 
 
 class DeadLetter(Base):
@@ -231,7 +250,10 @@ class Alert(Base):
     """An alert raised by a rule: open, acknowledged or resolved; may lead to a work order."""
 
     __tablename__ = "iot_alerts"
-    __table_args__ = (Index("ix_iot_alerts_state_raised", "state", "raised_at"),)
+    __table_args__ = (
+        Index("ix_iot_alerts_state_raised", "state", "raised_at"),
+        Index("ix_iot_alerts_state_escalation", "state", "next_escalation_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
@@ -255,6 +277,10 @@ class Alert(Base):
     # Filled when an officer confirms the alert into a work order (the work-order domain).
     work_order_id: Mapped[int | None] = mapped_column(Integer)
     work_order_ref: Mapped[str | None] = mapped_column(String(40))
+    # The escalation ladder (jingwu.iot.alert_ladder): the level reached (0 nobody yet,
+    # 1 chief, 2 street, 3 district) and when an unacknowledged alert climbs next.
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+    next_escalation_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
 
 class RuleState(Base):

@@ -254,5 +254,5 @@ def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
             order=41,
         ),
     ]
-    cards.extend(energy_card(session, principal))
+    cards.extend(energy_card(session, principal, now=dt.datetime.now(dt.UTC)))
     return cards

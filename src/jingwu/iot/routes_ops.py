@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid
@@ -17,6 +18,7 @@ from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.i18n import translations
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,6 +64,46 @@ def alerts(
     return render(request, "iot/alerts.html", ctx)
 
 
+def _alert_row(
+    request: Request, session: Session, principal: Principal, alert_id: int, **extra: Any
+) -> Response:
+    ctx = {
+        "r": service_alerts.alert_row(session, principal, alert_id),
+        "tiers": TIERS,
+        "classes": _labels(request.state.language),
+        "can_act": principal.can("iot.alerts"),
+        **extra,
+    }
+    return render(request, "iot/_alert_row.html", ctx, status_code=422 if extra else 200)
+
+
+@router.post("/iot/alerts/{alert_id}/confirm", response_class=HTMLResponse)
+def confirm_alert(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("iot.alerts")],
+    now: Now,
+    alert_id: int,
+    tier: Annotated[str, Form()] = "",
+    reason: Annotated[str, Form()] = "",
+) -> Response:
+    """File a work order for the alert, already triaged with the chosen tier and reason."""
+    try:
+        service_alerts.confirm(
+            session, principal, alert_id=alert_id, now=now, tier=tier or None, reason=reason
+        )
+    except Invalid as exc:
+        if not is_htmx(request):
+            raise
+        error = exc.translated(translations(request.state.language).ugettext)
+        return _alert_row(
+            request, session, principal, alert_id, error=error, chosen=tier, reason=reason
+        )
+    if not is_htmx(request):
+        return RedirectResponse("/iot/alerts", status_code=303)
+    return _alert_row(request, session, principal, alert_id)
+
+
 @router.post("/iot/alerts/{alert_id}/{action}", response_class=HTMLResponse)
 def alert_action(
     request: Request,
@@ -70,33 +112,17 @@ def alert_action(
     now: Now,
     alert_id: int,
     action: str,
-    tier: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",
 ) -> Response:
     if action == "acknowledge":
         service_alerts.acknowledge(session, principal, alert_id=alert_id, now=now, note=note)
     elif action == "resolve":
         service_alerts.resolve(session, principal, alert_id=alert_id, now=now, note=note)
-    elif action == "confirm":
-        service_alerts.confirm(session, principal, alert_id=alert_id, now=now, tier=tier or None)
     else:
         raise Invalid(f"Unknown action {action!r}.")
     if not is_htmx(request):
         return RedirectResponse("/iot/alerts", status_code=303)
-    row = next(
-        r
-        for r in service_alerts.list_alerts(
-            session, principal, states=service_alerts.STATES, limit=1000
-        )
-        if r.alert.id == alert_id
-    )
-    ctx = {
-        "r": row,
-        "tiers": TIERS,
-        "classes": _labels(request.state.language),
-        "can_act": principal.can("iot.alerts"),
-    }
-    return render(request, "iot/_alert_row.html", ctx)
+    return _alert_row(request, session, principal, alert_id)
 
 
 @router.get("/iot/rules", response_class=HTMLResponse)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -22,9 +21,12 @@ from jingwu.iot.ingest import Candidate, DeviceInfo
 from jingwu.iot.models import Alert, Device, RuleState
 from jingwu.iot.rules import Heartbeat
 from jingwu.iot.ruleset import RuleBook
+from jingwu.iot.service_escalation import escalate
 from jingwu.iot.service_rules import effective_rules
 from jingwu.iot.store import claim, raise_alert
 from jingwu.org.models import Unit
+from jingwu.workorders import service as workorders
+from jingwu.workorders.schemas import ActionIn, IntakeIn
 
 STATES = ("open", "acknowledged", "resolved")
 # rule code (or its prefix) -> work-order category (jingwu.workorders.catalogue)
@@ -89,6 +91,20 @@ def list_alerts(
     return sorted(rows, key=lambda r: (order.get(r.alert.tier, 3), -r.alert.raised_at.timestamp()))
 
 
+def alert_row(session: Session, principal: Principal, alert_id: int) -> AlertRow:
+    """One alert with its device and station, if the principal may see it."""
+    principal.require("iot.view")
+    row = session.execute(
+        select(Alert, Device.code, Device.device_class, Unit.short_code)
+        .join(Device, Device.id == Alert.device_id)
+        .join(Unit, Unit.id == Alert.unit_id)
+        .where(Alert.id == alert_id, in_scope(principal, Alert.unit_id))
+    ).first()
+    if row is None:
+        raise NotFound("No such alert.")
+    return AlertRow(*row)
+
+
 def alert_in_scope(session: Session, principal: Principal, alert_id: int) -> Alert:
     """The alert, if the principal may see it; else NotFound."""
     principal.require("iot.view")
@@ -100,6 +116,10 @@ def alert_in_scope(session: Session, principal: Principal, alert_id: int) -> Ale
     return alert
 
 
+def _stop_escalation(alert: Alert) -> None:
+    alert.next_escalation_at = None  # someone is on it: the ladder stops here
+
+
 def acknowledge(
     session: Session, principal: Principal, *, alert_id: int, now: dt.datetime, note: str = ""
 ) -> Alert:
@@ -107,13 +127,14 @@ def acknowledge(
     principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.state != "open":
-        raise Conflict(f"The alert is {alert.state}, not open.")
+        raise Conflict("The alert is no longer open.")
     alert.state, alert.acknowledged_at, alert.acknowledged_by = (
         "acknowledged",
         now,
         principal.user_id,
     )
     alert.note = (note or alert.note)[:500]
+    _stop_escalation(alert)
     session.flush()
     return alert
 
@@ -130,14 +151,13 @@ def resolve(
         alert.acknowledged_at, alert.acknowledged_by = now, principal.user_id
     alert.state, alert.resolved_at, alert.resolved_by = "resolved", now, principal.user_id
     alert.note = (note or alert.note)[:500]
+    _stop_escalation(alert)
     session.flush()
     return alert
 
 
-def _intake(alert: Alert, device: Device, unit: Unit, tier: str, description: str) -> Any:
-    """The work-order intake for an alert (jingwu.workorders.schemas.IntakeIn)."""
-    from jingwu.workorders.schemas import IntakeIn  # noqa: PLC0415 - another domain
-
+def _intake(alert: Alert, device: Device, unit: Unit, tier: str, description: str) -> IntakeIn:
+    """The work-order intake for an alert."""
     text = description.strip() or (
         f"{alert.label_zh}：{alert.reason_zh}（设备 {device.code}"
         f"{'，' + device.indoor_zone if device.indoor_zone else ''}）"
@@ -155,6 +175,13 @@ def _intake(alert: Alert, device: Device, unit: Unit, tier: str, description: st
     )
 
 
+def explanation(alert: Alert, tier: str, reason: str) -> str:
+    """Why the order has its tier: the officer's words, else the rule's own explanation."""
+    if reason.strip():
+        return reason.strip()[:2000]
+    return f"{alert.label_zh}：{alert.reason_zh}"[:2000]
+
+
 def confirm(
     session: Session,
     principal: Principal,
@@ -163,26 +190,42 @@ def confirm(
     now: dt.datetime,
     tier: str | None = None,
     description: str = "",
+    reason: str = "",
 ) -> Alert:
-    """File a work order for the alert (the officer's confirmation) and link it."""
-    from jingwu.workorders import service as workorders  # noqa: PLC0415 - another domain
+    """File a work order for the alert (the officer's confirmation) and link it.
 
+    The order is filed already triaged with the tier the officer chose, and the reason for
+    it (the officer's, or the rule's explanation when the officer kept the rule's tier) is
+    the triage entry of its timeline: nobody has to triage it a second time.
+    """
     principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.work_order_ref is not None:
-        raise Conflict(f"Work order {alert.work_order_ref} was filed for this alert already.")
-    device = session.get(Device, alert.device_id)
-    unit = session.get(Unit, alert.unit_id)
-    assert device is not None and unit is not None
+        raise Conflict(
+            "Work order {code} was filed for this alert already.",
+            params={"code": alert.work_order_ref},
+        )
     tier = tier or alert.tier
     if tier not in ("red", "orange", "yellow"):
         raise Invalid("The tier must be red, orange or yellow.", fields={"tier": "unknown tier"})
-    data = _intake(alert, device, unit, tier, description)
-    order = workorders.intake(session, principal, data=data, now=now)
+    if tier != alert.tier and not reason.strip():
+        raise Invalid(
+            "Choosing another tier than the rule's needs a reason.",
+            fields={"reason": "a reason is needed for another tier"},
+        )
+    device = session.get(Device, alert.device_id)
+    unit = session.get(Unit, alert.unit_id)
+    assert device is not None and unit is not None
+    triage = ActionIn.model_validate({"tier": tier, "reason": explanation(alert, tier, reason)})
+    with session.begin_nested():  # a refused triage leaves no half-filed order behind
+        data = _intake(alert, device, unit, tier, description)
+        order = workorders.intake(session, principal, data=data, now=now)
+        workorders.act(session, principal, code=order.code, action="triage", data=triage, now=now)
     alert.work_order_id, alert.work_order_ref = order.id, order.code
     if alert.state == "open":
         alert.state, alert.acknowledged_at = "acknowledged", now
         alert.acknowledged_by = principal.user_id
+    _stop_escalation(alert)
     session.flush()
     return alert
 
@@ -220,6 +263,7 @@ def heartbeat_sweep(session: Session, *, now: dt.datetime) -> SweepRun:
     last = _last_alerts(session, [d.id for d, _ in devices], codes)
     now_ms = int(now.timestamp() * 1000)
     conn = session.connection()
+    raised: list[int] = []
     for device, station in devices:
         run.silent += 1
         if device.status == "online":
@@ -236,9 +280,11 @@ def heartbeat_sweep(session: Session, *, now: dt.datetime) -> SweepRun:
             if not d.fire or not claim(conn, device.id, d.rule.code, now_ms, d.rule.dedup_s):
                 continue
             info = DeviceInfo(device.id, device.code, station, device.unit_id, d.device_class)
-            raise_alert(conn, Candidate(info, d, "heartbeat", None, None), now)
+            raised.append(raise_alert(conn, Candidate(info, d, "heartbeat", None, None), now))
             run.alerts += 1
     session.flush()
+    if raised:
+        escalate(session, now=now, alert_ids=raised)
     return run
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.iot import partitions
 from jingwu.iot.models import DeadLetter, DeviceEvent, Reading, RollupMinute
+from jingwu.iot.service_energy import recompute_energy
 from jingwu.iot.service_loss import SETTLE_MS, cursor_position, set_cursor
 
 CURSOR = "rollups"
@@ -71,13 +72,16 @@ class RollupRun:
 
     window: tuple[int, int]
     minutes: int = 0
+    energy_days: int = 0
 
 
 def roll_up(session: Session, *, now: dt.datetime, settle_ms: int = SETTLE_MS) -> RollupRun:
-    """Recompute the minute and hour buckets touched since the last pass."""
+    """Recompute the minute and hour buckets, and the meters' energy days, touched since the
+    last pass."""
     end = int(now.timestamp() * 1000) - settle_ms
     start = cursor_position(session, CURSOR, 0)
     run = RollupRun(window=(start, end))
+    run.energy_days = recompute_energy(session, now=now, settle_ms=settle_ms).days
     if end <= start:
         return run
     dialect = session.get_bind().dialect.name

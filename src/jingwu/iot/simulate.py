@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -25,7 +26,7 @@ from jingwu.errors import Invalid
 from jingwu.geo import contains, polygons_of
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.ingest import Batch
-from jingwu.iot.models import Alert, Device, Gateway
+from jingwu.iot.models import Alert, Device, Gateway, Reading
 from jingwu.iot.mqttpub import Publisher
 from jingwu.iot.schemas import DeviceIn, GatewayIn
 from jingwu.iot.service_devices import add_gateway, register_devices, stations_by_code
@@ -252,7 +253,38 @@ def _demo_devices(runtime: Runtime) -> list[SimDevice]:
             .order_by(Device.id)
         ).all()
     rng = seeded(20261129)
-    return [SimDevice(c, s, DeviceClass(k), seeded(rng.random())) for c, s, k in rows]
+    devices = [SimDevice(c, s, DeviceClass(k), seeded(rng.random())) for c, s, k in rows]
+    with runtime.db.unit_of_work(write=False) as session:
+        _continue_registers(session, [d for d in devices if d.registers])
+    return devices
+
+
+def _continue_registers(session: Session, meters: list[SimDevice]) -> None:
+    """Meters carry on from their last stored registers (a restart is no new meter)."""
+    if not meters:
+        return
+    ids = dict(
+        session.execute(
+            select(Device.code, Device.id).where(Device.code.in_([m.code for m in meters]))
+        ).all()
+    )
+    for meter in meters:
+        device_id = ids.get(meter.code)
+        if device_id is None:
+            continue
+        row = session.execute(
+            select(Reading.ts_ms, Reading.metrics)
+            .where(Reading.device_id == device_id)
+            .order_by(Reading.ts_ms.desc())
+            .limit(1)
+        ).first()
+        if row is None:
+            continue
+        last = orjson.loads(row.metrics)
+        for name in meter.registers:
+            if isinstance(last.get(name), int | float):
+                meter.registers[name] = float(last[name])
+        meter.last_ms = int(row.ts_ms)
 
 
 def _feed_in_process(

@@ -19,8 +19,10 @@ from sqlalchemy.orm import Session
 
 from jingwu.bulk import upsert
 from jingwu.iot import explain
+from jingwu.iot.alert_ladder import first_escalation
 from jingwu.iot.ingest import Batch, Candidate, Key
 from jingwu.iot.models import Alert, BootSequence, DeadLetter, Device, RuleState
+from jingwu.iot.service_escalation import escalate
 from jingwu.iot.store_sql import insert_rows, mark_seen
 
 SEEN_WRITE_MS = 60_000  # last_seen is written at most once a minute per device and worker
@@ -154,6 +156,8 @@ def raise_alert(conn: Connection, c: Candidate, now: dt.datetime) -> int:
             label_zh=d.rule.label_zh,
             label_en=d.rule.label_en,
             note="",
+            escalation_level=0,
+            next_escalation_at=first_escalation(d.rule.tier.value, now),
         )
         .returning(Alert.id)
     ).scalar_one()
@@ -199,4 +203,6 @@ def write_batch(session: Session, batch: Batch, *, now: dt.datetime) -> Outcome:
     _dead_letters(conn, batch, now_ms)
     _device_state(session, batch)
     _alerts(conn, batch, stored, now, now_ms, out)
+    if out.alerts:
+        escalate(session, now=now, alert_ids=out.alerts)  # a red alert reaches the chief now
     return out

@@ -166,11 +166,12 @@ def unread_count(session: Session, principal: Principal) -> int:
 def list_for(
     session: Session, principal: Principal, *, unread_only: bool = False, limit: int = 50
 ) -> list[Notification]:
-    """The principal's own notifications, newest first."""
+    """The principal's own notifications, newest first (by when they were written: ids are
+    not in time order when a job or the demo writes notifications for past events)."""
     stmt = select(Notification).where(Notification.user_id == principal.user_id)
     if unread_only:
         stmt = stmt.where(Notification.read_at.is_(None))
-    stmt = stmt.order_by(Notification.id.desc()).limit(limit)
+    stmt = stmt.order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
     return list(session.scalars(stmt))
 
 

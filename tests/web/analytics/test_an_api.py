@@ -160,7 +160,10 @@ def test_the_map_page_and_the_svg_export_render_in_both_languages(
     c = as_user(client, users["director"], clock)
     page = c.get("/analytics")
     assert page.status_code == 200 and "警情热力图与预测" in page.text
-    assert 'id="pai-table"' in page.text and "cell_choice" in page.text
+    assert 'id="hotspots-card"' in page.text and 'id="pai-table"' not in page.text
+    assert 'href="/analytics/backtests"' in page.text
+    analysts = c.get("/analytics/backtests")
+    assert 'id="pai-table"' in analysts.text and "cell_choice" in analysts.text
     assert "leaflet-heat.js" in page.text and "echarts.min.js" in page.text
     c.get("/lang/en?next=/analytics")
     english = c.get("/analytics?window=7&category=theft")

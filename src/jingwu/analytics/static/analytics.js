@@ -3,6 +3,8 @@
 // Tiles only when a tile URL is configured: police intranets have no internet.
 (function () {
   "use strict";
+  var curves = document.getElementById("hit-curve");
+  if (curves && window.echarts) { drawCurves(curves); }
   var el = document.getElementById("heat-map");
   if (!el || !window.L) { return; }
   var t = JSON.parse(el.getAttribute("data-i18n") || "{}");
@@ -129,8 +131,16 @@
   }
 
   map.on("click", function (e) { showCell(e.latlng); });
-  form.addEventListener("change", function () { loadHeat(); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); loadHeat(); });
+  // The figures above the map follow the filters too: their fragment is fetched again.
+  function loadSummary() {
+    var box = document.getElementById("an-summary");
+    if (!box) { return; }
+    fetch(box.getAttribute("data-src") + "?" + query(), { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+      .then(function (html) { box.innerHTML = html; box.setAttribute("data-query", query()); });
+  }
+  form.addEventListener("change", function () { loadHeat(); loadSummary(); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); loadHeat(); loadSummary(); });
 
   loadLayers()
     .then(loadHeat)
@@ -138,8 +148,7 @@
     .then(function () { el.setAttribute("data-ready", "1"); })
     .catch(function (err) { el.setAttribute("data-error", String(err)); });
 
-  var curves = document.getElementById("hit-curve");
-  if (curves && window.echarts) {
+  function drawCurves(curves) {
     var data = JSON.parse(curves.getAttribute("data-curves"));
     var labels = JSON.parse(curves.getAttribute("data-labels"));
     echarts.init(curves).setOption({

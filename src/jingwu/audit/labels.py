@@ -1,0 +1,241 @@
+"""What the audit log's codes mean, in words (pure): actions, record types, outcomes, fields.
+
+An inspector reads the log without knowing the platform's internal codes. Every action has a
+label: the explicit events services record (``access.denied`` → "Access denied"), and the
+automatic write audit's ``<table>.create|update|delete``, named after the kind of record
+("Work order changed"). Labels are English message ids, translated through the audit
+domain's catalogue (``locale/zh_CN.po``). ``tests/unit/test_audit_labels.py`` fails when an
+action recorded in the code or a table in the schema has no label here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+Gettext = Callable[[str], str]
+
+# Explicit events (``audit.record(action=...)``).
+ACTIONS: dict[str, str] = {
+    "access.denied": "Access denied",
+    "auth.device_key_added": "Device key added",
+    "auth.device_key_removed": "Device key removed",
+    "auth.sign_in": "Signed in",
+    "auth.sign_in_failed": "Sign-in failed",
+    "auth.throttled": "Sign-in throttled",
+    "evidence.cosigned": "Evidence checkpoint co-signed",
+    "evidence.export": "Evidence exported",
+    "evidence.integrity": "Evidence integrity checked",
+    "evidence.record": "Evidence recorded",
+    "evidence.record_bulk": "Evidence recorded in bulk",
+    "incidents.feed": "Incidents passed to analytics",
+    "incidents.import": "Incidents imported",
+    "iot.escalate": "Sensor alerts escalated",
+    "pii.unmask": "Personal data shown unmasked",
+    "wo_overdue.handle": "Overdue record handled",
+    "workorders.demo_seed": "Demo work orders created",
+    "workorders.merge": "Duplicate work order merged",
+    "workorders.sweep": "Deadline sweep",
+}
+
+# The automatic write audit: ``<table>.<verb>``.
+VERBS: dict[str, str] = {
+    "create": "{object} created",
+    "update": "{object} changed",
+    "delete": "{object} deleted",
+}
+
+# Every table, as the kind of record it holds.
+TABLES: dict[str, str] = {
+    "analytics_state": "Analytics state",
+    "api_tokens": "API token",
+    "audit_log": "Audit entry",
+    "backtest_runs": "Backtest run",
+    "blobs": "Stored file",
+    "categories": "Category",
+    "departments": "Department",
+    "device_keys": "Device key",
+    "equipment": "Equipment",
+    "evidence_checkpoints": "Evidence checkpoint",
+    "evidence_cosignatures": "Checkpoint co-signature",
+    "evidence_entries": "Evidence entry",
+    "evidence_head": "Evidence log head",
+    "evidence_item": "Evidence item",
+    "evidence_checkpoint": "Evidence checkpoint",
+    "evidence_items": "Evidence item",
+    "evidence_leaves": "Evidence log leaf",
+    "evidence_nodes": "Evidence log node",
+    "evidence_queue": "Evidence queue entry",
+    "evidence_scrub": "Evidence scrub",
+    "evidence_scrubs": "Evidence scrub",
+    "evidence_witnesses": "Evidence witness",
+    "forecasts": "Forecast",
+    "heat_days": "Heat map day",
+    "heat_grids": "Heat map grid",
+    "incident_categories": "Incident category",
+    "incidents": "Incident",
+    "iot_alerts": "Sensor alert",
+    "iot_cursors": "Sensor job cursor",
+    "iot_dead_letters": "Refused sensor message",
+    "iot_devices": "Sensing device",
+    "iot_energy_days": "Energy day",
+    "iot_events": "Device event",
+    "iot_gaps": "Data gap",
+    "iot_gateway_devices": "Gateway link",
+    "iot_gateways": "Gateway",
+    "iot_readings": "Sensor reading",
+    "iot_rollup_hour": "Hourly rollup",
+    "iot_rollup_minute": "Minute rollup",
+    "iot_rule_state": "Rule state",
+    "iot_rules": "Sensor rule",
+    "iot_sequences": "Message sequence",
+    "jobs": "Scheduled job",
+    "key_canaries": "Key check",
+    "login_failures": "Failed sign-in",
+    "notification_contacts": "Notification settings",
+    "notification_deliveries": "Outside delivery",
+    "notifications": "Notification",
+    "posts": "Post",
+    "recovery_codes": "Recovery code",
+    "request": "Web request",
+    "role_policies": "Role sign-in policy",
+    "sms_reports": "SMS delivery report",
+    "staff": "Staff member",
+    "units": "Unit",
+    "user": "User",
+    "users": "User",
+    "web_sessions": "Sign-in session",
+    "webauthn_challenges": "Device key challenge",
+    "wo_alerts": "Deadline warning",
+    "wo_attachments": "Attachment",
+    "wo_day_counters": "Order number counter",
+    "wo_draws": "Draw",
+    "wo_events": "Work order event",
+    "wo_feedback": "Citizen feedback",
+    "wo_follow_ups": "Mediation follow-up",
+    "wo_mediation_parties": "Mediation party",
+    "wo_mediation_sessions": "Mediation session",
+    "wo_mediations": "Mediation",
+    "wo_overdue": "Overdue record",
+    "wo_tasks": "Department task",
+    "work_orders": "Work order",
+    "zones": "Zone",
+}
+
+OUTCOMES: dict[str, str] = {"ok": "Succeeded", "denied": "Denied", "failed": "Failed"}
+
+# Detail keys and the field names most often changed, in words; others are shown as stored.
+FIELDS: dict[str, str] = {
+    "acknowledged_at": "Signed for at",
+    "acknowledged_by": "Signed for by",
+    "active": "Active",
+    "address": "Address",
+    "alerts": "Alerts",
+    "assignee_id": "Assignee",
+    "closed_at": "Closed at",
+    "closure": "Closure record",
+    "code": "Record code",
+    "completion_due_at": "Completion deadline",
+    "count": "Count",
+    "description": "Description",
+    "display_name": "Display name",
+    "duplicate_of": "Duplicate of",
+    "escalation_level": "Escalation level",
+    "event_count": "Timeline entries",
+    "fields": "Fields",
+    "last_login_at": "Last sign-in",
+    "last_seen_at": "Last heard from",
+    "name": "Name",
+    "next_due_at": "Next deadline check",
+    "next_escalation_at": "Next escalation",
+    "note": "Note",
+    "notifications": "Notifications",
+    "orders": "Orders",
+    "overdue": "Overdue",
+    "override_reason": "Reason for another tier",
+    "password_hash": "Password",
+    "path": "Path",
+    "phone": "Phone",
+    "received_by_id": "Received by",
+    "reporter_id_number": "Reporter's ID number",
+    "reporter_name": "Reporter's name",
+    "reporter_phone": "Reporter's phone",
+    "resolved_at": "Resolved at",
+    "resolved_by": "Resolved by",
+    "responded_at": "Responded at",
+    "response_due_at": "Response deadline",
+    "responsible_id": "Responsible person",
+    "retired": "Retired",
+    "role": "Role",
+    "rows": "Rows",
+    "sla": "Deadlines",
+    "sla_provisional": "Provisional deadlines",
+    "state": "State",
+    "status": "Status",
+    "suggested_tier": "Suggested tier",
+    "tier": "Colour tier",
+    "totp_confirmed": "Second factor enrolled",
+    "totp_last_step": "Last one-time code used",
+    "totp_secret": "Second-factor secret",
+    "transfer_to": "Transferred to",
+    "triaged_at": "Triaged at",
+    "triaged_by_id": "Triaged by",
+    "unit_id": "Unit",
+    "updated_at": "Updated at",
+    "username": "User name",
+    "work_order_ref": "Work order",
+}
+
+
+def object_label(object_type: str, gettext: Gettext) -> str:
+    """The kind of record, in words (the code itself when it is unknown)."""
+    noun = TABLES.get(object_type)
+    return gettext(noun) if noun else object_type
+
+
+def action_label(action: str, gettext: Gettext) -> str:
+    """What happened, in words."""
+    if action in ACTIONS:
+        return gettext(ACTIONS[action])
+    table, _, verb = action.rpartition(".")
+    if verb in VERBS and table in TABLES:
+        return gettext(VERBS[verb]).format(object=gettext(TABLES[table]))
+    return action
+
+
+def outcome_label(outcome: str, gettext: Gettext) -> str:
+    """Succeeded, refused or failed."""
+    return gettext(OUTCOMES[outcome]) if outcome in OUTCOMES else outcome
+
+
+def field_label(name: str, gettext: Gettext) -> str:
+    """A detail key or a changed field, in words where it is a common one."""
+    return gettext(FIELDS[name]) if name in FIELDS else name
+
+
+def detail_text(detail: Mapping[str, Any] | None, gettext: Gettext, action: str = "") -> str:
+    """The detail of an entry as one readable line: "Fields: State, Tier; Path: /x" (a new
+    record's field list says nothing the action does not)."""
+    if not detail:
+        return ""
+    parts = []
+    for key, value in detail.items():
+        if key == "fields" and action.endswith(".create"):
+            continue
+        if isinstance(value, list):
+            shown = ", ".join(field_label(str(v), gettext) for v in value)
+        else:
+            shown = str(value)
+        parts.append(f"{field_label(key, gettext)}: {shown}")
+    return "; ".join(parts)
+
+
+def action_choices(gettext: Gettext) -> list[tuple[str, str]]:
+    """The action filter's choices: every explicit event, and any record created, changed or
+    deleted (``*.create``...), sorted by label."""
+    events = [(code, gettext(label)) for code, label in ACTIONS.items()]
+    verbs = [
+        (f"*.{verb}", gettext(template).format(object=gettext("Any record")))
+        for verb, template in VERBS.items()
+    ]
+    return verbs + sorted(events, key=lambda c: c[1])
