@@ -175,6 +175,14 @@ def check_team(team: int, pool: int) -> None:
         )
 
 
+def choose(
+    seed: str, pool: Iterable[str], quota: Quota, *, purpose: str = TARGET
+) -> tuple[str, ...]:
+    """The first quota-many of ``pool`` in draw order for ``purpose`` (targets only)."""
+    ranked = rank(seed, purpose, pool)
+    return ranked[: quota.size(len(ranked))]
+
+
 def draw(
     seed: str,
     *,
@@ -187,7 +195,7 @@ def draw(
 ) -> DrawResult:
     """Draw targets not yet checked and pair each with drawn inspectors."""
     pool = eligible(targets, checked)
-    chosen = rank(seed, purpose, pool)[: quota.size(len(pool))]
+    chosen = choose(seed, pool, quota, purpose=purpose)
     return DrawResult(
         eligible=pool, pairs=assign(seed, chosen, inspectors, team=team, purpose=purpose)
     )

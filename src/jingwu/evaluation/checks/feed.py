@@ -121,7 +121,7 @@ def indicator_rows(
             )
         else:
             values[key] = (value, origin)
-    codes = dict(session.execute(select(Unit.id, Unit.short_code)).tuples().all())
+    codes = {int(i): str(c) for i, c in session.execute(select(Unit.id, Unit.short_code))}
     rows = [
         IndicatorRow(unit_id, codes[unit_id], p, i, value, origin)
         for (unit_id, p, i), (value, origin) in values.items()

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM, Principal
+from jingwu.errors import Conflict
 from jingwu.evaluation.checks import draws as core
 from jingwu.evaluation.checks import ledger, pools
 from jingwu.evaluation.checks.models import CheckDraw
@@ -75,14 +76,7 @@ def log_orange(
 def quota_samples(seed: str, codes: list[str]) -> dict[Purpose, tuple[str, ...]]:
     """The re-inspection and home-visit samples of a station-month (the work orders' rule)."""
     return {
-        purpose: core.draw(
-            seed,
-            targets=codes,
-            inspectors=(),
-            quota=core.Quota(share=share),
-            team=1,
-            purpose=purpose,
-        ).targets
+        purpose: core.choose(seed, codes, core.Quota(share=share), purpose=purpose)
         for purpose, share in SHARES.items()
     }
 
@@ -138,6 +132,16 @@ def commit(
 ) -> CheckDraw:
     """Commit a station-month's quota draw (work orders) and log its commitment at once."""
     principal.require("evaluation.inspect")
+    unit = pools.unit_in_scope(session, principal, station, field="station")
+    taken = session.scalar(
+        select(Draw.id).where(Draw.unit_id == unit.id, Draw.month == month.strip())
+    )
+    if taken is not None:
+        raise Conflict(
+            "The draw {code} is committed already; its seed cannot change.",
+            params={"code": orange_code(unit, month.strip())},
+            code="committed",
+        )
     wo = service_draws.commit_draw(session, principal, station=station, month=month, now=now)
     row = log_orange(session, principal, wo, now=now)
     assert row is not None
