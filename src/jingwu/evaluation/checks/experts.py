@@ -58,7 +58,7 @@ def add_expert(
         raise Invalid("The affiliation is too long.", fields={"affiliation": "too long"})
     count = session.scalar(select(func.count()).select_from(Expert)) or 0
     expert = Expert(
-        code=f"EX-{where.short_code}-{count + 1:03d}",
+        code=f"{where.short_code}-EX{count + 1:03d}",
         unit_id=where.id,
         name=name.strip(),
         affiliation=affiliation.strip(),

@@ -73,7 +73,7 @@ def create_plan(
 
 
 def _visit_code(session: Session, station: Unit, day: dt.date) -> str:
-    prefix = f"MV-{station.short_code}-{day:%Y%m%d}-"
+    prefix = f"{station.short_code}-{day:%Y%m%d}-V"
     taken = session.scalar(
         select(func.count()).select_from(MysteryVisit).where(MysteryVisit.code.startswith(prefix))
     )

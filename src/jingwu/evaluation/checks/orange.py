@@ -39,8 +39,8 @@ BATCH = 200
 
 
 def orange_code(station: Unit, month: str) -> str:
-    """``OR-BS01-202611``: the station and the month of a quota draw."""
-    return f"OR-{station.short_code}-{month.replace('-', '')}"
+    """``BS01-202611-Q``: the station and the month of a quota draw."""
+    return f"{station.short_code}-{month.replace('-', '')}-Q"
 
 
 def log_orange(
@@ -118,6 +118,13 @@ def sync(session: Session, *, now: dt.datetime, principal: Principal = SYSTEM) -
         .order_by(CheckDraw.id)
         .limit(BATCH)
     ).all()
+    for waiting in session.scalars(
+        select(CheckDraw).where(
+            CheckDraw.commit_log_index.is_(None)
+            | (CheckDraw.record_entry_id.is_not(None) & CheckDraw.record_log_index.is_(None))
+        )
+    ):
+        ledger.refresh_indexes(session, waiting)  # the sequencer has reached them since
     paired = 0
     for row, wo in ready:
         ledger.refresh_indexes(session, row)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import NotFound
-from jingwu.evaluation.checks import ledger, pools
+from jingwu.evaluation.checks import ledger
 from jingwu.evaluation.checks.models import CheckDraw, CheckOutcome
 from jingwu.evaluation.checks.periods import local_date
 from jingwu.evaluation.checks.pools import Kind
@@ -108,7 +108,6 @@ def draw_detail(session: Session, principal: Principal, *, code: str) -> DrawDet
     )
     if row is None:
         raise NotFound("No draw {code}.", params={"code": code})
-    ledger.refresh_indexes(session, row)
     unit = session.get(Unit, row.unit_id)
     assert unit is not None
     outcomes = {
@@ -264,16 +263,33 @@ def _public_kind(kind: str, purpose: str) -> str:
     return purpose if kind == Kind.ORANGE else kind
 
 
-def orange_pending(session: Session, principal: Principal) -> list[tuple[Draw, Unit]]:
-    """The work orders' quota draws in scope (with the station), newest month first."""
+@dataclass(frozen=True)
+class OrangeRow:
+    """A work-order quota draw, its station, and its draw row here (once logged)."""
+
+    wo: Draw
+    unit: Unit
+    link: CheckDraw | None
+
+
+def orange_rows(session: Session, principal: Principal) -> list[OrangeRow]:
+    """The work orders' quota draws in scope, newest month first, with their log status."""
     stmt = (
-        scoped(select(Draw, Unit), principal, Draw.unit_id)
+        scoped(select(Draw, Unit, CheckDraw), principal, Draw.unit_id)
         .join(Unit, Unit.id == Draw.unit_id)
+        .outerjoin(CheckDraw, CheckDraw.wo_draw_id == Draw.id)
         .order_by(Draw.month.desc(), Unit.short_code)
     )
-    return [(d, u) for d, u in session.execute(stmt)]
+    return [OrangeRow(d, u, c) for d, u, c in session.execute(stmt)]
 
 
-def inspector_pool_preview(session: Session, unit: Unit) -> list[str]:
-    """The inspector pool a draw of ``unit`` would publish now."""
-    return pools.inspector_pool(session, unit)
+def drawing_units(session: Session, principal: Principal) -> list[Unit]:
+    """The districts and streets in scope (the units that may draw)."""
+    stmt = scoped(select(Unit), principal, Unit.id).where(Unit.kind != "community")
+    return list(session.scalars(stmt.order_by(Unit.path)))
+
+
+def stations(session: Session, principal: Principal) -> list[Unit]:
+    """The stations in scope, by code."""
+    stmt = scoped(select(Unit), principal, Unit.id).where(Unit.kind == "community")
+    return list(session.scalars(stmt.order_by(Unit.short_code)))

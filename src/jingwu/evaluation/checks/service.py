@@ -39,8 +39,8 @@ LETTER = {Kind.STATION: "S", Kind.ORDER: "O"}
 
 
 def draw_code(kind: Kind, unit: Unit, period: str) -> str:
-    """``DR-XH00-202603-S``: drawing unit, month, kind."""
-    return f"DR-{unit.short_code}-{period.replace('-', '')}-{LETTER[kind]}"
+    """``XH00-202603-S``: drawing unit, month, kind (S stations, O orders)."""
+    return f"{unit.short_code}-{period.replace('-', '')}-{LETTER[kind]}"
 
 
 def _kind(kind: str) -> Kind:

@@ -51,9 +51,11 @@ class SurveyRow:
 def refuse(errors: dict[str, str]) -> Invalid:
     """The error for a file with ``errors`` (``{"line 3": "message id"}``)."""
     shown = dict(list(errors.items())[:MAX_ERRORS])
+    errors = dict(sorted(errors.items(), key=lambda kv: int(kv[0].removeprefix("line "))))
+    first = next(iter(errors)).removeprefix("line ")
     return Invalid(
-        "The file has {count} error(s), the first on {first}; nothing was imported.",
-        params={"count": len(errors), "first": next(iter(errors))},
+        "The file has {count} error(s), the first on line {line}; nothing was imported.",
+        params={"count": len(errors), "line": first},
         fields=shown,
     )
 
@@ -66,8 +68,8 @@ def decode(content: bytes) -> str:
         raise Invalid("The file is not UTF-8 text.", fields={"file": "not UTF-8"}) from None
 
 
-def parse(text: str) -> list[SurveyRow]:
-    """The rows of a survey file; Invalid naming every bad line (nothing is kept)."""
+def read(text: str) -> tuple[list[SurveyRow], dict[str, str]]:
+    """The good rows of a survey file and the problems of the others (by ``line N``)."""
     reader = csv.reader(io.StringIO(text))
     header = [h.strip().lower() for h in next(reader, [])]
     if tuple(header) != COLUMNS:
@@ -88,10 +90,16 @@ def parse(text: str) -> list[SurveyRow]:
             rows.append(_row(line, values))
         except DomainError as exc:
             errors[f"line {line}"] = exc.template
+    if not rows and not errors:
+        raise Invalid("The file has no rows.", fields={"file": "empty"})
+    return rows, errors
+
+
+def parse(text: str) -> list[SurveyRow]:
+    """The rows of a survey file; Invalid naming every bad line (nothing is kept)."""
+    rows, errors = read(text)
     if errors:
         raise refuse(errors)
-    if not rows:
-        raise Invalid("The file has no rows.", fields={"file": "empty"})
     return rows
 
 

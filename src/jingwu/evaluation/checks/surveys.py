@@ -67,11 +67,14 @@ def _units(session: Session, principal: Principal, rows: list[SurveyRow]) -> dic
 
 
 def check_rows(
-    session: Session, principal: Principal, rows: list[SurveyRow]
+    session: Session,
+    principal: Principal,
+    rows: list[SurveyRow],
+    errors: dict[str, str] | None = None,
 ) -> list[tuple[SurveyRow, Unit]]:
-    """Each row with its unit; Invalid naming every bad line."""
+    """Each row with its unit; Invalid naming every bad line (with the file's ``errors``)."""
     units = _units(session, principal, rows)
-    errors: dict[str, str] = {}
+    errors = dict(errors or {})
     seen: set[tuple[str, str, str]] = set()
     out = []
     for row in rows:
@@ -103,7 +106,7 @@ def import_survey(
         raise Invalid("The operator imports as a user: give --as-user.")
     if len(content) > MAX_BYTES:
         raise Invalid("A survey file has at most 1 MiB.", fields={"file": "too large"})
-    rows = check_rows(session, principal, surveycsv.parse(surveycsv.decode(content)))
+    rows = check_rows(session, principal, *surveycsv.read(surveycsv.decode(content)))
     digest = hashlib.sha256(content).hexdigest()
     if session.scalar(
         select(SurveyImport.id).where(
@@ -145,6 +148,13 @@ class ImportLine:
 
     batch: SurveyImport
     unit: Unit
+
+
+def import_line(session: Session, batch: SurveyImport) -> ImportLine:
+    """An import with its unit."""
+    unit = session.get(Unit, batch.unit_id)
+    assert unit is not None
+    return ImportLine(batch, unit)
 
 
 def list_imports(session: Session, principal: Principal) -> list[ImportLine]:

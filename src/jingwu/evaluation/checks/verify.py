@@ -106,6 +106,20 @@ def _verify(
     )
 
 
+_TEXTS = {
+    "commitment": (
+        "The draw's commitment is not yet covered by a signed checkpoint of the evidence log.",
+        "The published commitment of the draw does not match the one in the evidence log.",
+        "The commitment's inclusion proof does not verify: {problem}.",
+    ),
+    "record": (
+        "The draw's record is not yet covered by a signed checkpoint of the evidence log.",
+        "The published record of the draw does not match the one in the evidence log.",
+        "The record's inclusion proof does not verify: {problem}.",
+    ),
+}
+
+
 def _logged(
     session: Session,
     principal: Principal,
@@ -115,23 +129,16 @@ def _logged(
     keys: LogKeys | None,
     what: str,
 ) -> proofs.Inclusion:
+    unsigned, differs, unproven = _TEXTS[what]
     try:
         found = proofs.inclusion(session, principal, item_code=row.evidence_item, version=version)
     except DomainError:
-        raise _Differs(
-            "The draw's {what} is not yet covered by a signed checkpoint of the evidence log.",
-            what=what,
-        ) from None
+        raise _Differs(unsigned) from None
     if found.entry.sha256 != digest(document) or found.entry.order != row.code:
-        raise _Differs(
-            "The published {what} of the draw does not match the one in the evidence log.",
-            what=what,
-        )
+        raise _Differs(differs)
     problem = proofs.verify_inclusion(found)
     if problem is not None:
-        raise _Differs(
-            "The {what}'s inclusion proof does not verify: {problem}.", what=what, problem=problem
-        )
+        raise _Differs(unproven, problem=problem)
     if keys is not None:
         _signed(found, keys)
     return found

@@ -54,14 +54,14 @@ def _sql(env: dict[str, str], statement: str, **params: object) -> None:
 
 
 def test_a_demo_draw_verifies_and_exits_0(env: dict[str, str]) -> None:
-    code = f"DR-XH00-{months_ago(1)}-S"
+    code = f"XH00-{months_ago(1)}-S"
     r = run(env, "evaluation", "verify-draw", code)
     assert r.exit_code == 0, r.output
     assert r.output.startswith(f"Draw {code} verifies: its commitment is in the evidence log")
 
 
 def test_a_tampered_draw_exits_1_with_one_sentence(env: dict[str, str]) -> None:
-    code = f"DR-XH00-{months_ago(2)}-S"
+    code = f"XH00-{months_ago(2)}-S"
     assert run(env, "evaluation", "verify-draw", code).exit_code == 0
     _sql(env, "UPDATE eval_check_draws SET targets = '[\"BS01\"]' WHERE code = :c", c=code)
     r = run(env, "evaluation", "verify-draw", code)
@@ -71,7 +71,7 @@ def test_a_tampered_draw_exits_1_with_one_sentence(env: dict[str, str]) -> None:
 
 
 def test_a_tampered_pool_of_an_orange_draw_exits_1(env: dict[str, str]) -> None:
-    code = f"OR-BS01-{months_ago(1)}"
+    code = f"BS01-{months_ago(1)}-Q"
     assert run(env, "evaluation", "verify-draw", code).exit_code == 0
     _sql(
         env,
@@ -99,7 +99,7 @@ def test_commit_draw_sign_and_verify_from_the_command_line(env: dict[str, str]) 
         "1",
     )
     assert r.exit_code == 0, r.output
-    code = f"DR-BS00-{month.replace('-', '')}-S"
+    code = f"BS00-{month.replace('-', '')}-S"
     assert r.output.startswith(f"Committed {code}: quota 1, team 2")
     again = run(
         env,
@@ -120,12 +120,12 @@ def test_commit_draw_sign_and_verify_from_the_command_line(env: dict[str, str]) 
     r = run(env, "evaluation", "verify-draw", code)
     assert r.exit_code == 0, r.output
     listed = run(env, "evaluation", "draw", "list")
-    assert code[:12] in listed.output
+    assert code[:11] in listed.output
 
 
 def test_an_unknown_draw_exits_1(env: dict[str, str]) -> None:
-    r = run(env, "evaluation", "verify-draw", "DR-NOPE-202601-S")
-    assert r.exit_code == 1 and "No draw DR-NOPE-202601-S." in r.output
+    r = run(env, "evaluation", "verify-draw", "NOPE-202601-S")
+    assert r.exit_code == 1 and "No draw NOPE-202601-S." in r.output
 
 
 def test_the_survey_template_and_a_bad_import(env: dict[str, str], tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_a_station_draw_is_logged_before_it_is_drawn_and_verifies(
     session: Session, w: World, keys: LogKeys
 ) -> None:
     row = station_draw(session, w, quota="2")
-    assert row.code == "DR-D000-202612-S" and row.commitment == core.commit(SEED)
+    assert row.code == "D000-202612-S" and row.commitment == core.commit(SEED)
     assert row.inspectors == ["b-street", "director", "inspector", "street"]
     assert row.commit_log_index is not None and row.drawn_at is None
     logged = session.get(EvidenceEntry, row.commit_entry_id)

@@ -35,7 +35,7 @@ def test_an_orange_draw_committed_here_is_logged_at_once_paired_and_verified(
     session: Session, w: World, keys: LogKeys
 ) -> None:
     row = orange.commit(session, w.p["inspector"], station="SA01", month="2026-12", now=NOW)
-    assert row.code == "OR-SA01-202612" and row.kind == "orange"
+    assert row.code == "SA01-202612-Q" and row.kind == "orange"
     assert row.commit_log_index is not None and row.inspectors == [
         "director",
         "inspector",
@@ -78,10 +78,10 @@ def test_draws_committed_on_the_work_order_pages_are_logged_by_the_job(
     service_draws.reveal_draw(session, w.p["street"], station="SA01", month="2026-12", now=JAN1)
     assert orange.sync(session, now=JAN1) == (0, 1)
     sign(session, keys, JAN1)
-    verdict = verify_draw(session, w.p["director"], code="OR-SA01-202612", keys=keys)
+    verdict = verify_draw(session, w.p["director"], code="SA01-202612-Q", keys=keys)
     assert verdict.ok, verdict.sentence()
     listed = queries.list_draws(session, w.p["director"], year=2026, kind="orange")
-    assert [r.draw.code for r in listed] == ["OR-SA01-202612", "OR-SB01-202612"]
+    assert [r.draw.code for r in listed] == ["SA01-202612-Q", "SB01-202612-Q"]
 
 
 def test_an_orange_draw_logged_only_after_its_month_began_does_not_verify(

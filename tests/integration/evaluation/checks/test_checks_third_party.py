@@ -71,7 +71,7 @@ def test_visits_give_the_sample_size_mean_and_margin_of_error(session: Session, 
     street = mystery.half_report(session, w.p["street"], half="2026-H1")
     assert street.n == 20 and [s.unit.short_code for s in street.stations] == ["SA01", "SA02"]
     codes = [v.code for v, _ in mystery.recent_visits(session, w.p["street"], half="2026-H1")]
-    assert codes[0].startswith("MV-SA") and len(codes) == 20
+    assert codes[0].startswith("SA0") and len(codes) == 20
 
 
 def test_a_bad_visit_is_refused_and_nothing_is_stored(session: Session, w: World) -> None:
@@ -114,7 +114,7 @@ def test_the_panel_covers_the_eight_fields_with_reviews(session: Session, w: Wor
         )
         for k, f in enumerate(fields)
     ]
-    assert made[0].code == "EX-D000-001" and made[0].name == "专家0"
+    assert made[0].code == "D000-EX001" and made[0].name == "专家0"
     review = experts.add_review(
         session,
         w.p["inspector"],

@@ -21,7 +21,7 @@ from jingwu.evaluation.checks.draws import Pair
 
 T = dt.datetime(2026, 3, 1, 2, 0, tzinfo=dt.UTC)
 COMMIT = CommitmentDoc(
-    code="DR-XH00-202603-S",
+    code="XH00-202603-S",
     kind="station",
     unit="XH00",
     period="2026-03",
@@ -32,7 +32,7 @@ COMMIT = CommitmentDoc(
     committed_at=T,
 )
 RECORD = RecordDoc(
-    code="DR-XH00-202603-S",
+    code="XH00-202603-S",
     commitment="ab" * 32,
     seed="s" * 32,
     targets=("BS02", "BS01"),
@@ -46,7 +46,7 @@ def test_the_commitment_document_reads_as_documented() -> None:
     text = COMMIT.encode().decode()
     assert text.splitlines() == [
         "jingwu-draw-commitment/v1",
-        "draw DR-XH00-202603-S",
+        "draw XH00-202603-S",
         "kind station",
         "unit XH00",
         "period 2026-03",
@@ -63,7 +63,7 @@ def test_the_commitment_document_reads_as_documented() -> None:
 @given(st.sampled_from(["code", "quota", "team", "inspectors", "commitment", "period"]))
 def test_changing_any_published_input_changes_the_commitment_digest(name: str) -> None:
     new = {
-        "code": "DR-XH00-202604-S",
+        "code": "XH00-202604-S",
         "quota": "2",
         "team": 3,
         "inspectors": ("a", "c"),
@@ -153,7 +153,7 @@ def test_a_bad_survey_file_names_every_bad_line() -> None:
     )
     with pytest.raises(Invalid) as caught:
         surveycsv.parse(text)
-    assert caught.value.params == {"count": 5, "first": "line 3"}
+    assert caught.value.params == {"count": 5, "line": "3"}
     assert sorted(caught.value.fields) == ["line 3", "line 5", "line 6", "line 7", "line 8"]
     assert caught.value.fields["line 6"] == "give either a score or a share"
 
