@@ -2,7 +2,7 @@
 
 Through the services, at the times things would have happened this year: each month's
 station draw of the district committed a week before the month and drawn on its 2nd (the
-current month's committed, not yet drawn, so coverage stands just short of 100 %), last
+current month's is left for the inspector to make, so coverage stands just short of 100 %), last
 month's order draw, the work orders' orange draws logged and paired, outcomes recorded a
 few days after each draw; then the log is signed so that every draw verifies. The mystery
 visits, experts and the survey import are in :mod:`.demo_third`.
@@ -80,15 +80,13 @@ def _outcome(
 
 def _station_draws(session: Session, ctx: DemoContext, who: Principal, rng: random.Random) -> None:
     now = ctx.now.astimezone(LOCAL)
-    for month in range(1, now.month + 1):
+    for month in range(1, now.month):  # this month's draw is left to the inspector
         period = f"{now.year}-{month:02d}"
         y, m = _month_before(now.year, month)
         row = service.commit_draw(
             session, who, kind="station", unit="XH00", period=period, now=_at(y, m, 24)
         )
         drawn_at = _at(now.year, month, 2, 9)
-        if month == now.month:
-            continue  # this month's draw is committed and waits for its day
         service.run_draw(session, who, code=row.code, now=drawn_at)
         for target, _ in (row.pairs or {}).get("target", []):
             at = drawn_at + dt.timedelta(days=rng.randint(3, 12), hours=rng.randint(0, 6))

@@ -166,8 +166,11 @@ class CoverageView:
         return None if self.pool == 0 else self.checked / self.pool
 
 
-def coverage(session: Session, principal: Principal, *, year: int) -> CoverageView:
-    """Station coverage of the year in the principal's scope, month by month (target 100 %)."""
+def coverage(
+    session: Session, principal: Principal, *, year: int, through: str | None = None
+) -> CoverageView:
+    """Station coverage of the year in the principal's scope, month by month (target 100 %),
+    the months listed up to ``through`` (``YYYY-MM``; the whole year when not given)."""
     stations = list(
         session.scalars(
             scoped(select(Unit), principal, Unit.id)
@@ -196,6 +199,8 @@ def coverage(session: Session, principal: Principal, *, year: int) -> CoverageVi
     running, by_month = 0, []
     for m in range(1, 13):
         month = f"{year}-{m:02d}"
+        if through is not None and month > through:
+            break
         running += per_month.get(month, 0)
         by_month.append((month, running))
     unchecked = [s for s in stations if s.short_code not in first_month]

@@ -101,7 +101,8 @@ def coverage_page(
     request: Request, session: SessionDep, principal: Viewer, now: Now, year: Year = None
 ) -> Response:
     """Stations checked this year in scope, month by month, against the 100 % target."""
-    cover = queries.coverage(session, principal, year=year or now.year)
+    chosen = year or now.year
+    cover = queries.coverage(session, principal, year=chosen, through=local_month(now))
     return render(request, "evaluation/checks_coverage.html", {"cover": cover, "tab": "coverage"})
 
 

@@ -117,6 +117,8 @@ def test_each_draw_takes_only_stations_not_checked_this_year(session: Session, w
     cover = queries.coverage(session, w.p["director"], year=2026)
     assert (cover.pool, cover.checked, cover.share) == (3, 3, 1.0)
     assert cover.by_month[8:] == [("2026-09", 0), ("2026-10", 1), ("2026-11", 2), ("2026-12", 3)]
+    through = queries.coverage(session, w.p["director"], year=2026, through="2026-10")
+    assert through.by_month[-1] == ("2026-10", 1) and len(through.by_month) == 10
     street = queries.coverage(session, w.p["street"], year=2026)
     assert street.pool == 2 and street.checked == 2
     assert queries.coverage(session, w.p["director"], year=2027).checked == 0
