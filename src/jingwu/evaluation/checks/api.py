@@ -23,6 +23,7 @@ from jingwu.evaluation.checks import (
     service,
     surveys,
 )
+from jingwu.evaluation.checks.periods import half_of, local_date, local_month
 from jingwu.evaluation.checks.schemas import (
     HALF,
     MONTH,
@@ -56,7 +57,9 @@ from jingwu.web.deps import Now, SessionDep, SettingsDep, one_transaction
 router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation: spot checks"])
 Viewer = Annotated[Principal, Requires("evaluation.view")]
 Inspector = Annotated[Principal, Requires("evaluation.inspect")]
-Year = Annotated[int, Query(ge=2000, le=2100, description="the calendar year")]
+Year = Annotated[
+    int | None, Query(ge=2000, le=2100, description="the calendar year (default: this year)")
+]
 Code = Annotated[str, Path(pattern=r"^[A-Za-z0-9-]{1,40}$", description="the draw's code")]
 Station = Annotated[str, Path(pattern=UNIT, description="the station's short code")]
 Month = Annotated[str, Path(pattern=MONTH, description="the month, e.g. 2026-12")]
@@ -79,11 +82,12 @@ def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
 def list_draws(
     session: SessionDep,
     principal: Viewer,
-    year: Year,
+    now: Now,
+    year: Year = None,
     kind: Annotated[str | None, Query(pattern="^(station|order|orange)$")] = None,
 ) -> list[DrawLineOut]:
     """The year's draws of drawing units in scope, newest month first."""
-    rows = queries.list_draws(session, principal, year=year, kind=kind)
+    rows = queries.list_draws(session, principal, year=year or now.year, kind=kind)
     return [DrawLineOut.of(r) for r in rows]
 
 
@@ -186,26 +190,35 @@ def draw_orange(
 
 @router.get("/coverage", response_model=CoverageOut, responses=_errors(401, 403, 422))
 @one_transaction
-def coverage(session: SessionDep, principal: Viewer, year: Year) -> CoverageOut:
+def coverage(session: SessionDep, principal: Viewer, now: Now, year: Year = None) -> CoverageOut:
     """The share of stations in scope checked this year, month by month, against 100 %."""
-    return CoverageOut.of(queries.coverage(session, principal, year=year))
+    chosen = year or now.year
+    view = queries.coverage(session, principal, year=chosen, through=local_month(now))
+    return CoverageOut.of(view)
 
 
 @router.get(
     "/published-checks", response_model=list[PublishedOut], responses=_errors(401, 403, 422)
 )
 @one_transaction
-def published(session: SessionDep, principal: Viewer, year: Year) -> list[PublishedOut]:
-    """The year's drawn checks as they are published (no personal data)."""
-    return [PublishedOut.of(r) for r in queries.published_results(session, year=year)]
+def published(
+    session: SessionDep, principal: Viewer, now: Now, year: Year = None
+) -> list[PublishedOut]:
+    """The year's drawn checks of units in scope as they are published (no personal data)."""
+    rows = queries.published_results(session, year=year or now.year, principal=principal)
+    return [PublishedOut.of(r) for r in rows]
 
 
 @router.get("/mystery-visits", response_model=HalfOut, responses=_errors(401, 403, 422))
 @one_transaction
 def visits(
-    session: SessionDep, principal: Viewer, half: Annotated[str, Query(pattern=HALF)]
+    session: SessionDep,
+    principal: Viewer,
+    now: Now,
+    half: Annotated[str | None, Query(pattern=HALF, description="default: this half-year")] = None,
 ) -> HalfOut:
     """A half-year's visits in scope: sample size, mean score and interval, pass rate."""
+    half = half or half_of(local_date(now))
     report = mystery.half_report(session, principal, half=half)
     p, m = report.passing, report.mean
     return HalfOut(
@@ -261,11 +274,12 @@ def record_visit(session: SessionDep, principal: Inspector, now: Now, body: Visi
 
 @router.get("/experts", response_model=PanelOut, responses=_errors(401, 403, 422))
 @one_transaction
-def panel(session: SessionDep, principal: Viewer, year: Year) -> PanelOut:
+def panel(session: SessionDep, principal: Viewer, now: Now, year: Year = None) -> PanelOut:
     """The expert panel in scope (the 8 fields) and the year's latest reviews."""
-    found = experts.panel(session, principal, year=year)
+    chosen = year or now.year
+    found = experts.panel(session, principal, year=chosen)
     return PanelOut(
-        year=year,
+        year=chosen,
         fields_covered=found.fields_covered,
         fields=[
             FieldOut(

@@ -222,14 +222,20 @@ class PublishedRow:
     status: str  # done | found | follow_up | pending
 
 
-def published_results(session: Session, *, year: int) -> list[PublishedRow]:
-    """The year's drawn checks as the public may see them (for the public portal)."""
-    rows = session.execute(
+def published_results(
+    session: Session, *, year: int, principal: Principal | None = None
+) -> list[PublishedRow]:
+    """The year's drawn checks as the public may see them (the public portal reads them all;
+    a signed-in page passes its principal and sees the draws of units in its scope)."""
+    stmt = (
         select(CheckDraw, Unit)
         .join(Unit, Unit.id == CheckDraw.unit_id)
         .where(CheckDraw.period.startswith(f"{year}-"), CheckDraw.drawn_at.is_not(None))
         .order_by(CheckDraw.period, CheckDraw.code)
-    ).all()
+    )
+    if principal is not None:
+        stmt = scoped(stmt, principal, CheckDraw.unit_id)
+    rows = session.execute(stmt).all()
     ids = [d.id for d, _ in rows]
     statuses = (
         {

@@ -112,7 +112,7 @@ def published_page(
 ) -> Response:
     """What is published of the year's checks (for the public portal): no personal data."""
     chosen = year or now.year
-    rows = queries.published_results(session, year=chosen)
+    rows = queries.published_results(session, year=chosen, principal=principal)
     context = {"rows": rows, "year": chosen, "tab": "published"}
     return render(request, "evaluation/checks_published.html", context)
 
