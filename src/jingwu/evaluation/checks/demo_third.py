@@ -46,7 +46,7 @@ VISITORS = tuple(f"MV{k:02d}" for k in range(1, 13))
 
 
 def _quality(stations: list[Unit], rng: random.Random) -> dict[int, float]:
-    return {s.id: rng.uniform(0.72, 0.95) for s in stations}
+    return {s.id: rng.uniform(0.78, 0.96) for s in stations}
 
 
 def _sheet(rng: random.Random, quality: float) -> dict[str, object]:

@@ -11,13 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
-from jingwu.errors import Invalid, NotFound
+from jingwu.errors import Conflict, Invalid, NotFound
 from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.checks import pools
 from jingwu.evaluation.checks.models import Expert, ExpertReview
+from jingwu.evaluation.checks.periods import local_date
 from jingwu.evaluation.measures import ExpertField
 from jingwu.org.models import Unit
 
@@ -66,8 +68,12 @@ def add_expert(
         active=True,
         added_at=now,
     )
-    session.add(expert)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(expert)
+            session.flush()
+    except IntegrityError:
+        raise Conflict("Another expert was added at the same moment; try again.") from None
     return expert
 
 
@@ -98,7 +104,7 @@ def add_review(
     where = pools.unit_in_scope(session, principal, unit, field="unit")
     if not 0 <= score <= 100:
         raise Invalid("A score lies between 0 and 100.", fields={"score": "0-100"})
-    if reviewed_on > now.date():
+    if reviewed_on > local_date(now):
         raise Invalid("A review cannot lie in the future.", fields={"reviewed_on": "future"})
     if not MIN_TEXT <= len(text.strip()) <= MAX_TEXT:
         raise Invalid(

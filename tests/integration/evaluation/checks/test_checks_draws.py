@@ -67,6 +67,10 @@ def test_a_station_draw_is_logged_before_it_is_drawn_and_verifies(
     assert len(pairs) == 2 and all(len(team) == 2 for _, team in pairs)
     assert drawn.record_log_index is not None and drawn.record_log_index > row.commit_log_index
     assert queries.draw_detail(session, w.p["director"], code=row.code).seed == SEED
+    record = session.get(EvidenceEntry, drawn.record_entry_id)
+    assert record is not None
+    second = entry_format.decode(bytes(record.body))
+    assert (second.item, second.version, second.previous) == (entry.item, 2, logged.leaf_hash)
     sign(session, keys, DEC1)
     verdict = verify_draw(session, w.p["director"], code=row.code, keys=keys)
     assert verdict.ok, verdict.sentence()
