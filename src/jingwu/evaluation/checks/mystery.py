@@ -80,6 +80,21 @@ def _visit_code(session: Session, station: Unit, day: dt.date) -> str:
     return f"{prefix}{int(taken or 0) + 1:02d}"
 
 
+def _check_visit(
+    unit: Unit, visited_at: dt.datetime, visitor: str, scenario: str, note: str, now: dt.datetime
+) -> None:
+    if unit.kind != "community":
+        raise Invalid("Visits are made to stations.", fields={"station": "a station"})
+    if visited_at > now:
+        raise Invalid("A visit cannot lie in the future.", fields={"visited_at": "future"})
+    if not visitor.strip() or len(visitor.strip()) > MAX_VISITOR:
+        raise Invalid("Give the visitor's code.", fields={"visitor": "required"})
+    if scenario not in sheet.SCENARIOS:
+        raise Invalid("Choose a walk-in or a phone visit.", fields={"scenario": "unknown"})
+    if len(note) > MAX_NOTE:
+        raise Invalid("A note has at most {n} characters.", params={"n": MAX_NOTE})
+
+
 def record_visit(
     session: Session,
     principal: Principal,
@@ -95,16 +110,7 @@ def record_visit(
     """Record one visit and its scoring sheet."""
     principal.require("evaluation.inspect")
     unit = pools.unit_in_scope(session, principal, station, field="station")
-    if unit.kind != "community":
-        raise Invalid("Visits are made to stations.", fields={"station": "a station"})
-    if visited_at > now:
-        raise Invalid("A visit cannot lie in the future.", fields={"visited_at": "future"})
-    if not visitor.strip() or len(visitor.strip()) > MAX_VISITOR:
-        raise Invalid("Give the visitor's code.", fields={"visitor": "required"})
-    if scenario not in sheet.SCENARIOS:
-        raise Invalid("Choose a walk-in or a phone visit.", fields={"scenario": "unknown"})
-    if len(note) > MAX_NOTE:
-        raise Invalid("A note has at most {n} characters.", params={"n": MAX_NOTE})
+    _check_visit(unit, visited_at, visitor, scenario, note, now)
     scored = sheet.score_sheet(scores)
     day = local_date(visited_at)
     visit = MysteryVisit(

@@ -245,29 +245,32 @@ def published_results(
         if ids
         else {}
     )
-    out: list[PublishedRow] = []
-    for d, unit in rows:
-        seed = published_seed(session, d) or ""
-        pairs = ledger.pairs_of(d.pairs)
-        labels = _labels(session, d.kind, {p.target for ps in pairs.values() for p in ps})
-        assert d.drawn_at is not None
-        for purpose, ps in sorted(pairs.items()):
-            for p in ps:
-                status = statuses.get((d.id, purpose, p.target), "pending")
-                out.append(
-                    PublishedRow(
-                        d.code,
-                        _public_kind(d.kind, purpose),
-                        unit.name,
-                        d.period,
-                        d.commitment,
-                        seed,
-                        local_date(d.drawn_at).isoformat(),
-                        labels.get(p.target, p.target),
-                        status,
-                    )
-                )
-    return out
+    return [line for d, unit in rows for line in _published(session, d, unit, statuses)]
+
+
+def _published(
+    session: Session, d: CheckDraw, unit: Unit, statuses: dict[tuple[int, str, str], str]
+) -> list[PublishedRow]:
+    seed = published_seed(session, d) or ""
+    pairs = ledger.pairs_of(d.pairs)
+    labels = _labels(session, d.kind, {p.target for ps in pairs.values() for p in ps})
+    assert d.drawn_at is not None
+    drawn_on = local_date(d.drawn_at).isoformat()
+    return [
+        PublishedRow(
+            d.code,
+            _public_kind(d.kind, purpose),
+            unit.name,
+            d.period,
+            d.commitment,
+            seed,
+            drawn_on,
+            labels.get(p.target, p.target),
+            statuses.get((d.id, purpose, p.target), "pending"),
+        )
+        for purpose, ps in sorted(pairs.items())
+        for p in ps
+    ]
 
 
 def _public_kind(kind: str, purpose: str) -> str:

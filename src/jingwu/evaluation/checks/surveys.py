@@ -92,6 +92,16 @@ def check_rows(
     return out
 
 
+def _check_new(session: Session, unit_id: int, digest: str) -> None:
+    taken = session.scalar(
+        select(SurveyImport.id).where(
+            SurveyImport.unit_id == unit_id, SurveyImport.sha256 == digest
+        )
+    )
+    if taken is not None:
+        raise Conflict("This file was imported already.", code="duplicate_file")
+
+
 def import_survey(
     session: Session,
     principal: Principal,
@@ -108,12 +118,7 @@ def import_survey(
         raise Invalid("A survey file has at most 1 MiB.", fields={"file": "too large"})
     rows = check_rows(session, principal, *surveycsv.read(surveycsv.decode(content)))
     digest = hashlib.sha256(content).hexdigest()
-    if session.scalar(
-        select(SurveyImport.id).where(
-            SurveyImport.unit_id == principal.unit_id, SurveyImport.sha256 == digest
-        )
-    ):
-        raise Conflict("This file was imported already.", code="duplicate_file")
+    _check_new(session, principal.unit_id, digest)
     batch = SurveyImport(
         unit_id=principal.unit_id,
         filename=(filename.replace("\\", "/").rsplit("/", 1)[-1] or "survey.csv")[:255],
