@@ -4,4 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from jingwu.evaluation.checks import api as checks_api
+
 router = APIRouter()
+router.include_router(checks_api.router)

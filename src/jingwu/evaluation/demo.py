@@ -8,9 +8,11 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from jingwu.demodata import DemoContext
+from jingwu.evaluation.checks import demo as checks_demo
 
 ORDER = 90
 
 
 def seed(session: Session, ctx: DemoContext) -> None:
     """Each sub-area's seed, in order."""
+    checks_demo.seed(session, ctx)

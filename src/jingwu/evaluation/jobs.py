@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from jingwu.evaluation.checks import jobs as checks_jobs
 from jingwu.worker.runner import JobSpec
 
 JOBS: list[JobSpec] = []
+JOBS += checks_jobs.JOBS

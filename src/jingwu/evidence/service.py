@@ -313,3 +313,77 @@ def _hashed_entry(
     except EntryError as exc:
         raise entry_error(exc) from None
     return NewEntry(item_id, entry, clean_filename(r.filename), held, principal.user_id)
+
+
+@dataclass(frozen=True)
+class RecordedDocument:
+    """Where a document recorded with :func:`record_document` sits in the log."""
+
+    item_code: str
+    version: int
+    entry_id: int
+    leaf_hash: bytes
+
+
+def record_document(
+    session: Session,
+    principal: Principal,
+    *,
+    subject: str,
+    unit_id: int,
+    sha256: bytes,
+    size: int,
+    media_type: str,
+    filename: str,
+    note: str = "",
+    category: str = "documentary_evidence",
+    now: dt.datetime,
+) -> RecordedDocument:
+    """Log a document of another domain's own record by its content hash (no work order).
+
+    For records that must be provably fixed at a moment, such as a double-random draw's
+    commitment: ``subject`` is the record's code (it stands in the entry's ``order``
+    field), the content stays with the caller (``content_held`` false), and a second call
+    for the same subject logs the next version, naming the previous entry's leaf hash. The
+    calling domain authorises the act being recorded; the entry names who acted.
+    """
+    check_category(category)
+    check_note(note)
+    name = clean_filename(filename)
+    lock_orders(session, [subject])
+    item = session.scalars(
+        select(EvidenceItem).where(EvidenceItem.order_code == subject).order_by(EvidenceItem.seq)
+    ).first()
+    last = None if item is None else latest_entry(session, item.id)
+    if item is None:
+        item = EvidenceItem(
+            code=item_code(subject, 1),
+            order_code=subject,
+            seq=1,
+            unit_id=unit_id,
+            category=category,
+            created_at=now,
+            created_by_id=principal.user_id,
+        )
+        session.add(item)
+        session.flush()
+    try:
+        entry = Entry(
+            category=item.category,
+            item=item.code,
+            order=subject,
+            sha256=sha256,
+            size=size,
+            media_type=normalize_media_type(media_type),
+            recorded_by=recorder_code(principal),
+            recorded_at=as_utc(now),
+            version=1 if last is None else last.version + 1,
+            previous=None if last is None else bytes(last.leaf_hash),
+            note=note,
+        )
+    except EntryError as exc:
+        raise entry_error(exc) from None
+    new = NewEntry(item.id, entry, name, False, principal.user_id)
+    (entry_id,) = insert_entries(session, [new])
+    _audit_record(session, principal, item, entry, now)
+    return RecordedDocument(item.code, entry.version, int(entry_id), entry.leaf_hash())
