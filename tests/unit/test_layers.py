@@ -11,6 +11,7 @@ included; ``if TYPE_CHECKING:`` blocks left out, as they never run).
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -234,3 +235,18 @@ def test_the_walker_finds_a_hidden_cycle_and_an_impure_core(tmp_path: Path) -> N
     assert g.cycles() == [{"demo.core", "demo.helper"}]
     assert "sqlalchemy" in g.reach("demo.core")
     assert "fastapi" not in g.reach("demo.typed")
+
+
+# Subtree tests by hand (a unit's path compared as a string) bypass the one scope API.
+_PATH_COMPARISON = re.compile(r"(?:\bUnit\.path|\bunit_path)\.startswith\(|\bcovers_path\b")
+
+
+def test_only_the_scope_module_compares_unit_paths() -> None:
+    found = [
+        f"{path.relative_to(SRC)}:{n}"
+        for path in sorted((SRC / "jingwu").rglob("*.py"))
+        if path.name != "scope.py" or path.parent.name != "accounts"
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _PATH_COMPARISON.search(line)
+    ]
+    assert found == [], "use accounts.scope (subtree, unit_in_scope, in_scope)"

@@ -20,6 +20,7 @@ from jingwu.accounts.scope import SYSTEM, Principal
 from jingwu.analytics.service_incidents import NewIncidents, add_incidents, locator
 from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
+from jingwu.evaluation.checks import service as spot_checks
 from jingwu.evidence import service as evidence
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.models import Alert
@@ -54,6 +55,10 @@ PLACES = ("SA01", "SA02", "SB01")
 # The stations each role's org scope covers.
 _BELOW = {"D000": set(PLACES), "SA00": {"SA01", "SA02"}, "SA01": {"SA01"}}
 SCOPE = {role: _BELOW[unit] for role, unit in ROLES.items()}
+STREETS = ("SA00", "SB00")
+# The street-level records each role's org scope covers (a station sees none).
+_STREETS_BELOW = {"D000": set(STREETS), "SA00": {"SA00"}, "SA01": set()}
+STREET_SCOPE = {role: _STREETS_BELOW[unit] for role, unit in ROLES.items()}
 CENTRES = {"SA01": (120.105, 30.205), "SA02": (120.115, 30.205), "SB01": (120.125, 30.205)}
 
 
@@ -87,6 +92,7 @@ class RoleWorld:
     places: dict[str, Place]
     partner_orders: dict[str, str]  # "own" (filed by the partner) and "other" (another partner)
     markers: list[Marker] = field(default_factory=list)
+    spot_checks: dict[str, str] = field(default_factory=dict)  # street code → draw code
 
     def add(self, text: str, kind: str, visible_to: set[str], place: str | None = None) -> str:
         self.markers.append(Marker(text, kind, frozenset(visible_to), place))
@@ -126,6 +132,7 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
         world.places[place] = _plant(session, blobs, world, units[place])
     _partner_orders(session, world, units)
     _incidents(session, world)
+    _spot_checks(session, world)
     note = "ZQX-MINE-NOTE"
     mine = users["officer"].user_id
     assert mine is not None
@@ -278,6 +285,17 @@ def _partner_orders(session: Session, world: RoleWorld, units: dict[str, Unit]) 
         readers = sees | {"partner"} if key == "own" else sees
         world.add(mark, "partner order", readers)
         world.partner_orders[key] = world.add(order, "partner code", readers)
+
+
+def _spot_checks(session: Session, world: RoleWorld) -> None:
+    """A double-random station draw committed by each street (a street-level record)."""
+    for street in STREETS:
+        row = spot_checks.commit_draw(
+            session, SYSTEM, kind="station", unit=street, period=MONTH, now=NOW
+        )
+        seen_by = {r for r in ROLES if street in STREET_SCOPE[r] and r != "partner"}
+        world.add(row.commitment[:16], "spot check", seen_by, street)
+        world.spot_checks[street] = row.code
 
 
 def _incidents(session: Session, world: RoleWorld) -> None:

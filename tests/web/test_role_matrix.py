@@ -26,7 +26,17 @@ from jingwu.security import keys
 from jingwu.web.app import create_app
 from jingwu.web.authz import RouteDeclaration, route_table
 from tests.conftest import FrozenClock, TransactionalDatabase
-from tests.web.role_world import CENTRES, NOW, PLACES, ROLES, SCOPE, RoleWorld, build
+from tests.web.role_world import (
+    CENTRES,
+    NOW,
+    PLACES,
+    ROLES,
+    SCOPE,
+    STREET_SCOPE,
+    STREETS,
+    RoleWorld,
+    build,
+)
 
 Target = tuple[str, str | None]  # (url, owner of the record it names: a place or a partner)
 
@@ -90,6 +100,10 @@ def _unit_ids(w: RoleWorld) -> list[Target]:
     return [(p.unit.id, k) for k, p in w.places.items()]
 
 
+def _spot_checks(w: RoleWorld) -> list[Target]:
+    return [(code, street) for street, code in w.spot_checks.items()]
+
+
 def _fixed(url: str) -> Callable[[RoleWorld], list[Target]]:
     return lambda w: [(url, None)]
 
@@ -123,6 +137,16 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     ),
     "/api/v1/iot/devices/{device_id}/series": _with(
         "/api/v1/iot/devices/{id}/series?metric=pm25", "{id}", _each("device_id")
+    ),
+    "/evaluation/checks/{code}": _with("/evaluation/checks/{code}", "{code}", _spot_checks),
+    "/evaluation/checks/{code}/verify": _with(
+        "/evaluation/checks/{code}/verify", "{code}", _spot_checks
+    ),
+    "/api/v1/evaluation/draws/{code}": _with(
+        "/api/v1/evaluation/draws/{code}", "{code}", _spot_checks
+    ),
+    "/api/v1/evaluation/draws/{code}/verification": _with(
+        "/api/v1/evaluation/draws/{code}/verification", "{code}", _spot_checks
     ),
     # Not records: a point anywhere, a log size, a public tile, files, the language.
     "/api/v1/analytics/cell": lambda w: [
@@ -195,6 +219,8 @@ def may_see(role: str, owner: str) -> bool:
         return role == "partner" or "SA02" in SCOPE[role]
     if owner == "partner-other":
         return role != "partner" and "SA02" in SCOPE[role]
+    if owner in STREETS:
+        return role != "partner" and owner in STREET_SCOPE[role]
     return role != "partner" and owner in SCOPE[role]
 
 
@@ -254,11 +280,13 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             ("/work-orders/draws", each("draw", street)),
             ("/work-orders/accountability?month=2026-11", each("overdue", street)),
             ("/api/v1/work-orders?per_page=200", [sa02.order, w.partner_orders["own"]]),
+            ("/evaluation/checks", [w.spot_checks["SA00"]]),
         ],
         "director": [
             ("/work-orders/draws", each("draw", PLACES)),
             ("/audit?action=zqx.marker", each("audit", PLACES)),
             ("/api/v1/iot/devices", each("device", PLACES)),
+            ("/evaluation/checks", list(w.spot_checks.values())),
         ],
         "inspector": [
             ("/audit?action=zqx.marker", each("audit", PLACES)),

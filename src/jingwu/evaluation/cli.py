@@ -1,16 +1,21 @@
-"""``jingwu evaluation``: indices, values, PDCA, draws and the white paper."""
+"""``jingwu evaluation``: indices, values, PDCA, draws and the white paper.
+
+The commands live in the sub-areas' ``cli`` modules and are imported when used.
+"""
 
 from __future__ import annotations
 
-import click
+from jingwu.cli.lazy import LazyGroup
 
-from jingwu.evaluation.checks import cli as checks_cli
+_CHECKS = "jingwu.evaluation.checks.cli"
 
-
-@click.group("evaluation")
-def cli() -> None:
-    """Evaluation and supervision: indices, PDCA, spot checks, the white paper."""
-
-
-for _command in checks_cli.COMMANDS:  # draw, verify-draw, survey-template, import-survey
-    cli.add_command(_command)
+cli = LazyGroup(
+    "evaluation",
+    help="Evaluation and supervision: indices, PDCA, spot checks, the white paper.",
+    lazy={
+        "draw": f"{_CHECKS}:draw",
+        "verify-draw": f"{_CHECKS}:verify_draw_cmd",
+        "survey-template": f"{_CHECKS}:survey_template",
+        "import-survey": f"{_CHECKS}:import_survey",
+    },
+)

@@ -48,6 +48,14 @@ def check_exists(url: str) -> None:
             raise ConfigError(f"There is no database at {shown}: {ADVICE}.")
 
 
+def _at_heads(script: ScriptDirectory, current: set[str]) -> bool:
+    """True when every head is applied. A head that a later revision of another branch
+    ``depends_on`` is not stored in ``alembic_version`` (the dependent revision stands for
+    it), so compare with what the applied revisions reach, dependencies included."""
+    reached = {rev.revision for rev in script.iterate_revisions(tuple(current), "base")}
+    return set(script.get_heads()) <= reached
+
+
 def check_database(url: str) -> None:
     """Raise ConfigError (one sentence naming the setting and the command) unless the
     database exists and is migrated to this version's heads; never creates anything."""
@@ -64,7 +72,7 @@ def check_database(url: str) -> None:
         engine.dispose()
     script = ScriptDirectory.from_config(alembic_config(url))
     known = {rev.revision for rev in script.walk_revisions()}
-    if not current or (current <= known and current != set(script.get_heads())):
+    if not current or (current <= known and not _at_heads(script, current)):
         raise ConfigError(
             f"The database at {shown} is not migrated to this version: run `jingwu db upgrade` "
             "(it uses JINGWU_DATABASE_URL)."

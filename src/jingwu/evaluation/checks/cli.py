@@ -13,7 +13,7 @@ import click
 from rich.console import Console
 from rich.table import Column, Table
 
-from jingwu.cli.context import CliContext, pass_ctx
+from jingwu.cli.context import ANYONE, CliContext, pass_ctx, requires
 from jingwu.evaluation.checks import queries, service, surveycsv, surveys
 from jingwu.evaluation.checks.periods import local_date
 from jingwu.evaluation.checks.verify import verify_draw
@@ -29,6 +29,7 @@ def draw() -> None:
 
 
 @draw.command("commit")
+@requires("evaluation.inspect")
 @click.option("--kind", type=click.Choice(["station", "order"]), required=True)
 @click.option("--unit", required=True, help="drawing unit (district or street) short code")
 @click.option("--period", required=True, help="month, e.g. 2026-12")
@@ -59,6 +60,7 @@ def commit(
 
 
 @draw.command("run")
+@requires("evaluation.inspect")
 @click.argument("code")
 @pass_ctx
 def run(ctx: CliContext, code: str) -> None:
@@ -73,6 +75,7 @@ def run(ctx: CliContext, code: str) -> None:
 
 
 @draw.command("list")
+@requires("evaluation.view")
 @click.option("--year", type=click.IntRange(2000, 2100), default=None)
 @pass_ctx
 def list_draws(ctx: CliContext, year: int | None) -> None:
@@ -100,6 +103,7 @@ def list_draws(ctx: CliContext, year: int | None) -> None:
 
 
 @click.command("verify-draw")
+@requires("evaluation.view")
 @click.argument("code")
 @pass_ctx
 def verify_draw_cmd(ctx: CliContext, code: str) -> None:
@@ -113,12 +117,14 @@ def verify_draw_cmd(ctx: CliContext, code: str) -> None:
 
 
 @click.command("survey-template")
+@requires(ANYONE)
 def survey_template() -> None:
     """Print the survey import template (CSV)."""
     click.echo(surveycsv.TEMPLATE, nl=False)
 
 
 @click.command("import-survey")
+@requires("evaluation.inspect")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @pass_ctx
 def import_survey(ctx: CliContext, file: Path) -> None:
@@ -135,4 +141,3 @@ def import_survey(ctx: CliContext, file: Path) -> None:
         click.echo(f"Imported {batch.rows} row(s) from {batch.filename} (import {batch.id}).")
 
 
-COMMANDS = [draw, verify_draw_cmd, survey_template, import_survey]

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.models import User
-from jingwu.accounts.scope import Principal, scoped
+from jingwu.accounts.scope import Principal, scoped, subtree
 from jingwu.errors import Invalid
 from jingwu.evaluation.checks.models import CheckDraw
 from jingwu.evaluation.checks.periods import month_bounds
@@ -59,7 +59,7 @@ def stations_below(session: Session, unit: Unit) -> list[Unit]:
     return list(
         session.scalars(
             select(Unit)
-            .where(Unit.kind == "community", Unit.path.startswith(unit.path, autoescape=True))
+            .where(Unit.kind == "community", Unit.id.in_(subtree(unit)))
             .order_by(Unit.short_code)
         )
     )
@@ -73,7 +73,7 @@ def station_pool(session: Session, unit: Unit) -> list[str]:
 def order_pool(session: Session, unit: Unit, month: str) -> list[str]:
     """Codes of the orders of the stations under ``unit`` completed in the local month."""
     start, end = month_bounds(month)
-    below = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+    below = subtree(unit)
     return list(
         session.scalars(
             select(WorkOrder.code)
@@ -100,7 +100,7 @@ def _line(session: Session, unit: Unit) -> list[int]:
 
 def inspector_pool(session: Session, unit: Unit) -> list[str]:
     """Usernames of the active inspecting users at, above or below ``unit``."""
-    below = select(Unit.id).where(Unit.path.startswith(unit.path, autoescape=True))
+    below = subtree(unit)
     return list(
         session.scalars(
             select(User.username)
