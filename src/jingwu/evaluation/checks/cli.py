@@ -139,5 +139,3 @@ def import_survey(ctx: CliContext, file: Path) -> None:
             now=runtime.clock(),
         )
         click.echo(f"Imported {batch.rows} row(s) from {batch.filename} (import {batch.id}).")
-
-
