@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import queries, service
 from jingwu.accounts.models import User
-from jingwu.accounts.roles import ROLE_LABELS, Role
+from jingwu.accounts.roles import Role
 from jingwu.errors import DomainError, Invalid, Unauthenticated
 from jingwu.org import queries as org_queries
 from jingwu.security import totp
@@ -24,6 +24,7 @@ from jingwu.web.deps import (
     SettingsDep,
     client_ip,
 )
+from jingwu.web.i18n import error_fields, error_text, translated
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -102,7 +103,7 @@ def login(
             session,
             settings,
             now,
-            error=exc.message,
+            error=error_text(request, exc),
             username=username,
             next_url=_safe_next(next),
             status=exc.status,
@@ -194,7 +195,7 @@ def enrol(
                 "user": user,
                 "secret": user.totp_secret,
                 "qr": _qr_svg(uri),
-                "error": exc.message,
+                "error": error_text(request, exc),
             },
             status_code=422,
         )
@@ -249,7 +250,7 @@ def _users_page(
         {
             "users": service.list_users(session, principal),
             "units": org_queries.list_units(session, principal),
-            "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
+            "roles": [r.value for r in Role],
             "form": form or {},
             "errors": errors or {},
             "message": message,
@@ -295,17 +296,21 @@ def create_user(
                 now=now,
             )
     except (Invalid, DomainError) as exc:
-        errors = exc.fields or {"form": exc.message}
         return _users_page(
             request,
             session,
             principal,
             form=form,
-            errors=errors,
-            message=exc.message,
+            errors=error_fields(request, exc, whole="form"),
+            message=error_text(request, exc),
             status=exc.status,
         )
-    return _users_page(request, session, principal, message=f"User {username} created.")
+    return _users_page(
+        request,
+        session,
+        principal,
+        message=translated(request, "User {username} created.", username=username),
+    )
 
 
 @router.post("/admin/users/{username}/reset-2fa", response_class=HTMLResponse)

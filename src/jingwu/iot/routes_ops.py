@@ -15,6 +15,7 @@ from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.i18n import error_fields
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -182,7 +183,8 @@ async def save_rule(
     try:
         service_rules.save_rule(session, principal, definition=definition, now=now)
     except Invalid as exc:
-        return _rule_form(request, {**raw, **definition}, exc.fields or {"form": exc.message}, 422)
+        errors = error_fields(request, exc, whole="form")
+        return _rule_form(request, {**raw, **definition}, errors, 422)
     return RedirectResponse("/iot/rules", status_code=303)
 
 

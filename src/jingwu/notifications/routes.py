@@ -12,6 +12,7 @@ from jingwu.notifications import service
 from jingwu.notifications.messages import text
 from jingwu.notifications.models import Contact
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.i18n import error_fields
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
@@ -92,7 +93,7 @@ def set_contact(
                 "rows": [],
                 "unread": service.unread_count(session, principal),
                 "contact": contact,
-                "errors": exc.fields,
+                "errors": error_fields(request, exc),
             },
             status_code=422,
         )

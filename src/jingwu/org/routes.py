@@ -13,6 +13,7 @@ from jingwu.errors import Invalid, NotFound
 from jingwu.org import queries, service
 from jingwu.org.standard import POST_KINDS, ZONE_LABELS, standard_zone_areas
 from jingwu.web.deps import CurrentPrincipal, SessionDep
+from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -86,7 +87,7 @@ def set_post(
                 post_id=post.id,
             )
     except Invalid as exc:
-        return _unit_page(request, session, principal, unit_id, error=exc.message)
+        return _unit_page(request, session, principal, unit_id, error=error_text(request, exc))
     return RedirectResponse(f"/org/units/{unit_id}#posts", status_code=303)
 
 

@@ -12,8 +12,12 @@ from functools import cache
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from pydantic import ValidationError
+from starlette.requests import Request
 
+from jingwu.errors import DomainError, Gettext, translate
 from jingwu.registry import locale_files
+from jingwu.web.validation import field_problems
 
 LANGUAGES = ("zh_CN", "en")
 DEFAULT_LANGUAGE = "zh_CN"
@@ -37,17 +41,88 @@ def translations(language: str) -> NullTranslations:
     return merged if merged is not None else NullTranslations()
 
 
+def _supported(requested: str) -> str | None:
+    value = requested.strip().replace("-", "_").lower()
+    if value.startswith("en"):
+        return "en"
+    if value.startswith("zh"):
+        return "zh_CN"
+    return None
+
+
 def pick_language(requested: str | None, default: str = DEFAULT_LANGUAGE) -> str:
     """A supported language for a cookie/query value (``en``, ``zh``, ``zh_CN`` …)."""
     if not requested:
         return default
-    value = requested.replace("-", "_")
-    if value.lower().startswith("en"):
-        return "en"
-    if value.lower().startswith("zh"):
-        return "zh_CN"
-    return default
+    return _supported(requested) or default
+
+
+def accepted_language(header: str | None) -> str | None:
+    """The supported language an ``Accept-Language`` header prefers most, if any."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((header or "").split(",")[:20]):
+        tag, _, params = part.partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                continue
+        language = _supported(tag)
+        if language is None or not 0 < quality <= 1:
+            continue
+        if best is None or (quality, -position) > (best[0], best[1]):
+            best = (quality, -position, language)
+    return best[2] if best else None
+
+
+def negotiate(
+    *, query: str, cookie: str, accept: str | None, default: str = DEFAULT_LANGUAGE
+) -> str:
+    """The language of a request: ``?lang=``, then the cookie, then ``Accept-Language``."""
+    for requested in (query, cookie):
+        if requested and (language := _supported(requested)):
+            return language
+    return accepted_language(accept) or default
 
 
 def gettext(language: str, message: str) -> str:
     return translations(language).ugettext(message)
+
+
+def translator(language: str) -> Gettext:
+    """The ``gettext`` function of ``language``."""
+    return translations(language).ugettext
+
+
+def request_gettext(request: Request) -> Gettext:
+    """The ``gettext`` of the request's language."""
+    return translator(getattr(request.state, "language", DEFAULT_LANGUAGE))
+
+
+def error_text(request: Request, exc: DomainError) -> str:
+    """A domain error's message in the request's language."""
+    return exc.translated(request_gettext(request))
+
+
+def error_fields(request: Request, exc: DomainError, *, whole: str | None = None) -> dict[str, str]:
+    """A domain error's field messages in the request's language, for a form shown again.
+
+    With ``whole``, an error without field messages is shown under that key instead.
+    """
+    tr = request_gettext(request)
+    fields = exc.translated_fields(tr)
+    if not fields and whole is not None:
+        return {whole: exc.translated(tr)}
+    return fields
+
+
+def translated(request: Request, message: str, **params: object) -> str:
+    """The message id ``message`` in the request's language, filled with ``params``."""
+    return translate(message, params, request_gettext(request))
+
+
+def validation_fields(request: Request, exc: ValidationError) -> dict[str, str]:
+    """A pydantic error's first problem per field, in the request's language."""
+    language = getattr(request.state, "language", DEFAULT_LANGUAGE)
+    return field_problems(exc.errors(), translator(language), language)

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from sqlalchemy import text
 
-from jingwu.accounts.roles import label
 from jingwu.web.dashboard import cards
 from jingwu.web.deps import CurrentPrincipal, SessionDep
 from jingwu.web.i18n import pick_language
@@ -19,14 +18,7 @@ ZONES = frozenset({"intranet", "internet"})
 
 @router.get("/", response_class=HTMLResponse)
 def dashboard(request: Request, session: SessionDep, principal: CurrentPrincipal) -> Response:
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "cards": cards(session, principal),
-            "role_label": label(principal.role, request.state.language),
-        },
-    )
+    return render(request, "dashboard.html", {"cards": cards(session, principal)})
 
 
 @router.get("/lang/{code}")

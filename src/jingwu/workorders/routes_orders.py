@@ -13,6 +13,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.reference import service as reference
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
+from jingwu.web.i18n import error_fields, validation_fields
 from jingwu.web.templating import render
 from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -36,13 +37,9 @@ from jingwu.workorders.vocab import (
 router = APIRouter(include_in_schema=False)
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Per-field messages of a pydantic error (the first message of each field)."""
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err.get("loc", ())) or "request"
-        out.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
-    return out
+def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
+    """Per-field messages of a pydantic error (the first of each field), translated."""
+    return validation_fields(request, exc)
 
 
 def labels() -> dict[str, Any]:
@@ -112,9 +109,9 @@ async def create(
         data = IntakeIn.model_validate(values)
         order = service.intake(session, principal, data=data, now=now)
     except ValidationError as exc:
-        return _intake_form(request, principal, values, field_errors(exc), status=422)
+        return _intake_form(request, principal, values, validation_fields(request, exc), status=422)
     except DomainError as exc:
-        errors = exc.fields or {"request": exc.message}
+        errors = error_fields(request, exc, whole="request")
         return _intake_form(request, principal, values, errors, status=exc.status)
     return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
 
@@ -193,7 +190,7 @@ async def take_action(
         data = _action_data(form, now)
         service.act(session, principal, code=code, action=action, data=data, now=now)
     except ValidationError as exc:
-        fields = field_errors(exc)
+        fields = field_errors(request, exc)
         invalid = Invalid(next(iter(fields.values())), fields=fields)
         return order_page(request, session, principal, now, code, error=invalid)
     except DomainError as exc:

@@ -52,7 +52,7 @@ def test_the_api_is_scoped_the_same_way(
     t, _ = signed_in(client, session, clock, "SA00", "street")
     units = client.get("/api/v1/org/units").json()
     assert {u["short_code"] for u in units} == {"SA00", "SA01", "SA02"}
-    r = client.get(f"/api/v1/org/units/{t['SB01'].id}")
+    r = client.get(f"/api/v1/org/units/{t['SB01'].id}", headers={"Accept-Language": "en"})
     assert r.status_code == 404
     assert r.json() == {"error": {"code": "not_found", "message": "No such unit.", "fields": {}}}
 
