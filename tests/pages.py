@@ -18,7 +18,7 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 from fastapi import FastAPI
-from starlette.routing import Route, compile_path
+from starlette.routing import compile_path
 
 from jingwu.web.app import all_routes
 

@@ -26,9 +26,9 @@ Gettext = Callable[[str], str]
 class Term(str):
     """A parameter value from a vocabulary (a state, a role, a tier) shown translated.
 
-    The string is the stored value (``"received"``), which the English ``message`` shows;
+    The string is the stored value (``"received"``), which the English sentence shows;
     ``label`` is the English message id of its name (``"Received"``), which
-    :meth:`DomainError.translated` translates.
+    :meth:`DomainError.translated` shows when the language has a translation for it.
     """
 
     label: str
@@ -52,12 +52,18 @@ class Terms(tuple[Term, ...]):
         return format(str(self), spec)
 
 
+def _term(term: Term, gettext: Gettext) -> str:
+    # No translation (English): the stored value, as the English sentence is worded for it.
+    shown = gettext(term.label)
+    return str.__str__(term) if shown == term.label else shown
+
+
 def translate_param(value: Any, gettext: Gettext) -> Any:
     """A parameter as shown in the language of ``gettext`` (terms translated)."""
     if isinstance(value, Term):
-        return gettext(value.label)
+        return _term(value, gettext)
     if isinstance(value, Terms):
-        return gettext(", ").join(gettext(term.label) for term in value)
+        return gettext(", ").join(_term(term, gettext) for term in value)
     return value
 
 
@@ -112,8 +118,9 @@ class DomainError(Exception):
         return translate(self.template, self.params, gettext)
 
     def translated_fields(self, gettext: Gettext) -> dict[str, str]:
-        """The field messages in the language of ``gettext``."""
-        return {name: gettext(text) for name, text in self.fields.items()}
+        """The field messages in the language of ``gettext`` (placeholders, if any, are
+        filled from the error's parameters)."""
+        return {name: translate(text, self.params, gettext) for name, text in self.fields.items()}
 
 
 class Invalid(DomainError):

@@ -9,6 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
+from jingwu.errors import Term
+
 
 class Role(StrEnum):
     OFFICER = "officer"  # 社区民警
@@ -72,3 +74,8 @@ def label(role: str) -> str:
         return ROLE_LABELS[Role(role)]
     except ValueError:
         return role
+
+
+def role_term(role: str) -> Term:
+    """``role`` as an error parameter, shown by its translated name."""
+    return Term(role, label(role))

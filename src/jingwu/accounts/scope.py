@@ -36,7 +36,9 @@ class Principal:
         """Raise Forbidden naming the role when it lacks ``permission``."""
         if not self.can(permission):
             raise Forbidden(
-                f"The role {self.role!r} may not do this ({permission}).", code="forbidden_role"
+                "The role '{role}' may not do this ({permission}).",
+                params={"role": self.role, "permission": permission},
+                code="forbidden_role",
             )
 
     def covers_path(self, unit_path: str) -> bool:

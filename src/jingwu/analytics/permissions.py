@@ -36,5 +36,7 @@ def require(principal: Principal, permission: str) -> None:
     """Raise Forbidden naming the role when it lacks the analytics permission."""
     if not can(principal, permission):
         raise Forbidden(
-            f"The role {principal.role!r} may not do this ({permission}).", code="forbidden_role"
+            "The role '{role}' may not do this ({permission}).",
+            params={"role": principal.role, "permission": permission},
+            code="forbidden_role",
         )

@@ -35,7 +35,7 @@ class CliContext:
         user_id = session.scalar(select(User.id).where(User.username == self.as_user))
         principal = load_principal(session, user_id, ip="cli") if user_id else None
         if principal is None:
-            raise NotFound(f"No active user {self.as_user!r}.")
+            raise NotFound("No active user '{as_user}'.", params={"as_user": self.as_user})
         return principal
 
 

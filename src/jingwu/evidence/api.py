@@ -59,7 +59,7 @@ def tile(session: SessionDep, path: str) -> Response:
     try:
         wanted = tiles.parse_tile_path(f"tile/{path}")
     except tiles.TileError as exc:
-        raise NotFound(f"No such tile: {exc}.") from None
+        raise NotFound("No such tile: {why}.", params={"why": str(exc)}) from None
     if not isinstance(wanted.level, int):
         raise NotFound("Entry bundles are not published: entries carry case metadata.")
     head = latest_checkpoint(session)

@@ -28,7 +28,9 @@ PERMISSIONS = {"evidence.record": RECORD, "evidence.view": VIEW, "evidence.admin
 def _require(principal: Principal, roles: frozenset[Role], permission: str) -> None:
     if principal.role not in roles:
         raise Forbidden(
-            f"The role {principal.role!r} may not do this ({permission}).", code="forbidden_role"
+            "The role '{role}' may not do this ({permission}).",
+            params={"role": principal.role, "permission": permission},
+            code="forbidden_role",
         )
 
 

@@ -161,7 +161,7 @@ def alert_action(
             description=str(body.get("description", "")),
         )
     else:
-        raise NotFound(f"No alert action {action!r}.")
+        raise NotFound("No alert action '{action}'.", params={"action": action})
     return AlertOut.model_validate(alert)
 
 

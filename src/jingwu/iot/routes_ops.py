@@ -78,7 +78,7 @@ def alert_action(
     elif action == "confirm":
         service_alerts.confirm(session, principal, alert_id=alert_id, now=now, tier=tier or None)
     else:
-        raise Invalid(f"Unknown action {action!r}.")
+        raise Invalid("Unknown action '{action}'.", params={"action": action})
     if not is_htmx(request):
         return RedirectResponse("/iot/alerts", status_code=303)
     row = next(

@@ -108,7 +108,7 @@ def acknowledge(
     permissions.require(principal, "iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.state != "open":
-        raise Conflict(f"The alert is {alert.state}, not open.")
+        raise Conflict("The alert is {state}, not open.", params={"state": alert.state})
     alert.state, alert.acknowledged_at, alert.acknowledged_by = (
         "acknowledged",
         now,
@@ -171,7 +171,10 @@ def confirm(
     permissions.require(principal, "iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.work_order_ref is not None:
-        raise Conflict(f"Work order {alert.work_order_ref} was filed for this alert already.")
+        raise Conflict(
+            "Work order {work_order_ref} was filed for this alert already.",
+            params={"work_order_ref": alert.work_order_ref},
+        )
     device = session.get(Device, alert.device_id)
     unit = session.get(Unit, alert.unit_id)
     assert device is not None and unit is not None

@@ -68,7 +68,9 @@ def _filtered(
     if f.unit:
         path = session.scalar(select(Unit.path).where(Unit.short_code == f.unit.upper()))
         if path is None or not principal.covers_path(path):
-            raise Invalid(f"Unknown unit {f.unit!r}.", fields={"unit": "unknown unit"})
+            raise Invalid(
+                "Unknown unit '{unit}'.", params={"unit": f.unit}, fields={"unit": "unknown unit"}
+            )
         units = select(Unit.id).where(Unit.path.startswith(path, autoescape=True))
         stmt = stmt.where(WorkOrder.unit_id.in_(units))
     if f.received_from:
@@ -295,7 +297,7 @@ def order_and_people(
     )
     row = session.execute(stmt).first()
     if row is None:
-        raise NotFound(f"No work order {code}.")
+        raise NotFound("No work order {code}.", params={"code": code})
     order = row[0]
     ids = (order.received_by_id, order.responsible_id, order.assignee_id)
     names = {i: str(n) for i, n in zip(ids, row[1:], strict=True) if i is not None}

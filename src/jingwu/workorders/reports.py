@@ -17,6 +17,7 @@ from jingwu.org.models import Unit
 from jingwu.workorders.codes import SHANGHAI
 from jingwu.workorders.models import Feedback, OverdueRecord, WorkOrder
 from jingwu.workorders.states import OPEN_STATES
+from jingwu.workorders.vocab import term
 
 OPEN = tuple(str(s) for s in OPEN_STATES)
 WINDOW = dt.timedelta(days=30)
@@ -29,7 +30,9 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
     except ValueError:
         raise Invalid(
-            f"Month {month!r} must look like 2026-11.", fields={"month": "YYYY-MM"}
+            "Month '{month}' must look like 2026-11.",
+            params={"month": month},
+            fields={"month": "YYYY-MM"},
         ) from None
     end = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)
@@ -80,7 +83,10 @@ _READERS = frozenset({"officer", "auxiliary", "chief", "street", "director", "in
 def require_reader(principal: Principal) -> None:
     """Reports name people: only police staff and inspectors read them."""
     if principal.user_id is not None and principal.role not in _READERS:
-        raise Forbidden(f"The role {principal.role} may not read work-order reports.")
+        raise Forbidden(
+            "The role {role} may not read work-order reports.",
+            params={"role": term("actor", principal.role)},
+        )
 
 
 def accountability(session: Session, principal: Principal, *, month: str) -> Accountability:

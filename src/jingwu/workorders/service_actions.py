@@ -27,7 +27,7 @@ from jingwu.workorders.service_core import actor_of, add_event, get_order, refre
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import ALLOWED_ROLES, ActionContext, Decision, Outcome, decide
 from jingwu.workorders.triage import Suggestion, confirm
-from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse
+from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse, term
 
 WORKERS = ("officer", "auxiliary", "chief")
 
@@ -49,10 +49,15 @@ def _assignee(session: Session, principal: Principal, username: str | None) -> U
         .where(User.username == username.strip())
     ).first()
     if row is None or not row[0].active or not principal.covers_path(row[1]):
-        raise Invalid(f"No user {username!r} to assign.", fields={"assignee": "unknown user"})
+        raise Invalid(
+            "No user '{username}' to assign.",
+            params={"username": username},
+            fields={"assignee": "unknown user"},
+        )
     if row[0].role not in WORKERS:
         raise Invalid(
-            f"A {row[0].role} cannot be assigned work orders.",
+            "A {role} cannot be assigned work orders.",
+            params={"role": term("actor", row[0].role)},
             fields={"assignee": "must be an officer, auxiliary or chief"},
         )
     return row[0]
@@ -97,12 +102,13 @@ def _context(
 
 def raise_refusal(decision: Decision) -> None:
     """Turn a refused decision into the matching domain error."""
+    text, params = decision.template, decision.params
     if decision.outcome is Outcome.FORBIDDEN:
-        raise Forbidden(decision.message, code=decision.code)
+        raise Forbidden(text, params=params, code=decision.code)
     if decision.outcome is Outcome.CONFLICT:
-        raise Conflict(decision.message, code=decision.code)
+        raise Conflict(text, params=params, code=decision.code)
     field = decision.field or "request"
-    raise Invalid(decision.message, fields={field: decision.message}, code=decision.code)
+    raise Invalid(text, params=params, fields={field: text}, code=decision.code)
 
 
 def _check_duplicate(session: Session, principal: Principal, code: str | None) -> None:
@@ -110,7 +116,8 @@ def _check_duplicate(session: Session, principal: Principal, code: str | None) -
         get_order(session, principal, code=code or "")
     except NotFound:
         raise Invalid(
-            f"No work order {code} to be a duplicate of.",
+            "No work order {code} to be a duplicate of.",
+            params={"code": code},
             fields={"duplicate_of": "unknown order"},
         ) from None
 
@@ -247,8 +254,12 @@ def act(
     """Take ``action`` on the order ``code`` as ``principal``; the order as it is afterwards."""
     try:
         act_ = parse(Action, action)
-    except UnknownValue as exc:
-        raise Invalid(str(exc), fields={"action": "unknown action"}) from None
+    except UnknownValue:
+        raise Invalid(
+            "Unknown action '{action}'.",
+            params={"action": action},
+            fields={"action": "unknown action"},
+        ) from None
     actor = actor_of(principal)
     if actor not in ALLOWED_ROLES[act_]:
         # The role is checked before the order is even looked up: it depends on nothing else.

@@ -61,7 +61,7 @@ def get_order(
         stmt = stmt.with_for_update(of=WorkOrder)
     order = session.scalar(stmt)
     if order is None:
-        raise NotFound(f"No work order {code}.")
+        raise NotFound("No work order {code}.", params={"code": code})
     return order
 
 
@@ -81,7 +81,9 @@ def add_event(
     # updated_at is the time of the order's last event (set here, and only here).
     last = order.updated_at if order.event_count else None
     if last is not None and now < last:
-        raise StaleClock(f"Time {now.isoformat()} is before the order's last event.")
+        raise StaleClock(
+            "Time {time} is before the order's last event.", params={"time": now.isoformat()}
+        )
     order.event_count = (order.event_count or 0) + 1
     event = OrderEvent(
         order_id=order.id,

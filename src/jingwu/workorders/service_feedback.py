@@ -25,7 +25,7 @@ from jingwu.workorders.guards import feedback_window_ends
 from jingwu.workorders.models import Feedback, WorkOrder
 from jingwu.workorders.schemas import ActionIn, FeedbackIn
 from jingwu.workorders.service_core import CITIZEN, actor_of, add_event, get_order
-from jingwu.workorders.vocab import Actor, State
+from jingwu.workorders.vocab import Actor, State, term
 
 LOW_RATING = 2
 _RATED_STATES = (State.RESOLVED, State.CLOSED)
@@ -39,7 +39,7 @@ def _mac(payload: str) -> str:
 def feedback_token(order: WorkOrder) -> str:
     """The signed token of the order's latest resolution (valid until its window ends)."""
     if order.resolved_at is None:
-        raise Conflict(f"Work order {order.code} is not resolved.")
+        raise Conflict("Work order {code} is not resolved.", params={"code": order.code})
     expires = int(feedback_window_ends(order.resolved_at).timestamp())
     payload = f"{order.code}.{order.resolve_count}.{expires}"
     return f"{payload}.{_mac(payload)}"
@@ -98,7 +98,9 @@ def submit(
             raise Forbidden("Feedback needs the link's token or a signed-in officer.")
         if actor_of(principal) not in (Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF):
             raise Forbidden(
-                f"The role {principal.role} may not record feedback.", code="role_forbidden"
+                "The role {role} may not record feedback.",
+                params={"role": term("actor", principal.role)},
+                code="role_forbidden",
             )
         order = get_order(session, principal, code=code, for_update=True)
         round_, via, recorder = order.resolve_count, "call", principal
@@ -118,7 +120,8 @@ def _record(
 ) -> Feedback:
     if order.state not in _RATED_STATES or round_ != order.resolve_count or round_ < 1:
         raise Conflict(
-            f"Work order {order.code} in state {order.state} is not waiting for feedback.",
+            "Work order {code} in state {state} is not waiting for feedback.",
+            params={"code": order.code, "state": term("state", order.state)},
             code="wrong_state",
         )
     exists = session.scalar(

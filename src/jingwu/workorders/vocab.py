@@ -10,6 +10,9 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
+from jingwu.accounts.roles import ROLE_LABELS
+from jingwu.errors import Term, Terms
+
 
 class Tier(StrEnum):
     """The three-colour warning tier (WO-2)."""
@@ -176,3 +179,39 @@ ACTION_LABELS: dict[Action, str] = {
     Action.REJECT: "Reject",
     Action.MARK_DUPLICATE: "Mark duplicate",
 }
+
+
+# Statuses of tasks and mediation cases (plain strings in the database).
+STATUS_LABELS: dict[str, str] = {
+    "open": "open",
+    "done": "done",
+    "cancelled": "cancelled",
+    "agreed": "agreed",
+    "failed": "failed",
+}
+
+ACTOR_LABELS: dict[str, str] = {
+    **{str(role): text for role, text in ROLE_LABELS.items()},
+    Actor.CITIZEN: "Citizen",
+    Actor.SYSTEM: "System",
+}
+_ALL_LABELS: dict[str, dict[str, str]] = {
+    "tier": {str(k): v for k, v in TIER_LABELS.items()},
+    "module": {str(k): v for k, v in MODULE_LABELS.items()},
+    "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
+    "state": {str(k): v for k, v in STATE_LABELS.items()},
+    "action": {str(k): v for k, v in ACTION_LABELS.items()},
+    "actor": ACTOR_LABELS,
+    "status": STATUS_LABELS,
+}
+
+
+def term(kind: str, value: str) -> Term:
+    """A vocabulary value (``kind``: tier, module, channel, state, action, actor or status)
+    as an error parameter: the English message shows the value, others its translated name."""
+    return Term(str(value), _ALL_LABELS[kind].get(str(value), str(value)))
+
+
+def terms(kind: str, values: list[str] | frozenset[str] | tuple[str, ...]) -> Terms:
+    """Several vocabulary values as one error parameter (sorted, joined by commas)."""
+    return Terms(term(kind, value) for value in sorted(str(v) for v in values))
