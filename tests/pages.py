@@ -26,6 +26,7 @@ from jingwu.web.app import all_routes
 NOT_PAGES = frozenset(
     {
         "/healthz",
+        "/evidence/checkpoint",  # the signed log checkpoint, text for witnesses
         "/metrics",
         "/lang/{code}",
         "/docs/oauth2-redirect",

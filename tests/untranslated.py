@@ -20,6 +20,7 @@ ALLOWED_WORDS = frozenset(
     {
         "EN",  # the language switch (each language named in itself)
         "Jingwu",
+        "APP",  # as in 国家反诈中心APP
         "API",
         "ID",
         "PDF",
@@ -31,6 +32,7 @@ ALLOWED_WORDS = frozenset(
         "PEI",  # prediction efficiency index
         "CI",  # confidence interval
         "SHA",  # SHA-256
+        "CSRF",  # the cross-site request forgery check
         "MQTT",
         "HTTP",
         "HTTPS",
@@ -59,10 +61,14 @@ DATA_PATTERNS = (
     re.compile(r"\b[A-Z]{2}\d{2}(?:-[A-Za-z0-9]+)*\b"),  # BS01, BS01-20261207-0002, BS01-E01
     re.compile(r"\b[a-z]{2}\d{2}-[a-z]+\b"),  # bs02-officer (demo accounts)
     re.compile(r"\bdemo-[a-z]+\b"),  # demo-officer
+    re.compile(r"\bjingwu-demo\b"),  # the documented password of the demo accounts
     re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),  # e-mail
     re.compile(r"\bhttps?://\S+"),  # web address
     re.compile(r"\b\d+(?:\.\d+)?\s?(?:kWh|km|m|dBm|ppm|lux|dB|Hz|kW|ms|s)\b"),  # measures
-    re.compile(r"\bPM2\.5\b|\bCO2\b|\bCO₂\b"),
+    re.compile(r"\bPM2\.5\b|\bCO2\b|\bCO₂\b|\bC2SP\b"),
+    re.compile(r"%RH|%obs/m|dB\(A\)|km/h|µg/m³"),  # the units of the sensors' metrics
+    re.compile(r"\b[\w./-]+\.(?:md|csv|json|geojson|gz|txt|svg|pdf|jpg|png|zip)\b"),  # files
+    re.compile(r"\bjingwu(?: [a-z][a-z-]*)+"),  # a command line: jingwu iot broker-config
 )
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
@@ -137,9 +143,14 @@ def english(html: str) -> list[str]:
             if PROSE.search(text):
                 found.append(text)
             continue
-        rest = text
-        for pattern in DATA_PATTERNS:
-            rest = pattern.sub(" ", rest)
-        if any(word not in ALLOWED_WORDS for word in WORD.findall(rest)):
+        if english_text(text):
             found.append(text)
     return list(dict.fromkeys(found))
+
+
+def english_text(text: str) -> bool:
+    """True when a plain text (a JSON message) holds English outside data and the allow-list."""
+    rest = text
+    for pattern in DATA_PATTERNS:
+        rest = pattern.sub(" ", rest)
+    return any(word not in ALLOWED_WORDS for word in WORD.findall(rest))

@@ -25,6 +25,7 @@ from jinja2 import Environment
 import jingwu
 from jingwu import errors
 from jingwu.registry import locale_files
+from jingwu.web import csrf
 from jingwu.web.i18n import translations
 
 SRC = Path(jingwu.__file__).parent
@@ -109,6 +110,10 @@ def _ids_in_call(call: ast.Call, raising: set[str], constants: dict[str, str]) -
             yield text
     if name == "Term" and len(call.args) > 1 and (text := _text(call.args[1], constants)):
         yield text
+    inner = call.func
+    if isinstance(inner, ast.Call) and _call_name(inner) in ("translator", "request_gettext"):
+        if call.args and (text := _text(call.args[0], constants)):
+            yield text  # translator(language)(MESSAGE)
 
 
 def _ids_in_tables(tree: ast.Module) -> Iterator[str]:
@@ -173,6 +178,7 @@ def test_the_extraction_finds_the_kinds_of_message_ids_we_use() -> None:
         "Community officer",  # ROLE_LABELS
         "Dashboard",  # a template
         "This field is required.",  # a pydantic error, web.validation.MESSAGES
+        csrf.REFUSED,  # translator(language)(REFUSED)
     ):
         assert sample in ids, sample
 

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import QueryableAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from jingwu.accounts.roles import allowed
+from jingwu.accounts.roles import allowed, role_term
 from jingwu.errors import Forbidden, NotFound
 from jingwu.org.models import Unit
 
@@ -37,7 +37,7 @@ class Principal:
         if not self.can(permission):
             raise Forbidden(
                 "The role '{role}' may not do this ({permission}).",
-                params={"role": self.role, "permission": permission},
+                params={"role": role_term(self.role), "permission": permission},
                 code="forbidden_role",
             )
 

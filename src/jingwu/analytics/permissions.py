@@ -7,7 +7,7 @@ Partners see no incident data.
 
 from __future__ import annotations
 
-from jingwu.accounts.roles import Role
+from jingwu.accounts.roles import Role, role_term
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Forbidden
 
@@ -37,6 +37,6 @@ def require(principal: Principal, permission: str) -> None:
     if not can(principal, permission):
         raise Forbidden(
             "The role '{role}' may not do this ({permission}).",
-            params={"role": principal.role, "permission": permission},
+            params={"role": role_term(principal.role), "permission": permission},
             code="forbidden_role",
         )

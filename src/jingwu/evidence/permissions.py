@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from jingwu.accounts.roles import Role
+from jingwu.accounts.roles import Role, role_term
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Forbidden
 
@@ -29,7 +29,7 @@ def _require(principal: Principal, roles: frozenset[Role], permission: str) -> N
     if principal.role not in roles:
         raise Forbidden(
             "The role '{role}' may not do this ({permission}).",
-            params={"role": principal.role, "permission": permission},
+            params={"role": role_term(principal.role), "permission": permission},
             code="forbidden_role",
         )
 
