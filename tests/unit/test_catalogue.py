@@ -42,7 +42,7 @@ ID_ARGUMENTS: dict[str, tuple[int, str]] = {
     "gettext": (0, "message"),
     "notify": (-1, "message"),
 }
-KEYWORD_IDS = {"note"}  # Card(note="…")
+TRANSLATORS = ("translator", "request_gettext")
 LABEL_TABLES = re.compile(r"^_?[A-Z_]*(LABELS|KINDS|CATEGORIES|FIELDS|MESSAGES)$")
 NOT_MESSAGES = frozenset({"POST_KINDS_ORDER"})
 
@@ -110,10 +110,10 @@ def _ids_in_call(call: ast.Call, raising: set[str], constants: dict[str, str]) -
             yield text
     if name == "Term" and len(call.args) > 1 and (text := _text(call.args[1], constants)):
         yield text
-    inner = call.func
-    if isinstance(inner, ast.Call) and _call_name(inner) in ("translator", "request_gettext"):
-        if call.args and (text := _text(call.args[0], constants)):
-            yield text  # translator(language)(MESSAGE)
+    inner = call.func  # translator(language)(MESSAGE)
+    translating = isinstance(inner, ast.Call) and _call_name(inner) in TRANSLATORS
+    if translating and call.args and (text := _text(call.args[0], constants)):
+        yield text
 
 
 def _ids_in_tables(tree: ast.Module) -> Iterator[str]:
