@@ -83,7 +83,11 @@
     legend(counts);
     if (first && rows.length) { map.fitBounds(clusters.getBounds().pad(0.05)); }
     var when = document.getElementById("map-updated");
-    if (when) { when.textContent = data.generated ? data.generated.slice(11, 19) + " UTC" : ""; }
+    if (when) {
+      // the phone's own clock zone, in the page's language (24-hour)
+      when.textContent = data.generated ? new Date(data.generated).toLocaleTimeString(
+        document.documentElement.lang || undefined, { hour12: false }) : "";
+    }
     el.setAttribute("data-devices", String(rows.length));
     el.setAttribute("data-ready", "1");
   }
