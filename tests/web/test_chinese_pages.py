@@ -233,8 +233,13 @@ def test_the_api_answers_in_the_requested_language(app: FastAPI, demo: Runtime) 
 
 
 def test_pages_stay_chinese_whatever_the_browser_accepts(app: FastAPI, demo: Runtime) -> None:
-    page = _client(app, demo, "demo-officer").get("/", headers={"Accept-Language": "en-US"})
+    officer = _client(app, demo, "demo-officer")
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "en-US"}
+    page = officer.get("/", headers=browser)
     assert "工作台" in page.text and not english(page.text)
+    htmx = {"HX-Request": "true", "Accept": "*/*", "Accept-Language": "en-US"}
+    fragment = officer.get("/work-orders/XX99-20260101-0001", headers=htmx)
+    assert fragment.status_code == 404 and "没有工单" in fragment.text
 
 
 def test_is_page_keeps_files_and_machine_endpoints_out() -> None:

@@ -318,4 +318,5 @@ def reset_2fa(
     request: Request, session: SessionDep, principal: CurrentPrincipal, username: str
 ) -> Response:
     service.reset_second_factor(session, principal, username=username)
-    return _users_page(request, session, principal, message=f"Second factor of {username} reset.")
+    done = translated(request, "Second factor of {username} reset.", username=username)
+    return _users_page(request, session, principal, message=done)

@@ -25,6 +25,7 @@ from jingwu.evidence.schemas import ConsistencyOut, CosignedOut, ItemOut, ProofO
 from jingwu.evidence.sequencer import latest_checkpoint
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
+from jingwu.web.i18n import error_fields, error_text
 
 ZONES = frozenset({"intranet", "internet"})
 MAX_COSIGNED_NOTE = 64 * 1024
@@ -86,7 +87,8 @@ async def cosignature(request: Request, session: SessionDep, now: Now) -> Respon
         # The database work runs in the thread pool, as it does for synchronous routes.
         accepted = await run_in_threadpool(witnesses.submit_cosigned, session, note=note, now=now)
     except DomainError as exc:
-        return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.status)
+        error = error_body(exc.code, error_text(request, exc), error_fields(request, exc))
+        return JSONResponse(error, status_code=exc.status)
     out = CosignedOut(
         size=accepted.size, stored=list(accepted.stored), already=list(accepted.already)
     )

@@ -87,11 +87,13 @@ class WebMiddleware:
             jar.load(value.decode("latin-1"))
             if LANG_COOKIE in jar:
                 cookie = jar[LANG_COOKIE].value
-        # Pages stay Chinese unless switched; API clients may also ask by Accept-Language.
-        accept = None
-        if str(scope.get("path", "")).startswith(API_PREFIXES):
-            headers = dict(scope.get("headers", []))
-            accept = headers.get(b"accept-language", b"").decode("latin-1")
+        # Pages (and their htmx fragments) stay Chinese unless switched; programs — the API,
+        # or any client not asking for HTML — may also ask by Accept-Language.
+        headers = dict(scope.get("headers", []))
+        program = str(scope.get("path", "")).startswith(API_PREFIXES) or (
+            b"text/html" not in headers.get(b"accept", b"") and b"hx-request" not in headers
+        )
+        accept = headers.get(b"accept-language", b"").decode("latin-1") if program else None
         return negotiate(query=query, cookie=cookie, accept=accept, default=self.default_language)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
