@@ -70,7 +70,8 @@ def test_an_officer_cannot_create_units_through_the_api(
         "division_code": "330106001055",
         "org_code": "91350100M000100Y43",
     }
-    r = client.post("/api/v1/org/units", json=body, headers={"X-CSRF-Token": token or ""})
+    headers = {"X-CSRF-Token": token or "", "Accept-Language": "en"}
+    r = client.post("/api/v1/org/units", json=body, headers=headers)
     assert r.status_code == 403
     assert (
         r.json()["error"]["code"] == "forbidden_role" and "officer" in r.json()["error"]["message"]
