@@ -11,8 +11,14 @@ afterwards::
 
 ``message`` is the English sentence; :meth:`DomainError.translated` takes a ``gettext``
 function and returns the sentence in that language. Field messages are message ids too
-(without parameters). Never build the message with an f-string: the id would change with
-every value and could not be translated.
+(their placeholders, if any, filled from the same ``params``). Never build the message with an
+f-string: the id would change with every value and could not be translated.
+
+A parameter that is a vocabulary value (a state, a role, a tier) is passed as a :class:`Term`
+carrying the message id of its name, so a Chinese sentence names it in Chinese::
+
+    raise Conflict("Cannot add tasks to an order in state {state}.",
+                   params={"state": Term("closed", "Closed")})
 """
 
 from __future__ import annotations
