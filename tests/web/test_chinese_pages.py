@@ -208,6 +208,9 @@ def test_api_errors_answer_in_chinese_by_default(app: FastAPI, demo: Runtime) ->
         (422, officer.post("/api/v1/work-orders", json={"station": "BS01"}, headers=headers)),
         (422, officer.post("/api/v1/work-orders", content=b"{", headers=headers)),
     ]
+    chief = _client(app, demo, "demo-chief")
+    start = f"/api/v1/work-orders/{_order_in(demo, 'BS01', 'received')}/actions/start"
+    cases.append((409, chief.post(start, json={}, headers={"X-CSRF-Token": _csrf(chief)})))
     problems = []
     for status, r in cases:
         assert r.status_code == status, (r.request.url, r.status_code, r.text)
