@@ -84,9 +84,10 @@
     if (first && rows.length) { map.fitBounds(clusters.getBounds().pad(0.05)); }
     var when = document.getElementById("map-updated");
     if (when) {
-      // the phone's own clock zone, in the page's language (24-hour)
+      // local time of the site (JINGWU_TIME_ZONE), in the page's language, 24-hour
       when.textContent = data.generated ? new Date(data.generated).toLocaleTimeString(
-        document.documentElement.lang || undefined, { hour12: false }) : "";
+        document.documentElement.lang || undefined,
+        { hour12: false, timeZone: el.getAttribute("data-tz") || undefined }) : "";
     }
     el.setAttribute("data-devices", String(rows.length));
     el.setAttribute("data-ready", "1");
