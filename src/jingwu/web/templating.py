@@ -31,7 +31,8 @@ def percent(value: float | None, digits: int = 0) -> str:
 @pass_context
 def role_name(ctx: Context, role: str) -> str:
     """The role's name in the language of the page being rendered."""
-    return str(ctx["_"](role_label(role)))
+    gettext = ctx.get("_")  # absent in a macro imported without context: English
+    return str(gettext(role_label(role))) if gettext else role_label(role)
 
 
 @cache
