@@ -41,6 +41,7 @@ ID_ARGUMENTS: dict[str, tuple[int, str]] = {
     "_": (0, "message"),
     "gettext": (0, "message"),
     "notify": (-1, "message"),
+    "Message": (2, "message"),  # notifications.Message(user, kind, message, …)
 }
 TRANSLATORS = ("translator", "request_gettext")
 LABEL_TABLES = re.compile(r"^_?[A-Z_]*(LABELS|KINDS|CATEGORIES|FIELDS|MESSAGES)$")
