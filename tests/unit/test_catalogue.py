@@ -232,3 +232,19 @@ def test_translations_use_only_the_placeholders_of_their_message_id(domain: str)
         and not _placeholders(text) <= _placeholders(message)
     ]
     assert not wrong, "\n".join(wrong)
+
+
+def test_each_message_id_is_in_the_catalogue_of_the_domain_using_it() -> None:
+    own: dict[str, set[str]] = {}
+    for domain, message, _text in _entries():
+        own.setdefault(domain, set()).add(message)
+    shell = own.get("web", set())
+    ids = {**template_ids(), **python_ids()}
+    stray = sorted(
+        f"{where}: {message!r}"
+        for message, where in ids.items()
+        if _needs_translation(message)
+        and message not in shell
+        and message not in own.get(where.split("/")[0], set())
+    )
+    assert not stray, "add these to the domain's locale/zh_CN.po:\n" + "\n".join(stray)
