@@ -39,12 +39,13 @@ static/vendor/.stamp: node_modules/.package-lock.json
 
 assets: static/vendor/.stamp
 
-# Debian's chromium for the browser tests (Playwright drives it with executable_path).
+# Debian's chromium for the browser tests (Playwright drives it with executable_path), and
+# Noto CJK so that Chinese in screenshots and rendered documents is never drawn as boxes.
 chromium:
-	@command -v chromium >/dev/null || { \
-	  echo "Installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium >/dev/null; \
-	  else sudo apt-get install -y -q chromium >/dev/null; fi; }
+	@command -v chromium >/dev/null && fc-list :lang=zh family | grep -q . || { \
+	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium fonts-noto-cjk >/dev/null; \
+	  else sudo apt-get install -y -q chromium fonts-noto-cjk >/dev/null; fi; }
 
 demo: install assets
 	$(BIN)/jingwu demo $(DEMO_ARGS)

@@ -11,14 +11,66 @@ afterwards::
 
 ``message`` is the English sentence; :meth:`DomainError.translated` takes a ``gettext``
 function and returns the sentence in that language. Field messages are message ids too
-(without parameters). Never build the message with an f-string: the id would change with
-every value and could not be translated.
+(their placeholders, if any, filled from the same ``params``). Never build the message with an
+f-string: the id would change with every value and could not be translated.
+
+A parameter that is a vocabulary value (a state, a role, a tier) is passed as a :class:`Term`
+carrying the message id of its name, so a Chinese sentence names it in Chinese::
+
+    raise Conflict("Cannot add tasks to an order in state {state}.",
+                   params={"state": Term("closed", "Closed")})
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+Gettext = Callable[[str], str]
+
+
+class Term(str):
+    """A parameter value from a vocabulary (a state, a role, a tier) shown translated.
+
+    The string is the stored value (``"received"``), which the English sentence shows;
+    ``label`` is the English message id of its name (``"Received"``), which
+    :meth:`DomainError.translated` shows when the language has a translation for it.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str | None = None) -> Term:
+        term = super().__new__(cls, value)
+        term.label = label if label is not None else value
+        return term
+
+
+class Terms(tuple[Term, ...]):
+    """A list of :class:`Term` parameters, shown joined by commas."""
+
+    def __new__(cls, terms: Iterable[Term]) -> Terms:
+        return super().__new__(cls, tuple(terms))
+
+    def __str__(self) -> str:
+        return ", ".join(self)
+
+    def __format__(self, spec: str) -> str:
+        return format(str(self), spec)
+
+
+def _term(term: Term, gettext: Gettext) -> str:
+    # No translation (English): the stored value, as the English sentence is worded for it.
+    shown = gettext(term.label)
+    return str.__str__(term) if shown == term.label else shown
+
+
+def translate_param(value: Any, gettext: Gettext) -> Any:
+    """A parameter as shown in the language of ``gettext`` (terms translated)."""
+    if isinstance(value, Term):
+        return _term(value, gettext)
+    if isinstance(value, Terms):
+        return gettext(", ").join(_term(term, gettext) for term in value)
+    return value
 
 
 def fill(template: str, params: Mapping[str, Any] | None) -> str:
@@ -27,8 +79,22 @@ def fill(template: str, params: Mapping[str, Any] | None) -> str:
         return template
     try:
         return template.format(**params)
-    except (KeyError, IndexError, ValueError):
+    except (KeyError, IndexError, ValueError, AttributeError):
         return template
+
+
+def translate(template: str, params: Mapping[str, Any] | None, gettext: Gettext) -> str:
+    """The message id ``template`` translated by ``gettext``, then filled with ``params``.
+
+    A translation whose placeholders do not match the parameters falls back to the
+    English sentence rather than losing the message.
+    """
+    shown = {name: translate_param(value, gettext) for name, value in (params or {}).items()}
+    translated = gettext(template)
+    try:
+        return translated.format(**shown)
+    except (KeyError, IndexError, ValueError, AttributeError):
+        return fill(template, shown)
 
 
 class DomainError(Exception):
@@ -53,13 +119,14 @@ class DomainError(Exception):
         if code is not None:
             self.code = code
 
-    def translated(self, gettext: Callable[[str], str]) -> str:
+    def translated(self, gettext: Gettext) -> str:
         """The message in the language of ``gettext`` (the id translated, then filled)."""
-        return fill(gettext(self.template), self.params)
+        return translate(self.template, self.params, gettext)
 
-    def translated_fields(self, gettext: Callable[[str], str]) -> dict[str, str]:
-        """The field messages in the language of ``gettext``."""
-        return {name: gettext(text) for name, text in self.fields.items()}
+    def translated_fields(self, gettext: Gettext) -> dict[str, str]:
+        """The field messages in the language of ``gettext`` (placeholders, if any, are
+        filled from the error's parameters)."""
+        return {name: translate(text, self.params, gettext) for name, text in self.fields.items()}
 
 
 class Invalid(DomainError):

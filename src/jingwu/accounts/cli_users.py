@@ -45,7 +45,7 @@ def create(
     with runtime.db.unit_of_work() as session:
         unit = unit_by_code(session, unit_code)
         if unit is None:
-            raise NotFound(f"No unit {unit_code!r}.")
+            raise NotFound("No unit '{unit_code}'.", params={"unit_code": unit_code})
         service.create_user(
             session,
             ctx.principal(session),

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import devicekeys, service
 from jingwu.accounts.models import User
-from jingwu.accounts.web import EnrollingUser, relying_party, translated
+from jingwu.accounts.web import EnrollingUser, relying_party
 from jingwu.errors import DomainError
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import SESSION_COOKIE, Now, SessionDep, SettingsDep
+from jingwu.web.i18n import error_text
 from jingwu.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -82,7 +83,7 @@ def add_device_key(
                 now=now,
             )
     except DomainError as exc:
-        return _page(request, session, user, error=translated(request, exc), status=exc.status)
+        return _page(request, session, user, error=error_text(request, exc), status=exc.status)
     token = request.cookies.get(SESSION_COOKIE)
     if token:
         service.device_key_enrolled(session, token=token)
@@ -100,5 +101,5 @@ def remove_device_key(
     try:
         devicekeys.remove_key(session, user=user, key_id=key_id, now=now)
     except DomainError as exc:
-        return _page(request, session, user, error=translated(request, exc), status=exc.status)
+        return _page(request, session, user, error=error_text(request, exc), status=exc.status)
     return RedirectResponse(PAGE, status_code=303)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from functools import cache
 
+from jingwu.errors import Term
 from jingwu.registry import domain_modules
 
 
@@ -23,15 +24,16 @@ class Role(StrEnum):
     ADMIN = "admin"  # 系统管理员
 
 
-ROLE_LABELS: dict[Role, tuple[str, str]] = {
-    Role.OFFICER: ("社区民警", "Community officer"),
-    Role.AUXILIARY: ("辅警", "Auxiliary officer"),
-    Role.CHIEF: ("警务室负责人", "Station chief"),
-    Role.STREET: ("街道服务站站长", "Street station head"),
-    Role.DIRECTOR: ("区指导中心主任", "District director"),
-    Role.INSPECTOR: ("督察", "Inspector"),
-    Role.PARTNER: ("合作单位", "Partner"),
-    Role.ADMIN: ("系统管理员", "Administrator"),
+# English message ids of the role names; the catalogues translate them (社区民警 …).
+ROLE_LABELS: dict[Role, str] = {
+    Role.OFFICER: "Community officer",
+    Role.AUXILIARY: "Auxiliary officer",
+    Role.CHIEF: "Station chief",
+    Role.STREET: "Street station head",
+    Role.DIRECTOR: "District director",
+    Role.INSPECTOR: "Inspector",
+    Role.PARTNER: "Partner",
+    Role.ADMIN: "Administrator",
 }
 
 _STAFF = {Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR}
@@ -68,10 +70,14 @@ def allowed(role: str, permission: str) -> bool:
     return holders is not None and role in holders
 
 
-def label(role: str, language: str) -> str:
-    """The role's name in ``language`` (zh_CN or en)."""
+def label(role: str) -> str:
+    """The English message id of the role's name (``role`` itself when unknown)."""
     try:
-        zh, en = ROLE_LABELS[Role(role)]
+        return ROLE_LABELS[Role(role)]
     except ValueError:
         return role
-    return en if language == "en" else zh
+
+
+def role_term(role: str) -> Term:
+    """``role`` as an error parameter, shown by its translated name."""
+    return Term(role, label(role))

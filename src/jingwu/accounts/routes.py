@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts import devicekeys, keypages, queries, service, signin
 from jingwu.accounts.principal import Principal
-from jingwu.accounts.roles import ROLE_LABELS, Role
-from jingwu.accounts.web import EnrollingUser, relying_party, throttle_policy, translated
+from jingwu.accounts.roles import Role
+from jingwu.accounts.web import EnrollingUser, relying_party, throttle_policy
 from jingwu.errors import DomainError, Invalid
 from jingwu.org import queries as org_queries
 from jingwu.security import keys, totp
@@ -24,6 +24,7 @@ from jingwu.web.deps import (
     SettingsDep,
     client_ip,
 )
+from jingwu.web.i18n import error_fields, error_text, translated
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -107,7 +108,7 @@ def login(
             session,
             settings,
             now,
-            error=translated(request, exc),
+            error=error_text(request, exc),
             username=username,
             next_url=_safe_next(next),
             status=exc.status,
@@ -213,7 +214,7 @@ def enrol(
                 "user": user,
                 "secret": user.totp_secret,
                 "qr": _qr_svg(uri),
-                "error": exc.message,
+                "error": error_text(request, exc),
             },
             status_code=422,
         )
@@ -270,7 +271,7 @@ def _users_page(
         {
             "users": service.list_users(session, principal),
             "units": org_queries.list_units(session, principal),
-            "roles": [(r.value, ROLE_LABELS[r]) for r in Role],
+            "roles": [r.value for r in Role],
             "key_roles": devicekeys.required_roles(session),
             "form": form or {},
             "errors": errors or {},
@@ -317,17 +318,21 @@ def create_user(
                 now=now,
             )
     except (Invalid, DomainError) as exc:
-        errors = exc.fields or {"form": exc.message}
         return _users_page(
             request,
             session,
             principal,
             form=form,
-            errors=errors,
-            message=exc.message,
+            errors=error_fields(request, exc, whole="form"),
+            message=error_text(request, exc),
             status=exc.status,
         )
-    return _users_page(request, session, principal, message=f"User {username} created.")
+    return _users_page(
+        request,
+        session,
+        principal,
+        message=translated(request, "User {username} created.", username=username),
+    )
 
 
 @router.post("/admin/users/{username}/reset-2fa", response_class=HTMLResponse)
@@ -338,7 +343,8 @@ def reset_2fa(
     username: str,
 ) -> Response:
     service.reset_second_factor(session, principal, username=username)
-    return _users_page(request, session, principal, message=f"Second factor of {username} reset.")
+    done = translated(request, "Second factor of {username} reset.", username=username)
+    return _users_page(request, session, principal, message=done)
 
 
 @router.post("/admin/roles/device-keys", response_class=HTMLResponse)
@@ -350,4 +356,6 @@ def require_device_keys(
 ) -> Response:
     """Set which roles must sign in with a device key."""
     devicekeys.set_required_roles(session, principal, roles=set(roles or []))
-    return _users_page(request, session, principal, message="Device key policy saved.")
+    return _users_page(
+        request, session, principal, message=translated(request, "Device key policy saved.")
+    )

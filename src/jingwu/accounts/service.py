@@ -15,7 +15,7 @@ from jingwu.accounts import devicekeys
 from jingwu.accounts.models import ApiToken, RecoveryCode, User, WebSession
 from jingwu.accounts.roles import Role
 from jingwu.accounts.scope import Principal, check_unit, in_scope
-from jingwu.errors import Conflict, Invalid, NotFound
+from jingwu.errors import Conflict, Invalid, NotFound, Term
 from jingwu.org.models import Unit
 from jingwu.security import passwords, totp
 
@@ -109,17 +109,25 @@ def create_user(
     if not USERNAME.match(username):
         problems["username"] = "2-63 lower-case letters, digits, '.', '_' or '-'"
     if role not in {r.value for r in Role}:
-        problems["role"] = f"unknown role {role!r}"
+        problems["role"] = "unknown role"
     if (why := passwords.password_problem(password)) is not None:
         problems["password"] = why
     if not display_name.strip():
         problems["display_name"] = "required"
     if problems:
         field, why = next(iter(problems.items()))
-        raise Invalid(f"The {field.replace('_', ' ')} is invalid: {why}.", fields=problems)
+        raise Invalid(
+            "The {field} is invalid: {why}.",
+            params={"field": field.replace("_", " "), "why": Term(why)},
+            fields=problems,
+        )
     check_unit(session, principal, unit_id)
     if session.scalar(select(func.count()).where(User.username == username)):
-        raise Conflict(f"The username {username!r} is taken.", fields={"username": "taken"})
+        raise Conflict(
+            "The username '{username}' is taken.",
+            params={"username": username},
+            fields={"username": "taken"},
+        )
     user = User(
         username=username,
         display_name=display_name.strip(),
@@ -139,7 +147,7 @@ def get_user(session: Session, principal: Principal, *, username: str) -> User:
     """A user in the principal's scope, else NotFound."""
     user = session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise NotFound(f"No user {username!r}.")
+        raise NotFound("No user '{username}'.", params={"username": username})
     check_unit(session, principal, user.unit_id)
     return user
 
@@ -202,7 +210,9 @@ def set_password(session: Session, principal: Principal, *, username: str, passw
     """Set a user's password (administrators), refusing weak ones."""
     principal.require("users.admin")
     if (why := passwords.password_problem(password)) is not None:
-        raise Invalid(f"The password is invalid: {why}.", fields={"password": why})
+        raise Invalid(
+            "The password is invalid: {why}.", params={"why": Term(why)}, fields={"password": why}
+        )
     user = get_user(session, principal, username=username)
     user.password_hash = passwords.hash_password(password)
     session.flush()

@@ -11,9 +11,8 @@ from fastapi import Depends, Request
 from jingwu.accounts import devicekeys, service, throttle
 from jingwu.accounts.models import User
 from jingwu.config import Settings
-from jingwu.errors import DomainError, Unauthenticated
+from jingwu.errors import Unauthenticated
 from jingwu.web.deps import SESSION_COOKIE, Now, SessionDep
-from jingwu.web.i18n import translations
 
 
 def relying_party(request: Request, settings: Settings) -> devicekeys.RelyingParty:
@@ -30,11 +29,6 @@ def throttle_policy(settings: Settings) -> throttle.ThrottlePolicy:
         account_ceiling=settings.login_account_ceiling,
         address_ceiling=settings.login_address_ceiling,
     )
-
-
-def translated(request: Request, exc: DomainError) -> str:
-    """The error's message in the request's language."""
-    return exc.translated(translations(request.state.language).ugettext)
 
 
 def enrolling_user(request: Request, session: SessionDep, now: Now) -> User:

@@ -49,7 +49,9 @@ def category_id(session: Session, name: str | None) -> int | None:
         return None
     found = session.scalar(select(IncidentCategory.id).where(IncidentCategory.name == name))
     if found is None:
-        raise Invalid(f"Unknown category {name!r}.", fields={"category": "unknown"})
+        raise Invalid(
+            "Unknown category '{name}'.", params={"name": name}, fields={"category": "unknown"}
+        )
     return int(found)
 
 
@@ -63,7 +65,11 @@ def categories(session: Session) -> list[str]:
 def check_window(window: int) -> int:
     """The window, if it is one of WINDOWS; else Invalid naming the field."""
     if window not in WINDOWS:
-        raise Invalid(f"The window must be one of {WINDOWS} days.", fields={"window": "unknown"})
+        raise Invalid(
+            "The window must be one of {windows} days.",
+            params={"windows": ", ".join(str(w) for w in WINDOWS)},
+            fields={"window": "unknown"},
+        )
     return window
 
 

@@ -32,7 +32,9 @@ def store_backtest(
     try:
         start, end = check_document(document)
     except BacktestDocumentError as exc:
-        raise Invalid(f"{source} is not a backtest result: {exc}.") from None
+        raise Invalid(
+            "{source} is not a backtest result: {why}.", params={"source": source, "why": str(exc)}
+        ) from None
     run = BacktestRun(
         source=source[-255:],
         start=start,

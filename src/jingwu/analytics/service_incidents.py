@@ -26,7 +26,7 @@ from jingwu.analytics.models import AnalyticsState, Incident, IncidentCategory
 from jingwu.analytics.parse import IncidentTable
 from jingwu.audit import service as audit
 from jingwu.bulk import upsert
-from jingwu.errors import Invalid
+from jingwu.errors import Invalid, Term
 from jingwu.org.models import Unit
 
 STORE_LOCK = "incidents.store"
@@ -75,7 +75,10 @@ def category_ids(session: Session, names: Sequence[str]) -> dict[str, int]:
         )
         found.update(dict(rows.all()))
     if found and max(found.values()) >= 1 << CAT_BITS:
-        raise Invalid(f"The store holds at most {(1 << CAT_BITS) - 1} incident categories.")
+        raise Invalid(
+            "The store holds at most {limit} incident categories.",
+            params={"limit": (1 << CAT_BITS) - 1},
+        )
     return found
 
 
@@ -164,7 +167,11 @@ def _fallback(session: Session, principal: Principal, code: str | None) -> int |
         stmt = stmt.where(func.upper(Unit.short_code) == code.upper())
         found = session.execute(stmt).first()
         if found is None:
-            raise Invalid(f"No district {code!r} in your scope.", fields={"unit": "unknown"})
+            raise Invalid(
+                "No district '{code}' in your scope.",
+                params={"code": code},
+                fields={"unit": "unknown"},
+            )
         return int(found[0])
     districts = session.execute(stmt.limit(2)).all()
     return int(districts[0][0]) if len(districts) == 1 else None
@@ -194,7 +201,10 @@ def _check_lengths(table: IncidentTable) -> None:
     for values, what in ((table.ids, "id"), (table.categories, "category")):
         long = next((v for v in values if len(v) > MAX_TEXT), None)
         if long is not None:
-            raise Invalid(f"The {what} {long[:20]!r}… is longer than {MAX_TEXT} characters.")
+            raise Invalid(
+                "The {what} '{value}…' is longer than {limit} characters.",
+                params={"what": Term(what), "value": long[:20], "limit": MAX_TEXT},
+            )
 
 
 def import_table(
@@ -210,7 +220,10 @@ def import_table(
     """Store a parsed, clean incident file: each row in its station, else the district."""
     principal.require("analytics.import")
     if not SOURCE_RE.fullmatch(source) or source == "workorder":
-        raise Invalid(f"The source {source!r} must be a short lower-case name (not workorder).")
+        raise Invalid(
+            "The source '{source}' must be a short lower-case name (not workorder).",
+            params={"source": source},
+        )
     _check_lengths(table)
     place = locator(session, principal, district=district)
     if place.fallback is None:

@@ -187,7 +187,7 @@ def rows_of(
             AuditRow(
                 entry=e,
                 actor=actor,
-                role=role_label(e.actor_role, language) if e.actor_role else "",
+                role=gettext(role_label(e.actor_role)) if e.actor_role else "",
                 action=labels.action_label(e.action, gettext),
                 object_kind=labels.object_label(e.object_type, gettext) if e.object_type else "",
                 object_name=names.get((e.object_type, e.object_id), e.object_id),

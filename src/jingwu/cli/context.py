@@ -98,7 +98,7 @@ def _load(session: Session, username: str) -> Principal:
     user_id = session.scalar(select(User.id).where(User.username == username))
     principal = load_principal(session, user_id, ip="cli") if user_id else None
     if principal is None:
-        raise NotFound("No active user {username}.", params={"username": repr(username)})
+        raise NotFound("No active user '{as_user}'.", params={"as_user": username})
     return principal
 
 

@@ -27,6 +27,7 @@ from jingwu.evidence.sequencer import latest_checkpoint
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
+from jingwu.web.i18n import error_fields, error_text
 
 ZONES = frozenset({"intranet", "internet"})
 MAX_COSIGNED_NOTE = 64 * 1024
@@ -61,7 +62,7 @@ def tile(session: SessionDep, path: str) -> Response:
     try:
         wanted = tiles.parse_tile_path(f"tile/{path}")
     except tiles.TileError as exc:
-        raise NotFound(f"No such tile: {exc}.") from None
+        raise NotFound("No such tile: {why}.", params={"why": str(exc)}) from None
     if not isinstance(wanted.level, int):
         raise NotFound("Entry bundles are not published: entries carry case metadata.")
     head = latest_checkpoint(session)
@@ -88,7 +89,8 @@ async def cosignature(request: Request, session: SessionDep, now: Now) -> Respon
         # The database work runs in the thread pool, as it does for synchronous routes.
         accepted = await run_in_threadpool(witnesses.submit_cosigned, session, note=note, now=now)
     except DomainError as exc:
-        return JSONResponse(error_body(exc.code, exc.message, exc.fields), status_code=exc.status)
+        error = error_body(exc.code, error_text(request, exc), error_fields(request, exc))
+        return JSONResponse(error, status_code=exc.status)
     out = CosignedOut(
         size=accepted.size, stored=list(accepted.stored), already=list(accepted.already)
     )

@@ -22,21 +22,21 @@ MAX_NOTE_CHARS = 2000
 MAX_SIZE = (1 << 63) - 1
 MAX_ENTRY_BYTES = 16384
 
-CATEGORIES: dict[str, tuple[str, str]] = {
-    "interview_transcript": ("询问笔录", "interview transcript"),
-    "interrogation_transcript": ("讯问笔录", "interrogation transcript"),
-    "scene_photo": ("现场照片", "scene photo"),
-    "body_camera_video": ("执法记录仪视频", "body-camera video"),
-    "surveillance_video": ("监控视频", "surveillance video"),
-    "audio": ("录音", "audio recording"),
-    "electronic_data": ("电子数据", "electronic data"),
-    "documentary_evidence": ("书证", "documentary evidence"),
-    "physical_evidence_photo": ("物证照片", "physical-evidence photo"),
-    "expert_opinion": ("鉴定意见", "expert opinion"),
-    "inspection_record": ("勘验、检查笔录", "inspection record"),
-    "mediation_agreement": ("调解协议", "mediation agreement"),
+CATEGORIES: dict[str, str] = {
+    "interview_transcript": "interview transcript",
+    "interrogation_transcript": "interrogation transcript",
+    "scene_photo": "scene photo",
+    "body_camera_video": "body-camera video",
+    "surveillance_video": "surveillance video",
+    "audio": "audio recording",
+    "electronic_data": "electronic data",
+    "documentary_evidence": "documentary evidence",
+    "physical_evidence_photo": "physical-evidence photo",
+    "expert_opinion": "expert opinion",
+    "inspection_record": "inspection record",
+    "mediation_agreement": "mediation agreement",
 }
-"""Stable identifier → (Chinese label, English label). Identifiers never change."""
+"""Stable identifier → the English message id of its name. Identifiers never change."""
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]*$")
 _RESTRICTED_NAME = r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}"
@@ -55,10 +55,9 @@ class EntryError(ValueError):
         self.field = field
 
 
-def category_label(category: str, lang: str = "zh") -> str:
-    """Return the Chinese (``zh``) or English (``en``) label of a category."""
-    zh, en = CATEGORIES[category]
-    return zh if lang == "zh" else en
+def category_label(category: str) -> str:
+    """The English message id of a category's name (the catalogues translate it)."""
+    return CATEGORIES[category]
 
 
 @dataclass(frozen=True)

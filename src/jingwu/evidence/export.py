@@ -68,19 +68,26 @@ def export_bundle(
     found = proofs.inclusion(session, principal, item_code=item_code, version=version)
     problem = proofs.verify_inclusion(found)
     if problem is not None:
-        raise Conflict(f"Evidence item {item_code} fails verification: {problem}.")
+        raise Conflict(
+            "Evidence item {item_code} fails verification: {problem}.",
+            params={"item_code": item_code, "problem": problem},
+        )
     entry = found.entry
     proof = make_proof(found.index, found.proof, found.checkpoint_note)
     if not hash_only and not found.content_held:
         raise Conflict(
-            f"The file of evidence item {item_code} is not held here; export it hash-only.",
+            "The file of evidence item {item_code} is not held here; export it hash-only.",
+            params={"item_code": item_code},
             code="content_not_held",
         )
     content = None if hash_only else _ChunkReader(blobs.read(entry.sha256.hex()))
     try:
         write_bundle(out, entry=entry, proof=proof, content=content, file_name=found.filename)
     except BlobError as exc:
-        raise Conflict(f"The stored file of evidence item {item_code} is damaged: {exc}.") from None
+        raise Conflict(
+            "The stored file of evidence item {item_code} is damaged: {why}.",
+            params={"item_code": item_code, "why": str(exc)},
+        ) from None
     item = service.get_item(session, principal, code=item_code)
     audit.record(
         session,

@@ -37,7 +37,7 @@ def checkpoint_by_size(session: Session, size: int) -> LogCheckpoint:
     """Return the checkpoint the log signed at ``size`` (NotFound if it signed none)."""
     row = session.scalars(select(LogCheckpoint).where(LogCheckpoint.size == size)).first()
     if row is None:
-        raise NotFound(f"The log signed no checkpoint of size {size}.")
+        raise NotFound("The log signed no checkpoint of size {size}.", params={"size": size})
     return row
 
 
@@ -76,7 +76,10 @@ def entry_row(
         )
     ).first()
     if row is None:
-        raise NotFound(f"Evidence item {item_code} has no version {version}.")
+        raise NotFound(
+            "Evidence item {item_code} has no version {version}.",
+            params={"item_code": item_code, "version": version},
+        )
     return row
 
 
@@ -94,15 +97,17 @@ def inclusion(
     index = leaf_index(session, row.id)
     if index is None:
         raise Conflict(
-            f"Evidence item {item_code} version {row.version} is recorded but not yet "
-            "sequenced into the log; try again in a moment.",
+            "Evidence item {item_code} version {version} is recorded but not yet sequenced "
+            "into the log; try again in a moment.",
+            params={"item_code": item_code, "version": row.version},
             code="not_sequenced",
         )
     head = latest_checkpoint(session)
     if head is None or head.size <= index:
         raise Conflict(
-            f"Evidence item {item_code} version {row.version} is in the log at index {index} "
-            "but no signed checkpoint covers it yet; try again in a moment.",
+            "Evidence item {item_code} version {version} is in the log at index {index} but no "
+            "signed checkpoint covers it yet; try again in a moment.",
+            params={"item_code": item_code, "version": row.version, "index": index},
             code="not_checkpointed",
         )
     return Inclusion(
@@ -141,8 +146,9 @@ def consistency(
     new = top if new_size is None else new_size
     if not 1 <= old_size <= new <= top:
         raise Invalid(
-            f"Sizes must satisfy 1 ≤ old ≤ new ≤ {top} (the latest checkpoint); "
-            f"got old {old_size}, new {new}.",
+            "Sizes must satisfy 1 ≤ old ≤ new ≤ {top} (the latest checkpoint); "
+            "got old {old_size}, new {new}.",
+            params={"top": top, "old_size": old_size, "new": new},
             fields={"old": "out of range"},
         )
     proof = store.consistency_proof(session, old_size, new)

@@ -44,9 +44,10 @@ class ItemView:
     status: str
     problem: str | None = None
 
-    def category_label(self, language: str) -> str:
-        """Return the category's label in ``zh_CN`` or ``en``."""
-        return entry_format.category_label(self.category, "en" if language == "en" else "zh")
+    @property
+    def category_label(self) -> str:
+        """The English message id of the category's name."""
+        return entry_format.category_label(self.category)
 
 
 def _status(

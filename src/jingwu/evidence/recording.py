@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from jingwu import bulk
 from jingwu.accounts.scope import Principal
-from jingwu.errors import Conflict, Invalid
+from jingwu.errors import Conflict, Invalid, Term, Terms
 from jingwu.evidence import merkle, sequencer, store
 from jingwu.evidence.entry import CATEGORIES, MAX_CODE, MAX_NOTE_CHARS, Entry, EntryError
 from jingwu.evidence.models import ENTRIES, QUEUE, EvidenceEntry, EvidenceItem
@@ -36,7 +36,11 @@ def check_category(category: str) -> str:
     """Return ``category`` if it is one of the 12, else Invalid naming them."""
     if category not in CATEGORIES:
         raise Invalid(
-            f"Unknown evidence category {category!r}; use one of: {', '.join(CATEGORIES)}.",
+            "Unknown evidence category '{category}'; use one of: {allowed}.",
+            params={
+                "category": category,
+                "allowed": Terms(Term(c, CATEGORIES[c]) for c in CATEGORIES),
+            },
             fields={"category": "unknown category"},
         )
     return category
@@ -46,8 +50,9 @@ def check_note(note: str) -> str:
     """Return the note if it fits an entry (at most 2,000 characters, no control chars)."""
     if len(note) > MAX_NOTE_CHARS:
         raise Invalid(
-            f"The note has {len(note):,} characters; at most {MAX_NOTE_CHARS:,} are allowed.",
-            fields={"note": f"at most {MAX_NOTE_CHARS} characters"},
+            "The note has {count:,} characters; at most {limit:,} are allowed.",
+            params={"count": len(note), "limit": MAX_NOTE_CHARS},
+            fields={"note": "at most 2000 characters"},
         )
     if _NOTE_CONTROL.search(note):
         raise Invalid(
@@ -62,8 +67,9 @@ def clean_filename(filename: str) -> str:
     name = re.split(r"[\\/]", filename.strip())[-1].strip() or "content"
     if len(name) > MAX_FILENAME:
         raise Invalid(
-            f"The file name has {len(name)} characters; at most {MAX_FILENAME} are allowed.",
-            fields={"filename": f"at most {MAX_FILENAME} characters"},
+            "The file name has {count} characters; at most {limit} are allowed.",
+            params={"count": len(name), "limit": MAX_FILENAME},
+            fields={"filename": "at most 255 characters"},
         )
     return name
 

@@ -19,6 +19,7 @@ from jingwu.evidence.entry import CATEGORIES
 from jingwu.evidence.logkeys import load_log_keys
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
@@ -101,7 +102,7 @@ def log_page(
         try:
             check = proofs.check_consistency(session, principal, keys, old_size=old)
         except NotFound as exc:
-            check = proofs.ConsistencyCheck(False, old, 0, 0, exc.message)
+            check = proofs.ConsistencyCheck(False, old, 0, 0, error_text(request, exc))
     return render(
         request,
         "evidence/log.html",

@@ -22,7 +22,7 @@ from jingwu.audit import service as audit
 from jingwu.blobs import service as blob_service
 from jingwu.blobs.models import Blob
 from jingwu.blobs.store import BlobError, BlobStore, Readable
-from jingwu.errors import Invalid, NotFound
+from jingwu.errors import Invalid, NotFound, Term
 from jingwu.evidence import orders
 from jingwu.evidence.entry import Entry, EntryError
 from jingwu.evidence.models import ITEMS, EvidenceEntry, EvidenceItem
@@ -69,7 +69,11 @@ def _store_file(
             session, blobs, stream=stream, filename=filename, media_type=media_type, now=now
         )
     except BlobError as exc:
-        raise Invalid(f"The file cannot be stored: {exc}.", fields={"file": str(exc)}) from None
+        raise Invalid(
+            "The file cannot be stored: {why}.",
+            params={"why": Term(str(exc))},
+            fields={"file": "cannot be stored"},
+        ) from None
 
 
 def record_item(
@@ -194,7 +198,7 @@ def get_item(session: Session, principal: Principal, *, code: str) -> EvidenceIt
         )
     ).first()
     if item is None:
-        raise NotFound(f"No evidence item {code!r}.")
+        raise NotFound("No evidence item '{code}'.", params={"code": code})
     return item
 
 

@@ -192,7 +192,7 @@ def _included(entry: Entry, proof: TlogProof, checkpoint: Checkpoint, result: Re
     except ProofError as exc:
         result.fails.append(f"the entry is not {where} with this root ({exc})")
         return
-    label = category_label(entry.category, "en")
+    label = category_label(entry.category)
     result.holds.append(f"{entry.item} ({label}, order {entry.order}) is {where}")
 
 

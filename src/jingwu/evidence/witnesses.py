@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.audit import service as audit
-from jingwu.errors import Conflict, Invalid, NotFound
+from jingwu.errors import Conflict, Invalid, NotFound, Term
 from jingwu.evidence.checkpoint import CheckpointError, parse_checkpoint
 from jingwu.evidence.keys import NoteError, cosignature_timestamp, parse_verifier_key
 from jingwu.evidence.models import Cosignature, LogCheckpoint, Witness
@@ -31,9 +31,15 @@ def add_witness(
     try:
         verifier = parse_verifier_key(vkey)
     except NoteError as exc:
-        raise Invalid(f"The witness key is invalid: {exc}.", fields={"vkey": str(exc)}) from None
+        raise Invalid(
+            "The witness key is invalid: {why}.",
+            params={"why": Term(str(exc))},
+            fields={"vkey": "invalid key"},
+        ) from None
     if session.scalars(select(Witness).where(Witness.name == verifier.name)).first():
-        raise Conflict(f"A witness named {verifier.name!r} is already registered.")
+        raise Conflict(
+            "A witness named '{name}' is already registered.", params={"name": verifier.name}
+        )
     witness = Witness(name=verifier.name, vkey=vkey.strip(), label=label[:120], added_at=now)
     session.add(witness)
     session.flush()
@@ -45,7 +51,7 @@ def set_active(session: Session, principal: Principal, *, name: str, active: boo
     principal.require("evidence.admin")
     witness = session.scalars(select(Witness).where(Witness.name == name)).first()
     if witness is None:
-        raise NotFound(f"No witness {name!r}.")
+        raise NotFound("No witness '{name}'.", params={"name": name})
     witness.active = active
     session.flush()
     return witness
@@ -71,7 +77,9 @@ def _signed_checkpoint(session: Session, note: str) -> tuple[LogCheckpoint, Note
         parsed = parse_note(note)
         head = parse_checkpoint(parsed.text)
     except (NoteError, CheckpointError) as exc:
-        raise Invalid(f"The cosigned checkpoint is malformed: {exc}.") from None
+        raise Invalid(
+            "The cosigned checkpoint is malformed: {why}.", params={"why": str(exc)}
+        ) from None
     row = session.scalars(select(LogCheckpoint).where(LogCheckpoint.size == head.size)).first()
     if row is None or parse_note(row.note).text != parsed.text:
         raise Invalid("The log never signed this checkpoint.", code="unknown_checkpoint")
@@ -85,7 +93,11 @@ def submit_cosigned(session: Session, *, note: str, now: dt.datetime) -> Accepte
     checked = check_note(note, [parse_verifier_key(w.vkey) for w in by_name.values()])
     if checked.failed:
         names = ", ".join(v.name for v in checked.failed)
-        raise Invalid(f"A cosignature does not verify ({names}).", code="bad_cosignature")
+        raise Invalid(
+            "A cosignature does not verify ({names}).",
+            params={"names": names},
+            code="bad_cosignature",
+        )
     if not checked.verified:
         raise Invalid("No registered witness cosigned this checkpoint.", code="no_cosignature")
     have = set(

@@ -170,7 +170,7 @@ def alert_action(
             reason=str(body.get("reason", "")),
         )
     else:
-        raise NotFound(f"No alert action {action!r}.")
+        raise NotFound("No alert action '{action}'.", params={"action": action})
     return AlertOut.model_validate(alert)
 
 

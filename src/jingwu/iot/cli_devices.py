@@ -58,7 +58,10 @@ def import_devices(ctx: CliContext, file: Path, secrets_out: Path | None) -> Non
     except devicefile.DeviceFileProblems as exc:
         for line, why in exc.problems:
             click.echo(f"{file}:{line}: {why}", err=True)
-        raise Invalid(f"Nothing imported: {len(exc.problems)} bad row(s) in {file}.") from None
+        raise Invalid(
+            "Nothing imported: {count} bad row(s) in {file}.",
+            params={"count": len(exc.problems), "file": file},
+        ) from None
     runtime = ctx.runtime()
     try:
         with runtime.db.unit_of_work() as session:
@@ -175,7 +178,7 @@ def broker_config(
     try:
         files = broker_files(accounts, settings)
     except BrokerConfError as exc:
-        raise Invalid(f"Cannot write the broker files: {exc}.") from None
+        raise Invalid("Cannot write the broker files: {why}.", params={"why": str(exc)}) from None
     out_dir.mkdir(parents=True, exist_ok=True)
     for name, content in files.items():
         fd = os.open(out_dir / name, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

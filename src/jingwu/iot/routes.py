@@ -24,6 +24,7 @@ from jingwu.iot.schemas import DeviceIn
 from jingwu.org.models import Unit
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.i18n import error_fields, validation_fields
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -148,14 +149,10 @@ def create_device(
         data = DeviceIn.model_validate({k: v for k, v in form.items() if v})
         device, secret = service_devices.register_device(session, principal, data=data, now=now)
     except ValidationError as exc:
-        errors = {
-            str(e["loc"][0]): str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()
-        }
-        return _form_page(request, session, principal, form, errors, 422)
+        return _form_page(request, session, principal, form, validation_fields(request, exc), 422)
     except Invalid as exc:
-        return _form_page(
-            request, session, principal, form, exc.fields or {"form": exc.message}, 422
-        )
+        errors = error_fields(request, exc, whole="form")
+        return _form_page(request, session, principal, form, errors, 422)
     ctx = {"device": device, "secret": secret, "tab": "devices"}
     return render(request, "iot/device_created.html", ctx, status_code=201)
 

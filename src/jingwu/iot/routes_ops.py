@@ -18,7 +18,7 @@ from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
-from jingwu.web.i18n import translations
+from jingwu.web.i18n import error_fields, translations
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -119,7 +119,7 @@ def alert_action(
     elif action == "resolve":
         service_alerts.resolve(session, principal, alert_id=alert_id, now=now, note=note)
     else:
-        raise Invalid(f"Unknown action {action!r}.")
+        raise Invalid("Unknown action '{action}'.", params={"action": action})
     if not is_htmx(request):
         return RedirectResponse("/iot/alerts", status_code=303)
     return _alert_row(request, session, principal, alert_id)
@@ -214,7 +214,8 @@ async def save_rule(
     try:
         service_rules.save_rule(session, principal, definition=definition, now=now)
     except Invalid as exc:
-        return _rule_form(request, {**raw, **definition}, exc.fields or {"form": exc.message}, 422)
+        errors = error_fields(request, exc, whole="form")
+        return _rule_form(request, {**raw, **definition}, errors, 422)
     return RedirectResponse("/iot/rules", status_code=303)
 
 

@@ -127,7 +127,7 @@ def acknowledge(
     principal.require("iot.alerts")
     alert = alert_in_scope(session, principal, alert_id)
     if alert.state != "open":
-        raise Conflict("The alert is no longer open.")
+        raise Conflict("The alert is {state}, not open.", params={"state": alert.state})
     alert.state, alert.acknowledged_at, alert.acknowledged_by = (
         "acknowledged",
         now,

@@ -67,7 +67,7 @@ def device_by_code(session: Session, principal: Principal, code: str) -> Device:
     stmt = scoped(select(Device).where(Device.code == code), principal, Device.unit_id)
     device = session.scalar(stmt)
     if device is None:
-        raise NotFound(f"No device {code!r}.")
+        raise NotFound("No device '{code}'.", params={"code": code})
     return device
 
 
@@ -154,6 +154,28 @@ def register_devices(
     return out
 
 
+def _refuse_one(why: str, data: DeviceIn) -> None:
+    """The first problem of a device from the add page, as a translatable error."""
+    params = {"station": data.station, "code": data.code, "gateway": data.gateway}
+    if why.startswith("station"):
+        raise Invalid(
+            "Station {station} is not a community station in scope.",
+            params=params,
+            fields={"station": "not a community station in scope"},
+        )
+    if why.startswith("device code"):
+        raise Invalid("The code {code} is taken.", params=params, fields={"code": "taken"})
+    if why.startswith("gateway"):
+        raise Invalid(
+            "Gateway {gateway} does not exist in scope.",
+            params=params,
+            fields={"gateway": "unknown gateway"},
+        )
+    raise Invalid(
+        "A device without its own credential needs a gateway.", fields={"gateway": "required"}
+    )
+
+
 def register_device(
     session: Session, principal: Principal, *, data: DeviceIn, now: dt.datetime
 ) -> tuple[Device, str | None]:
@@ -161,11 +183,8 @@ def register_device(
     try:
         return register_devices(session, principal, rows=[(1, data)], now=now)[0]
     except DeviceImportProblems as exc:
-        _, why = exc.problems[0]
-        field = (
-            "station" if why.startswith("station") else "gateway" if "gateway" in why else "code"
-        )
-        raise Invalid(f"{why[0].upper()}{why[1:]}.", fields={field: why}) from None
+        _refuse_one(exc.problems[0][1], data)
+        raise
 
 
 def add_gateway(
@@ -180,14 +199,23 @@ def add_gateway(
     principal.require("iot.devices")
     station = stations_by_code(session, principal, [data.station]).get(data.station)
     if station is None:
-        raise Invalid(f"Station {data.station} is not a community station in scope.")
+        raise Invalid(
+            "Station {station} is not a community station in scope.",
+            params={"station": data.station},
+        )
     if _existing(session, Gateway, [data.code]) | _existing(session, Device, [data.code]):
-        raise Conflict(f"The code {data.code} is taken.", fields={"code": "taken"})
+        raise Conflict(
+            "The code {code} is taken.", params={"code": data.code}, fields={"code": "taken"}
+        )
     stmt = scoped(select(Device).where(Device.code.in_(data.devices)), principal, Device.unit_id)
     devices = list(session.scalars(stmt))
     unknown = sorted(set(data.devices) - {d.code for d in devices})
     if unknown:
-        raise Invalid(f"No device {unknown[0]} in scope.", fields={"devices": "unknown device"})
+        raise Invalid(
+            "No device {code} in scope.",
+            params={"code": unknown[0]},
+            fields={"devices": "unknown device"},
+        )
     secret, digest = new_secret()
     if secret_for is not None:
         secret = secret_for(data.code)

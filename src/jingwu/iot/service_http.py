@@ -92,8 +92,9 @@ def ingest_batch(pipeline: Pipeline, caller: Caller, body: ReadingsIn) -> Readin
     for m in body.messages:
         if m.device not in caller.devices:
             raise Forbidden(
-                f"The {caller.kind} {caller.code} may not publish for device {m.device}; "
+                "The {kind} {code} may not publish for device {device}; "
                 "nothing in this batch was stored.",
+                params={"kind": caller.kind, "code": caller.code, "device": m.device},
                 fields={"device": m.device},
                 code="device_not_authorised",
             )

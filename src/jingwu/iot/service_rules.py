@@ -17,7 +17,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
-from jingwu.errors import Invalid, NotFound
+from jingwu.errors import Invalid, NotFound, Term
 from jingwu.iot.default_rules import DEFAULT_RULE_DATA
 from jingwu.iot.models import Device, RuleRow
 from jingwu.iot.rules import Rule
@@ -83,13 +83,44 @@ def _scope_unit(session: Session, principal: Principal, rule: Rule) -> int | Non
         select(Device).where(Device.code == rule.device, in_scope(principal, Device.unit_id))
     )
     if device is None:
-        raise Invalid(f"No device {rule.device} in scope.", fields={"device": "unknown device"})
+        raise Invalid(
+            "No device {device} in scope.",
+            params={"device": rule.device},
+            fields={"device": "unknown device"},
+        )
     if rule.device_class is not None and rule.device_class.value != device.device_class:
         raise Invalid(
-            f"Device {device.code} is a {device.device_class}, not a {rule.device_class.value}.",
+            "Device {code} is a {device_class}, not a {value}.",
+            params={
+                "code": device.code,
+                "device_class": device.device_class,
+                "value": rule.device_class.value,
+            },
             fields={"device_class": "does not match the device"},
         )
     return device.unit_id
+
+
+# The rule fields by the names of the editor (translated when an error names one).
+_RULE_FIELDS = {
+    "code": "Code",
+    "kind": "Kind",
+    "metric": "Metric",
+    "event": "Event",
+    "attr": "Event attribute",
+    "op": "Comparison",
+    "value": "Value",
+    "high": "High end",
+    "window_s": "Window",
+    "offline_after_s": "Offline after",
+    "tier": "Tier",
+    "dedup_s": "Dedup window",
+    "device": "Device",
+    "device_class": "Class",
+    "label_zh": "Label (Chinese)",
+    "label_en": "Label (English)",
+    "enabled": "Enabled",
+}
 
 
 def save_rule(
@@ -100,7 +131,12 @@ def save_rule(
     try:
         rule = rule_from_dict(definition)
     except RuleError as exc:
-        raise Invalid(f"The rule is invalid: {exc}.", fields={exc.field: str(exc)}) from None
+        field = Term(str(exc), _RULE_FIELDS.get(exc.field, "a field"))
+        raise Invalid(
+            "The rule is invalid: {why}.",
+            params={"why": field},
+            fields={exc.field: "this value is not valid"},
+        ) from None
     unit_id = _scope_unit(session, principal, rule)
     scope = rule.device or ""
     row = session.scalar(select(RuleRow).where(RuleRow.code == rule.code, RuleRow.scope == scope))
@@ -120,12 +156,12 @@ def reset_rule(session: Session, principal: Principal, *, code: str, scope: str 
     principal.require("iot.rules")
     row = session.scalar(select(RuleRow).where(RuleRow.code == code, RuleRow.scope == scope))
     if row is None:
-        raise NotFound(f"No stored rule {code!r}.")
+        raise NotFound("No stored rule '{code}'.", params={"code": code})
     if row.unit_id is None:
         principal.require("iot.rules.global")
     elif not session.scalar(
         select(func.count()).where(in_scope(principal, RuleRow.unit_id), RuleRow.id == row.id)
     ):
-        raise NotFound(f"No stored rule {code!r}.")
+        raise NotFound("No stored rule '{code}'.", params={"code": code})
     session.execute(delete(RuleRow).where(RuleRow.id == row.id))
     session.flush()

@@ -69,7 +69,9 @@ def ensure_devices(
     """The station's first n simulated devices, registering those that are missing."""
     unit = stations_by_code(session, principal, [station]).get(station.upper())
     if unit is None:
-        raise Invalid(f"Station {station} is not a community station in scope.")
+        raise Invalid(
+            "Station {station} is not a community station in scope.", params={"station": station}
+        )
     codes = [sim_code(unit.short_code, k) for k in range(n)]
     have: set[str] = set()
     for k in range(0, n, 500):

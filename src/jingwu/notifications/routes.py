@@ -14,6 +14,7 @@ from jingwu.notifications.messages import text
 from jingwu.notifications.models import Contact
 from jingwu.web.authz import SIGNED_IN, Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.i18n import error_fields
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 
@@ -96,7 +97,7 @@ def set_contact(
                 "rows": [],
                 "unread": service.unread_count(session, principal),
                 "contact": contact,
-                "errors": exc.fields,
+                "errors": error_fields(request, exc),
             },
             status_code=422,
         )

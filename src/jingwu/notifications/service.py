@@ -134,7 +134,11 @@ def send_direct(
     """Queue a message to someone without an account (a citizen's feedback link by SMS);
     ``unit_id`` is the unit it concerns (whose chiefs see it if it fails)."""
     if channel not in ("sms", "email"):
-        raise Invalid(f"Unknown channel {channel!r}.", fields={"channel": "sms or email"})
+        raise Invalid(
+            "Unknown channel '{channel}'.",
+            params={"channel": channel},
+            fields={"channel": "sms or email"},
+        )
     delivery = Delivery(
         channel=channel,
         address=address,

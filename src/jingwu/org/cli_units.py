@@ -41,7 +41,7 @@ def show(ctx: CliContext, code: str) -> None:
         principal = ctx.principal(session)
         unit = service.unit_by_code(session, code)
         if unit is None:
-            raise NotFound(f"No unit {code!r}.")
+            raise NotFound("No unit '{code}'.", params={"code": code})
         p = queries.profile(session, principal, unit_id=unit.id)
         click.echo(f"{p.unit.short_code} {p.unit.name} ({p.unit.kind}) {p.unit.address}")
         for z in p.zones:
@@ -94,7 +94,10 @@ def import_units(ctx: CliContext, file: Path) -> None:
     except importer.ImportProblems as exc:
         for line, why in exc.problems:
             click.echo(f"{file}:{line}: {why}", err=True)
-        raise Invalid(f"Nothing imported: {len(exc.problems)} bad row(s) in {file}.") from None
+        raise Invalid(
+            "Nothing imported: {count} bad row(s) in {file}.",
+            params={"count": len(exc.problems), "file": file},
+        ) from None
     runtime = ctx.runtime()
     now = runtime.clock()
     with runtime.db.unit_of_work() as session:
@@ -104,6 +107,7 @@ def import_units(ctx: CliContext, file: Path) -> None:
                 service.create_unit(session, principal, data=data, now=now)
             except (Invalid, NotFound) as exc:
                 raise Invalid(
-                    f"Nothing imported: row {n} ({data.short_code}): {exc.message}"
+                    "Nothing imported: row {n} ({short_code}): {message}",
+                    params={"n": n, "short_code": data.short_code, "message": exc.message},
                 ) from None
     click.echo(f"Imported {len(units)} unit(s).")

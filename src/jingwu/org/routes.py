@@ -14,6 +14,7 @@ from jingwu.org import queries, service
 from jingwu.org.standard import POST_KINDS, ZONE_LABELS, standard_zone_areas
 from jingwu.web.authz import Requires
 from jingwu.web.deps import SessionDep
+from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -92,7 +93,7 @@ def set_post(
                 post_id=post.id,
             )
     except Invalid as exc:
-        return _unit_page(request, session, principal, unit_id, error=exc.message)
+        return _unit_page(request, session, principal, unit_id, error=error_text(request, exc))
     return RedirectResponse(f"/org/units/{unit_id}#posts", status_code=303)
 
 

@@ -10,11 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, check_unit, unit_in_scope, whole_tree
-from jingwu.errors import Conflict, Invalid, NotFound
+from jingwu.errors import Conflict, Invalid, NotFound, Term
 from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
 from jingwu.org.schemas import StaffIn, UnitIn
 from jingwu.org.standard import PARENT_KIND, POST_KINDS, ZONE_LABELS
 from jingwu.security.pii import IdentifierError, normalize_phone
+
+
+def _kind(kind: str) -> Term:
+    """A unit kind (district, street, community) as an error parameter."""
+    return Term(kind, kind.capitalize())
 
 
 def unit_by_code(session: Session, short_code: str) -> Unit | None:
@@ -33,12 +38,19 @@ def _parent_for(session: Session, principal: Principal, data: UnitIn) -> Unit | 
     parent = unit_in_scope(session, principal, data.parent_code or "")
     if parent is None:
         raise Invalid(
-            f"Parent unit {data.parent_code!r} does not exist.", fields={"parent_code": "unknown"}
+            "Parent unit '{parent_code}' does not exist.",
+            params={"parent_code": data.parent_code},
+            fields={"parent_code": "unknown"},
         )
     if parent.kind != expected:
         raise Invalid(
-            f"A {data.kind} unit belongs under a {expected}, not a {parent.kind}.",
-            fields={"parent_code": f"must be a {expected}"},
+            "A {kind} unit belongs under a {expected}, not a {kind2}.",
+            params={
+                "kind": _kind(data.kind),
+                "expected": _kind(expected),
+                "kind2": _kind(parent.kind),
+            },
+            fields={"parent_code": "wrong kind of parent unit"},
         )
     return parent
 
@@ -54,8 +66,8 @@ def create_unit(session: Session, principal: Principal, *, data: UnitIn, now: dt
     )
     if clash is not None:
         raise Conflict(
-            f"A unit with short code {data.short_code} or organisation code {data.org_code} "
-            "exists already.",
+            "A unit with short code {short_code} or organisation code {org_code} exists already.",
+            params={"short_code": data.short_code, "org_code": data.org_code},
             fields={"short_code": "taken"},
         )
     values = data.model_dump(exclude={"parent_code"})
@@ -64,7 +76,9 @@ def create_unit(session: Session, principal: Principal, *, data: UnitIn, now: dt
     try:
         session.flush()
     except IntegrityError:
-        raise Conflict(f"Unit {data.short_code} exists already.") from None
+        raise Conflict(
+            "Unit {short_code} exists already.", params={"short_code": data.short_code}
+        ) from None
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     session.flush()
     return unit
@@ -83,7 +97,11 @@ def set_zones(
     unit = check_unit(session, principal, unit_id)
     unknown = [k for k, _ in zones if k not in ZONE_LABELS]
     if unknown:
-        raise Invalid(f"Unknown zone kind {unknown[0]!r}.", fields={"zones": "unknown kind"})
+        raise Invalid(
+            "Unknown zone kind '{kind}'.",
+            params={"kind": unknown[0]},
+            fields={"zones": "unknown kind"},
+        )
     if sum(a for _, a in zones) > floor_area_m2 * 1.0001:
         raise Invalid("The zones add up to more than the floor area.", fields={"zones": "too big"})
     unit.floor_area_m2 = floor_area_m2
@@ -104,7 +122,11 @@ def add_equipment(
     unit = check_unit(session, principal, unit_id)
     zone = session.scalar(select(Zone).where(Zone.unit_id == unit.id, Zone.kind == zone_kind))
     if zone is None:
-        raise Invalid(f"The station has no {zone_kind} zone.", fields={"zone": "unknown"})
+        raise Invalid(
+            "The station has no {zone_kind} zone.",
+            params={"zone_kind": zone_kind},
+            fields={"zone": "unknown"},
+        )
     item = Equipment(zone_id=zone.id, name=name, quantity=qty)
     session.add(item)
     session.flush()
@@ -124,12 +146,16 @@ def add_staff(session: Session, principal: Principal, *, unit_id: int, data: Sta
         try:
             phone = normalize_phone(data.phone)
         except IdentifierError as exc:
-            raise Invalid(f"Phone: {exc}.", fields={"phone": str(exc)}) from None
+            raise Invalid(
+                "Phone: {why}.", params={"why": Term(str(exc))}, fields={"phone": str(exc)}
+            ) from None
     if data.police_number and session.scalar(
         select(func.count()).where(Staff.police_number == data.police_number)
     ):
         raise Conflict(
-            f"Police number {data.police_number} is taken.", fields={"police_number": "taken"}
+            "Police number {police_number} is taken.",
+            params={"police_number": data.police_number},
+            fields={"police_number": "taken"},
         )
     staff = Staff(
         unit_id=unit.id,
@@ -169,7 +195,9 @@ def set_post(
     principal.require("staff.edit")
     unit = check_unit(session, principal, unit_id)
     if kind not in POST_KINDS:
-        raise Invalid(f"Unknown post kind {kind!r}.", fields={"kind": "unknown"})
+        raise Invalid(
+            "Unknown post kind '{kind}'.", params={"kind": kind}, fields={"kind": "unknown"}
+        )
     holder = _staff_in_unit(session, unit, holder_id, "holder_id")
     backup = _staff_in_unit(session, unit, backup_id, "backup_id")
     if holder is not None and holder == backup:

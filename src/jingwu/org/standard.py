@@ -23,23 +23,24 @@ ZONE_SHARES: dict[str, float] = {
     "technical_support": 0.15,
 }
 CIRCULATION_SHARE = 0.10
-ZONE_LABELS: dict[str, tuple[str, str]] = {
-    "reception": ("接待服务区", "Reception"),
-    "security_control": ("治安防控区", "Security control"),
-    "professional_services": ("专业服务区", "Professional services"),
-    "technical_support": ("技术支持区", "Technical support"),
-    "circulation": ("交通及公共空间", "Circulation and shared space"),
+# English message ids of the zone and post names (the catalogues translate them).
+ZONE_LABELS: dict[str, str] = {
+    "reception": "Reception",
+    "security_control": "Security control",
+    "professional_services": "Professional services",
+    "technical_support": "Technical support",
+    "circulation": "Circulation and shared space",
 }
 TRADITIONAL_AREA_M2 = (50.0, 80.0)
 
-POST_KINDS: dict[str, tuple[str, str]] = {
-    "chief": ("警务室负责人", "Station chief"),
-    "community_officer": ("社区民警", "Community officer"),
-    "auxiliary": ("辅警", "Auxiliary officer"),
-    "expert": ("专家（X）", "Expert (X)"),
-    "head": ("服务站站长", "Street station head"),
-    "full_time": ("专职人员", "Full-time staff"),
-    "director": ("中心主任", "Centre director"),
+POST_KINDS: dict[str, str] = {
+    "chief": "Station chief",
+    "community_officer": "Community officer",
+    "auxiliary": "Auxiliary officer",
+    "expert": "Expert (X)",
+    "head": "Street station head",
+    "full_time": "Full-time staff",
+    "director": "Centre director",
 }
 OFFICER_POSTS = {"chief", "community_officer"}
 

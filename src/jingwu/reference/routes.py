@@ -13,6 +13,7 @@ from jingwu.errors import Invalid
 from jingwu.reference import service
 from jingwu.web.authz import Requires
 from jingwu.web.deps import SessionDep
+from jingwu.web.i18n import error_fields, error_text, translated
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import render
 
@@ -106,8 +107,13 @@ def save_category(
             session,
             principal,
             form=form,
-            errors=exc.fields,
-            message=exc.message,
+            errors=error_fields(request, exc),
+            message=error_text(request, exc),
             status=422,
         )
-    return _page(request, session, principal, message=f"Category {code} saved.")
+    return _page(
+        request,
+        session,
+        principal,
+        message=translated(request, "Category {code} saved.", code=code),
+    )

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
-from jingwu.errors import Invalid
+from jingwu.errors import Invalid, Term
 from jingwu.reference.defaults import DEPARTMENTS
 from jingwu.reference.models import Category, Department
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -84,9 +84,9 @@ def save_category(
     if not re.fullmatch(r"[a-z][a-z0-9_]{1,47}", code):
         problems["code"] = "lower_snake_case, 2-48 characters"
     if module not in MODULES:
-        problems["module"] = f"one of {', '.join(MODULES)}"
+        problems["module"] = "unknown module"
     if default_tier not in TIERS:
-        problems["default_tier"] = f"one of {', '.join(TIERS)}"
+        problems["default_tier"] = "unknown tier"
     if not name.strip():
         problems["name"] = "required"
     times = (orange_response_minutes, orange_completion_minutes)
@@ -96,7 +96,11 @@ def save_category(
         problems["orange_response_minutes"] = "positive and not after the completion time"
     if problems:
         field, why = next(iter(problems.items()))
-        raise Invalid(f"The {field.replace('_', ' ')} is invalid: {why}.", fields=problems)
+        raise Invalid(
+            "The {field} is invalid: {why}.",
+            params={"field": field.replace("_", " "), "why": Term(why)},
+            fields=problems,
+        )
     cat = session.scalar(select(Category).where(Category.code == code))
     if cat is None:
         cat = Category(code=code)

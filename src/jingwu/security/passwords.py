@@ -7,6 +7,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 _hasher = PasswordHasher()  # argon2id, 64 MiB, t=3, p=4
 MIN_LENGTH = 10
+TOO_SHORT = "at least 10 characters"  # a message id: keep the number in step with MIN_LENGTH
 
 # A valid hash of a random password: verified against when the user does not exist,
 # so a wrong username costs as much time as a wrong password.
@@ -34,7 +35,7 @@ def needs_rehash(stored_hash: str) -> bool:
 def password_problem(password: str) -> str | None:
     """Why a new password is unacceptable, or None."""
     if len(password) < MIN_LENGTH:
-        return f"at least {MIN_LENGTH} characters"
+        return TOO_SHORT
     if password.strip() != password:
         return "no leading or trailing spaces"
     return None

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs
 import orjson
 from starlette.types import Message, Receive, Scope, Send
 
+from jingwu.web.i18n import DEFAULT_LANGUAGE, translator
+
 COOKIE = "jingwu_csrf"
 FIELD = "csrf_token"
 HEADER = "x-csrf-token"
@@ -115,29 +117,24 @@ def _replaying(messages: list[Message], receive: Receive) -> Receive:
     return replay
 
 
+REFUSED = (
+    "The form has expired or did not come from this site (CSRF check failed). Reload and try again."
+)
+
+
 async def refuse(scope: Scope, send: Send) -> None:
     """Answer 403: JSON for the API, a short page for people."""
     wants_json = "application/json" in _header(scope, b"accept") or str(
         scope.get("path", "")
     ).startswith("/api/")
+    language = scope.get("state", {}).get("language", DEFAULT_LANGUAGE)
+    message = translator(language)(REFUSED)
     if wants_json:
-        body = orjson.dumps(
-            {
-                "error": {
-                    "code": "csrf",
-                    "fields": {},
-                    "message": "The form has expired or did not come from "
-                    "this site (CSRF check failed). Reload and try again.",
-                }
-            }
-        )
+        error = {"code": "csrf", "fields": {}, "message": message}
+        body = orjson.dumps({"error": error})
         ctype = b"application/json"
     else:
-        body = (
-            "<!doctype html><meta charset=utf-8><title>403</title><p>表单已过期或来源不明"
-            "（CSRF 校验失败），请刷新后重试。</p><p>The form has expired or did not come from "
-            "this site (CSRF check failed). Reload and try again.</p>"
-        ).encode()
+        body = f"<!doctype html><meta charset=utf-8><title>403</title><p>{message}</p>".encode()
         ctype = b"text/html; charset=utf-8"
     await send(
         {"type": "http.response.start", "status": 403, "headers": [(b"content-type", ctype)]}

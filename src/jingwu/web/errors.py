@@ -13,12 +13,26 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jingwu.audit import service as audit
 from jingwu.db import Database
-from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated
+from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated, translate
 from jingwu.web.deps import EnrolmentRequired, client_ip
-from jingwu.web.i18n import gettext, translations
+from jingwu.web.i18n import DEFAULT_LANGUAGE, translator
 from jingwu.web.templating import is_htmx, render
+from jingwu.web.validation import GENERAL, field_problems
 
 log = logging.getLogger("jingwu.web")
+
+HTTP_MESSAGES = {
+    400: "The request is not valid.",
+    401: "Please sign in.",
+    403: "You may not do this.",
+    404: "Page not found.",
+    405: "Method not allowed.",
+    409: "The record changed meanwhile; reload the page and try again.",
+    413: "The request is too large.",
+    415: "This kind of content is not accepted here.",
+    429: "Too many requests; please wait a moment and try again.",
+}
+INVALID_REQUEST = "The request is invalid: {field}: {problem}"
 
 
 def wants_json(request: Request) -> bool:
@@ -57,23 +71,30 @@ def _respond(
     fields: dict[str, str] | None = None,
     *,
     error: DomainError | None = None,
+    params: dict[str, Any] | None = None,
 ) -> Response:
+    """The error in the request's language: JSON for the API, else a page or fragment.
+
+    ``message`` and the ``fields`` values are message ids (``params`` fill ``message``);
+    a domain ``error`` brings its own id, parameters and field messages.
+    """
+    tr = translator(getattr(request.state, "language", DEFAULT_LANGUAGE))
+    shown = error.translated(tr) if error else translate(message, params, tr)
+    shown_fields = (
+        error.translated_fields(tr) if error else {k: tr(v) for k, v in (fields or {}).items()}
+    )
+    return _send(request, status, code, shown, shown_fields)
+
+
+def _send(
+    request: Request, status: int, code: str, message: str, fields: dict[str, str]
+) -> Response:
+    """An already translated error as JSON for the API, else as a page or an htmx fragment."""
     if wants_json(request):
         return JSONResponse(error_body(code, message, fields), status_code=status)
-    language = getattr(request.state, "language", "zh_CN")
     template = "error_fragment.html" if is_htmx(request) else "error.html"
-    tr = translations(language).ugettext
-    return render(
-        request,
-        template,
-        {
-            "status": status,
-            "code": code,
-            "message": error.translated(tr) if error else gettext(language, message),
-            "fields": error.translated_fields(tr) if error else fields or {},
-        },
-        status_code=status,
-    )
+    context = {"status": status, "code": code, "message": message, "fields": fields}
+    return render(request, template, context, status_code=status)
 
 
 async def domain_error(request: Request, exc: Exception) -> Response:
@@ -95,19 +116,17 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 
 async def validation_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
-    fields: dict[str, str] = {}
-    for err in exc.errors():
-        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form")]
-        fields[".".join(loc) or "request"] = str(err.get("msg", "invalid"))
-    first = next(iter(fields.items()), ("request", "invalid"))
-    message = f"The request is invalid: {first[0]}: {first[1]}."
-    return _respond(request, 422, "invalid", message, fields)
+    language = getattr(request.state, "language", DEFAULT_LANGUAGE)
+    tr = translator(language)
+    fields = field_problems(exc.errors(), tr, language)
+    field, why = next(iter(fields.items()), ("request", tr(GENERAL)))
+    message = translate(INVALID_REQUEST, {"field": field, "problem": why}, tr)
+    return _send(request, 422, "invalid", message, fields)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: "Page not found.", 405: "Method not allowed.", 401: "Please sign in."}
-    message = messages.get(exc.status_code, str(exc.detail))
+    message = HTTP_MESSAGES.get(exc.status_code, str(exc.detail))
     return _respond(request, exc.status_code, f"http_{exc.status_code}", message)
 
 

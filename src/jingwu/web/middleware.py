@@ -10,9 +10,10 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jingwu.web import csrf
-from jingwu.web.i18n import pick_language
+from jingwu.web.i18n import negotiate
 
 LANG_COOKIE = "jingwu_lang"
+API_PREFIXES = ("/api/", "/open311/")
 BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5)
 
 
@@ -58,8 +59,8 @@ class Metrics:
 
 class WebMiddleware:
     """What every request passes through, in one pure-ASGI layer: request metrics, the
-    security headers, the language (``?lang=``, the ``jingwu_lang`` cookie, or the
-    default) and the CSRF check (:mod:`jingwu.web.csrf`).
+    security headers, the language (``?lang=``, the ``jingwu_lang`` cookie, for the API
+    ``Accept-Language``, or the default) and the CSRF check (:mod:`jingwu.web.csrf`).
 
     One layer instead of four: each layer costs a coroutine and a wrapper around every
     message sent, on every request. A refused request still gets the security headers and
@@ -79,14 +80,21 @@ class WebMiddleware:
         self.secret = secret
 
     def _language(self, scope: Scope, cookie_headers: list[bytes]) -> str:
-        requested = (parse_qs(scope.get("query_string", b"").decode()).get("lang") or [""])[0]
-        if not requested:
-            for value in cookie_headers:
-                jar = SimpleCookie()
-                jar.load(value.decode("latin-1"))
-                if LANG_COOKIE in jar:
-                    requested = jar[LANG_COOKIE].value
-        return pick_language(requested, self.default_language)
+        query = (parse_qs(scope.get("query_string", b"").decode()).get("lang") or [""])[0]
+        cookie = ""
+        for value in cookie_headers:
+            jar = SimpleCookie()
+            jar.load(value.decode("latin-1"))
+            if LANG_COOKIE in jar:
+                cookie = jar[LANG_COOKIE].value
+        # Pages (and their htmx fragments) stay Chinese unless switched; programs — the API,
+        # or any client not asking for HTML — may also ask by Accept-Language.
+        headers = dict(scope.get("headers", []))
+        program = str(scope.get("path", "")).startswith(API_PREFIXES) or (
+            b"text/html" not in headers.get(b"accept", b"") and b"hx-request" not in headers
+        )
+        accept = headers.get(b"accept-language", b"").decode("latin-1") if program else None
+        return negotiate(query=query, cookie=cookie, accept=accept, default=self.default_language)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

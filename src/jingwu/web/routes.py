@@ -9,7 +9,6 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlalchemy import text
 
 from jingwu.accounts.principal import Principal
-from jingwu.accounts.roles import label
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.dashboard import cards
 from jingwu.web.deps import SessionDep
@@ -27,14 +26,7 @@ def dashboard(
     session: SessionDep,
     principal: Annotated[Principal, Requires("dashboard.view")],
 ) -> Response:
-    return render(
-        request,
-        "dashboard.html",
-        {
-            "cards": cards(session, principal),
-            "role_label": label(principal.role, request.state.language),
-        },
-    )
+    return render(request, "dashboard.html", {"cards": cards(session, principal)})
 
 
 @router.get("/lang/{code}", dependencies=[PUBLIC])

@@ -8,7 +8,8 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from jingwu.accounts.roles import label as role_label
 from jingwu.config import get_settings
@@ -27,6 +28,13 @@ def percent(value: float | None, digits: int = 0) -> str:
     return "" if value is None else f"{value * 100:.{digits}f}%"
 
 
+@pass_context
+def role_name(ctx: Context, role: str) -> str:
+    """The role's name in the language of the page being rendered."""
+    gettext = ctx.get("_")  # absent in a macro imported without context: English
+    return str(gettext(role_label(role))) if gettext else role_label(role)
+
+
 @cache
 def environment() -> Environment:
     """The process-wide Jinja2 environment."""
@@ -39,7 +47,7 @@ def environment() -> Environment:
     )
     env.filters["local_time"] = local_time
     env.filters["percent"] = percent
-    env.globals["role_label"] = role_label
+    env.globals["role_label"] = role_name
     return env
 
 

@@ -8,16 +8,15 @@ runs them after the role and state checks.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
 
 from jingwu.errors import fill
 from jingwu.workorders.codes import OrderCodeError, parse_code
-from jingwu.workorders.vocab import Action, Actor, State, Tier, parse
+from jingwu.workorders.vocab import Action, Actor, State, Tier, parse, term
 
 A = Action
 
@@ -50,21 +49,23 @@ _HTTP = {Outcome.ALLOWED: 200, Outcome.FORBIDDEN: 403, Outcome.CONFLICT: 409, Ou
 
 @dataclass(frozen=True, slots=True)
 class Decision:
-    """Whether an action may be taken, the state it leads to, or why not."""
+    """Whether an action may be taken, the state it leads to, or why not.
+
+    ``template`` is an English message id with ``{placeholders}`` filled from ``params``
+    (vocabulary values as :class:`~jingwu.errors.Term`, so the edge can translate them).
+    """
 
     outcome: Outcome
     code: str  # stable machine code, e.g. "role_forbidden", "wrong_state", "reason_required"
-    message: str  # one English sentence (a message id when ``params`` fill it)
+    template: str  # one English sentence naming the role, state or missing item
     next_state: State | None = None
     field: str | None = None  # the input at fault, for INVALID
-    params: Mapping[str, Any] = dataclasses.field(
-        default_factory=dict
-    )  # the message id's placeholders
+    params: Mapping[str, object] = dataclass_field(default_factory=dict)
 
     @property
-    def text(self) -> str:
-        """The English sentence with its placeholders filled."""
-        return fill(self.message, self.params)
+    def message(self) -> str:
+        """The sentence in English, its placeholders filled."""
+        return fill(self.template, self.params)
 
     @property
     def allowed(self) -> bool:
@@ -127,15 +128,14 @@ def allow(state: State) -> Decision:
     return Decision(Outcome.ALLOWED, "ok", "allowed", next_state=state)
 
 
-def conflict(code: str, message: str, params: Mapping[str, Any] | None = None) -> Decision:
+def conflict(code: str, message: str, **params: object) -> Decision:
     """A refusal because of the state or an unmet rule (409)."""
-    return Decision(Outcome.CONFLICT, code, message, params=dict(params or {}))
+    return Decision(Outcome.CONFLICT, code, message, params=params)
 
 
-def invalid(field: str, code: str, message: str) -> Decision:
-    """A refusal because an input is missing or malformed (422); the message doubles as the
-    field's, so it takes no parameters."""
-    return Decision(Outcome.INVALID, code, message, field=field)
+def invalid(field: str, code: str, message: str, **params: object) -> Decision:
+    """A refusal because an input is missing or malformed (422)."""
+    return Decision(Outcome.INVALID, code, message, field=field, params=params)
 
 
 def escalation_target(role: Actor, level: int) -> int | None:
@@ -159,7 +159,9 @@ def feedback_window_ends(resolved_at: datetime) -> datetime:
 def _needs_reason(action: Action, ctx: ActionContext) -> Decision | None:
     if ctx.reason.strip():
         return None
-    return invalid("reason", "reason_required", f"{action} needs a reason")
+    return invalid(
+        "reason", "reason_required", "{action} needs a reason", action=term("action", action)
+    )
 
 
 def _require_tier(action: Action, ctx: ActionContext) -> Tier:
@@ -184,7 +186,9 @@ def _guard_triage(role: Actor, ctx: ActionContext) -> Decision | None:
         return invalid(
             "reason",
             "override_reason_required",
-            f"choosing {ctx.tier} instead of the suggested {ctx.suggested_tier} needs a reason",
+            "choosing {tier} instead of the suggested {suggested} needs a reason",
+            tier=term("tier", ctx.tier),
+            suggested=term("tier", str(ctx.suggested_tier)),
         )
     return None
 
@@ -199,8 +203,10 @@ def _guard_accept(role: Actor, ctx: ActionContext) -> Decision | None:
     if _require_tier(A.ACCEPT, ctx) is Tier.RED and ctx.departments_tasked < RED_MIN_DEPARTMENTS:
         return conflict(
             "departments_required",
-            f"a red order needs tasks for at least {RED_MIN_DEPARTMENTS} departments before "
-            f"it is accepted; it has {ctx.departments_tasked}",
+            "a red order needs tasks for at least {n} departments before it is accepted; "
+            "it has {tasked}",
+            n=RED_MIN_DEPARTMENTS,
+            tasked=ctx.departments_tasked,
         )
     return None
 
@@ -208,7 +214,9 @@ def _guard_accept(role: Actor, ctx: ActionContext) -> Decision | None:
 def _guard_hold(role: Actor, ctx: ActionContext) -> Decision | None:
     if _require_tier(A.HOLD, ctx) is Tier.RED or not ctx.pausable:
         return conflict(
-            "not_pausable", f"the SLA policy of this {ctx.tier} order may not be paused"
+            "not_pausable",
+            "the SLA policy of this {tier} order may not be paused",
+            tier=term("tier", str(ctx.tier)),
         )
     return _needs_reason(A.HOLD, ctx)
 
@@ -243,8 +251,8 @@ def _guard_close(role: Actor, ctx: ActionContext) -> Decision | None:
         if now < ends:
             return conflict(
                 "feedback_window_open",
-                f"the system closes an order only after the feedback window ends at "
-                f"{ends.isoformat()}",
+                "the system closes an order only after the feedback window ends at {ends}",
+                ends=ends.isoformat(),
             )
         return None
     if not ctx.citizen_confirmed:
@@ -261,8 +269,9 @@ def _guard_reopen(role: Actor, ctx: ActionContext) -> Decision | None:
         if now >= ends:
             return conflict(
                 "feedback_window_closed",
-                f"the citizen's feedback window ended at {ends.isoformat()}; "
+                "the citizen's feedback window ended at {ends}; "
                 "ask the station chief or an inspector to reopen",
+                ends=ends.isoformat(),
             )
     return _needs_reason(A.REOPEN, ctx)
 
@@ -272,7 +281,8 @@ def _guard_transfer(role: Actor, ctx: ActionContext) -> Decision | None:
         return invalid(
             "transfer_to",
             "transfer_target_required",
-            f"transfer needs a destination: {POLICE_110} or an outside department",
+            "transfer needs a destination: {police} or an outside department",
+            police=POLICE_110,
         )
     return None
 
@@ -285,8 +295,13 @@ def _guard_duplicate(role: Actor, ctx: ActionContext) -> Decision | None:
         )
     try:
         parse_code(other)
-    except OrderCodeError as exc:
-        return invalid("duplicate_of", "duplicate_of_malformed", str(exc))
+    except OrderCodeError:
+        return invalid(
+            "duplicate_of",
+            "duplicate_of_malformed",
+            "'{other}' is not a work-order code like BS01-20261129-0001",
+            other=other,
+        )
     if ctx.order_code is not None and other == ctx.order_code:
         return invalid(
             "duplicate_of", "duplicate_of_self", "an order cannot be a duplicate of itself"
@@ -332,7 +347,8 @@ def _guard_retier(role: Actor, ctx: ActionContext) -> Decision | None:
             "departments_required",
             "An accepted order raised to red needs tasks for at least {n} departments; "
             "it has {count}.",
-            {"n": RED_MIN_DEPARTMENTS, "count": ctx.departments_tasked},
+            n=RED_MIN_DEPARTMENTS,
+            count=ctx.departments_tasked,
         )
     return None
 

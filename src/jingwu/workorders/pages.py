@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError
 from jingwu.reference import service as reference
+from jingwu.web.i18n import validation_fields
 from jingwu.web.templating import render
 from jingwu.workorders import queries, search
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -42,13 +43,9 @@ async def form_fields(request: Request) -> dict[str, str]:
 FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 
-def field_errors(exc: ValidationError) -> dict[str, str]:
-    """Per-field messages of a pydantic error (the first message of each field)."""
-    out: dict[str, str] = {}
-    for err in exc.errors():
-        name = ".".join(str(p) for p in err.get("loc", ())) or "request"
-        out.setdefault(name, str(err.get("msg", "invalid")).removeprefix("Value error, "))
-    return out
+def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:
+    """Per-field messages of a pydantic error (the first of each field), translated."""
+    return validation_fields(request, exc)
 
 
 def labels() -> dict[str, Any]:

@@ -72,7 +72,9 @@ def _filtered(
     if f.unit:
         unit = unit_in_scope(session, principal, f.unit)
         if unit is None:
-            raise Invalid(f"Unknown unit {f.unit!r}.", fields={"unit": "unknown unit"})
+            raise Invalid(
+                "Unknown unit '{unit}'.", params={"unit": f.unit}, fields={"unit": "unknown unit"}
+            )
         stmt = stmt.where(WorkOrder.unit_id.in_(subtree(unit)))
     if f.received_from:
         stmt = stmt.where(WorkOrder.received_at >= f.received_from)

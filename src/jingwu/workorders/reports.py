@@ -30,7 +30,9 @@ def month_bounds(month: str) -> tuple[dt.datetime, dt.datetime]:
         start = dt.datetime(year, mon, 1, tzinfo=SHANGHAI)
     except ValueError:
         raise Invalid(
-            f"Month {month!r} must look like 2026-11.", fields={"month": "YYYY-MM"}
+            "Month '{month}' must look like 2026-11.",
+            params={"month": month},
+            fields={"month": "YYYY-MM"},
         ) from None
     end = dt.datetime(year + mon // 12, mon % 12 + 1, 1, tzinfo=SHANGHAI)
     return start.astimezone(dt.UTC), end.astimezone(dt.UTC)

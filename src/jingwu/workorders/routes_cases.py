@@ -91,7 +91,7 @@ def open_mediation(
         )
         service_cases.open_mediation(session, principal, code=code, data=data, now=now)
     except ValidationError as exc:
-        fields = field_errors(exc)
+        fields = field_errors(request, exc)
         error = Invalid(next(iter(fields.values())), fields=fields)
         return order_page(request, session, principal, now, code, error=error)
     except DomainError as exc:

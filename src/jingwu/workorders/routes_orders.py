@@ -14,6 +14,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep
+from jingwu.web.i18n import error_fields
 from jingwu.web.templating import render
 from jingwu.workorders import (
     intake_view,
@@ -125,11 +126,19 @@ def create(
         data = IntakeIn.model_validate(values)
         order, _ = service.receive(session, principal, data=data, now=now)
     except ValidationError as exc:
-        return _intake_form(request, session, principal, values, field_errors(exc), status=422)
+        return _intake_form(
+            request, session, principal, values, field_errors(request, exc), status=422
+        )
     except DomainError as exc:
         session.rollback()
         return _intake_form(
-            request, session, principal, values, exc.fields, status=exc.status, error=exc
+            request,
+            session,
+            principal,
+            values,
+            error_fields(request, exc),
+            status=exc.status,
+            error=exc,
         )
     return RedirectResponse(f"/work-orders/{order.code}", status_code=303)
 
@@ -184,7 +193,7 @@ def take_action(
         data = _action_data(form, now)
         service.act(session, principal, code=code, action=action, data=data, now=now)
     except ValidationError as exc:
-        fields = field_errors(exc)
+        fields = field_errors(request, exc)
         invalid = Invalid(next(iter(fields.values())), fields=fields)
         return order_page(request, session, principal, now, code, error=invalid)
     except DomainError as exc:

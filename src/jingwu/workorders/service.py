@@ -30,7 +30,7 @@ from jingwu.workorders.service_core import actor_of, add_event, get_order, refre
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import may_create
 from jingwu.workorders.triage import REPEAT_WINDOW_DAYS, TriageInput, suggest
-from jingwu.workorders.vocab import Actor, State, Tier
+from jingwu.workorders.vocab import Actor, State, Tier, term
 
 __all__ = [
     "CompletedOrder",
@@ -61,7 +61,11 @@ def address_key(address: str) -> str | None:
 def _station(session: Session, principal: Principal, code: str) -> Unit:
     unit = station_in_scope(session, principal, code)
     if unit is None:
-        raise Invalid(f"Unknown station {code!r}.", fields={"station": "unknown station"})
+        raise Invalid(
+            "Unknown station '{code}'.",
+            params={"code": code},
+            fields={"station": "unknown station"},
+        )
     return unit
 
 
@@ -140,7 +144,8 @@ def intake(
     actor = actor_of(principal)
     if not may_create(actor, data.channel):
         raise Forbidden(
-            f"The role {actor} may not create orders through the {data.channel} channel.",
+            "The role {actor} may not create orders through the {channel} channel.",
+            params={"actor": term("actor", actor), "channel": term("channel", data.channel)},
             code="role_forbidden",
         )
     unit = _station(session, principal, data.station)
@@ -205,7 +210,7 @@ def intake(
         kind="intake",
         action="intake",
         now=now,
-        data={"channel": data.channel, "source_ref": data.source_ref, "seq": seq},
+        data={"channel": term("channel", data.channel), "source_ref": data.source_ref, "seq": seq},
     )
     refresh_clocks(session, order, now, new=True)
     session.flush()

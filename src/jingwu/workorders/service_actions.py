@@ -29,7 +29,7 @@ from jingwu.workorders.service_merge import merge_into
 from jingwu.workorders.sla import policy_for
 from jingwu.workorders.states import ALLOWED_ROLES, ActionContext, Decision, Outcome, decide
 from jingwu.workorders.triage import Suggestion, confirm
-from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse
+from jingwu.workorders.vocab import Action, State, Tier, UnknownValue, parse, term
 
 WORKERS = ("officer", "auxiliary", "chief")
 _NAMING_ASSIGNEE = frozenset({Action.ASSIGN, Action.REASSIGN})
@@ -50,10 +50,15 @@ def _assignee(session: Session, principal: Principal, username: str | None) -> U
         scoped(select(User), principal, User.unit_id).where(User.username == username.strip())
     )
     if user is None or not user.active:
-        raise Invalid(f"No user {username!r} to assign.", fields={"assignee": "unknown user"})
+        raise Invalid(
+            "No user '{username}' to assign.",
+            params={"username": username},
+            fields={"assignee": "unknown user"},
+        )
     if user.role not in WORKERS:
         raise Invalid(
-            f"A {user.role} cannot be assigned work orders.",
+            "A {role} cannot be assigned work orders.",
+            params={"role": term("actor", user.role)},
             fields={"assignee": "must be an officer, auxiliary or chief"},
         )
     return user
@@ -106,13 +111,13 @@ def _context(
 
 def raise_refusal(decision: Decision) -> None:
     """Turn a refused decision into the matching domain error."""
-    params, code = decision.params, decision.code
+    text, params = decision.template, decision.params
     if decision.outcome is Outcome.FORBIDDEN:
-        raise Forbidden(decision.message, params=params, code=code)
+        raise Forbidden(text, params=params, code=decision.code)
     if decision.outcome is Outcome.CONFLICT:
-        raise Conflict(decision.message, params=params, code=code)
+        raise Conflict(text, params=params, code=decision.code)
     field = decision.field or "request"
-    raise Invalid(decision.message, params=params, fields={field: decision.message}, code=code)
+    raise Invalid(text, params=params, fields={field: text}, code=decision.code)
 
 
 Effect = Callable[[Session, WorkOrder, Principal, ActionIn, User | None, dt.datetime], None]
@@ -267,8 +272,12 @@ def act(
     """Take ``action`` on the order ``code`` as ``principal``; the order as it is afterwards."""
     try:
         act_ = parse(Action, action)
-    except UnknownValue as exc:
-        raise Invalid(str(exc), fields={"action": "unknown action"}) from None
+    except UnknownValue:
+        raise Invalid(
+            "Unknown action '{action}'.",
+            params={"action": action},
+            fields={"action": "unknown action"},
+        ) from None
     actor = actor_of(principal)
     if actor not in ALLOWED_ROLES[act_]:
         # The role is checked before the order is even looked up: it depends on nothing else.

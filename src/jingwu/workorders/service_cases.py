@@ -22,7 +22,7 @@ from jingwu.workorders.models import (
 )
 from jingwu.workorders.schemas import AgreementIn, MediationIn, SessionIn
 from jingwu.workorders.service_core import actor_of, add_event, get_order
-from jingwu.workorders.vocab import Actor
+from jingwu.workorders.vocab import Actor, term
 
 MEDIATION_ROLES = frozenset({Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF})
 _MEDIATING_STATES = ("triaged", "assigned", "accepted", "in_progress", "on_hold")
@@ -32,7 +32,8 @@ def _check_role(principal: Principal) -> None:
     actor = actor_of(principal)
     if actor not in MEDIATION_ROLES:
         raise Forbidden(
-            f"The role {actor} may not run mediations; allowed: auxiliary, chief, officer.",
+            "The role {actor} may not run mediations; allowed: auxiliary, chief, officer.",
+            params={"actor": term("actor", actor)},
             code="role_forbidden",
         )
 
@@ -45,7 +46,11 @@ def _mediator(session: Session, principal: Principal, username: str | None) -> t
         return principal.user_id, name or principal.username
     user = session.scalar(select(User).where(User.username == username, User.active))
     if user is None or user.unit_id is None:
-        raise Invalid(f"No user {username!r}.", fields={"mediator": "unknown user"})
+        raise Invalid(
+            "No user '{username}'.",
+            params={"username": username},
+            fields={"mediator": "unknown user"},
+        )
     return user.id, user.display_name
 
 
@@ -57,10 +62,16 @@ def open_mediation(
     order = get_order(session, principal, code=code, for_update=True)
     if not DEFAULT_CATALOGUE.get(order.category).mediable:
         raise Conflict(
-            f"A {order.category} order is not a dispute to mediate.", code="not_mediable"
+            "A {category} order is not a dispute to mediate.",
+            params={"category": order.category},
+            code="not_mediable",
         )
     if order.state not in _MEDIATING_STATES:
-        raise Conflict(f"Cannot mediate an order in state {order.state}.", code="wrong_state")
+        raise Conflict(
+            "Cannot mediate an order in state {state}.",
+            params={"state": term("state", order.state)},
+            code="wrong_state",
+        )
     mediator_id, mediator_name = _mediator(session, principal, data.mediator)
     case = Mediation(
         order_id=order.id,
@@ -77,7 +88,9 @@ def open_mediation(
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise Conflict(f"Work order {order.code} has a mediation already.") from None
+        raise Conflict(
+            "Work order {code} has a mediation already.", params={"code": order.code}
+        ) from None
     for party in data.parties:
         session.add(
             MediationParty(
@@ -106,7 +119,7 @@ def _case(session: Session, principal: Principal, code: str) -> tuple[WorkOrder,
     order = get_order(session, principal, code=code)
     case = session.scalar(select(Mediation).where(Mediation.order_id == order.id))
     if case is None:
-        raise NotFound(f"Work order {order.code} has no mediation.")
+        raise NotFound("Work order {code} has no mediation.", params={"code": order.code})
     return order, case
 
 
@@ -117,7 +130,11 @@ def add_session(
     _check_role(principal)
     order, case = _case(session, principal, code)
     if case.status != "open":
-        raise Conflict(f"The mediation is {case.status}.", code="wrong_state")
+        raise Conflict(
+            "The mediation is {status}.",
+            params={"status": term("status", case.status)},
+            code="wrong_state",
+        )
     if data.held_at.tzinfo is None or data.held_at > now:
         raise Invalid("A session is recorded after it was held.", fields={"held_at": "future"})
     row = MediationSession(
@@ -149,7 +166,11 @@ def conclude(
     _check_role(principal)
     order, case = _case(session, principal, code)
     if case.status != "open":
-        raise Conflict(f"The mediation is {case.status} already.", code="wrong_state")
+        raise Conflict(
+            "The mediation is {status} already.",
+            params={"status": term("status", case.status)},
+            code="wrong_state",
+        )
     if data.outcome == "agreed":
         if not data.text.strip():
             raise Invalid("An agreement needs its terms.", fields={"text": "required"})
@@ -184,7 +205,7 @@ def complete_follow_up(
         scoped(select(FollowUp), principal, FollowUp.unit_id).where(FollowUp.id == follow_up_id)
     )
     if follow is None:
-        raise NotFound(f"No follow-up {follow_up_id}.")
+        raise NotFound("No follow-up {follow_up_id}.", params={"follow_up_id": follow_up_id})
     if follow.done_at is not None:
         raise Conflict("This follow-up is recorded already.", code="wrong_state")
     if not note.strip():

@@ -95,7 +95,9 @@ def add_event(
     # updated_at is the time of the order's last event (set here, and only here).
     last = order.updated_at if order.event_count else None
     if last is not None and now < last:
-        raise StaleClock(f"Time {now.isoformat()} is before the order's last event.")
+        raise StaleClock(
+            "Time {time} is before the order's last event.", params={"time": now.isoformat()}
+        )
     order.event_count = (order.event_count or 0) + 1
     event = OrderEvent(
         order_id=order.id,

@@ -21,7 +21,7 @@ from jingwu.workorders import draw as quota
 from jingwu.workorders.models import Draw, WorkOrder
 from jingwu.workorders.reports import month_bounds
 from jingwu.workorders.service_core import actor_of
-from jingwu.workorders.vocab import Actor
+from jingwu.workorders.vocab import Actor, term
 
 # The drawing unit stands above the station, so the station cannot steer its own sample.
 DRAW_ROLES = frozenset({Actor.STREET, Actor.DIRECTOR, Actor.INSPECTOR, Actor.SYSTEM})
@@ -31,12 +31,17 @@ def _check(session: Session, principal: Principal, station: str) -> Unit:
     actor = actor_of(principal)
     if actor not in DRAW_ROLES:
         raise Forbidden(
-            f"The role {actor} may not run draws; allowed: director, inspector, street.",
+            "The role {actor} may not run draws; allowed: director, inspector, street.",
+            params={"actor": term("actor", actor)},
             code="role_forbidden",
         )
     unit = station_in_scope(session, principal, station)
     if unit is None:
-        raise Invalid(f"Unknown station {station!r}.", fields={"station": "unknown station"})
+        raise Invalid(
+            "Unknown station '{station}'.",
+            params={"station": station},
+            fields={"station": "unknown station"},
+        )
     return unit
 
 
@@ -54,7 +59,9 @@ def commit_draw(
     start, _ = month_bounds(month)
     if now >= start:
         raise Conflict(
-            f"The draw for {month} must be committed before the month begins.", code="too_late"
+            "The draw for {month} must be committed before the month begins.",
+            params={"month": month},
+            code="too_late",
         )
     secret = seed or secrets.token_hex(32)
     row = Draw(
@@ -70,7 +77,10 @@ def commit_draw(
         with session.begin_nested():
             session.flush()
     except IntegrityError:
-        raise Conflict(f"The draw for {station} {month} is committed already.") from None
+        raise Conflict(
+            "The draw for {station} {month} is committed already.",
+            params={"station": station, "month": month},
+        ) from None
     return row
 
 
@@ -99,13 +109,22 @@ def reveal_draw(
     unit = _check(session, principal, station)
     row = session.scalar(select(Draw).where(Draw.unit_id == unit.id, Draw.month == month))
     if row is None:
-        raise NotFound(f"No draw was committed for {station} {month}.")
+        raise NotFound(
+            "No draw was committed for {station} {month}.",
+            params={"station": station, "month": month},
+        )
     if row.revealed_at is not None:
-        raise Conflict(f"The draw for {station} {month} is drawn already.", code="wrong_state")
+        raise Conflict(
+            "The draw for {station} {month} is drawn already.",
+            params={"station": station, "month": month},
+            code="wrong_state",
+        )
     _, end = month_bounds(month)
     if now < end:
         raise Conflict(
-            f"The draw for {month} can be made once the month is over.", code="too_early"
+            "The draw for {month} can be made once the month is over.",
+            params={"month": month},
+            code="too_early",
         )
     quota.verify_reveal(row.seed, row.commitment)
     codes = population(session, unit_id=unit.id, month=month)

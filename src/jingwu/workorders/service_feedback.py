@@ -23,7 +23,7 @@ from jingwu.workorders.models import Feedback, WorkOrder
 from jingwu.workorders.schemas import ActionIn, FeedbackIn
 from jingwu.workorders.service_actions import act
 from jingwu.workorders.service_core import CITIZEN, actor_of, add_event, get_order
-from jingwu.workorders.vocab import Actor, State
+from jingwu.workorders.vocab import Actor, State, term
 
 __all__ = [
     "LOW_RATING",
@@ -65,7 +65,9 @@ def submit(
             raise Forbidden("Feedback needs the link's token or a signed-in officer.")
         if actor_of(principal) not in (Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF):
             raise Forbidden(
-                f"The role {principal.role} may not record feedback.", code="role_forbidden"
+                "The role {role} may not record feedback.",
+                params={"role": term("actor", principal.role)},
+                code="role_forbidden",
             )
         order = get_order(session, principal, code=code, for_update=True)
         round_, via, recorder = order.resolve_count, "call", principal
@@ -85,7 +87,8 @@ def _record(
 ) -> Feedback:
     if order.state not in _RATED_STATES or round_ != order.resolve_count or round_ < 1:
         raise Conflict(
-            f"Work order {order.code} in state {order.state} is not waiting for feedback.",
+            "Work order {code} in state {state} is not waiting for feedback.",
+            params={"code": order.code, "state": term("state", order.state)},
             code="wrong_state",
         )
     exists = session.scalar(

@@ -15,7 +15,7 @@ from jingwu.blobs.store import BlobStore, Readable
 from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.workorders.models import Attachment, OverdueRecord
 from jingwu.workorders.service_core import actor_of, add_event, get_order
-from jingwu.workorders.vocab import Actor
+from jingwu.workorders.vocab import Actor, term
 
 MAX_ATTACHMENT_BYTES = 200 * 1024**2
 ATTACH_ROLES = frozenset({Actor.OFFICER, Actor.AUXILIARY, Actor.CHIEF, Actor.SYSTEM})
@@ -35,7 +35,11 @@ def add_attachment(
 ) -> Attachment:
     """Store a file in the blob store and attach it to the order."""
     if actor_of(principal) not in ATTACH_ROLES:
-        raise Forbidden(f"The role {principal.role} may not attach files.", code="role_forbidden")
+        raise Forbidden(
+            "The role {role} may not attach files.",
+            params={"role": term("actor", principal.role)},
+            code="role_forbidden",
+        )
     order = get_order(session, principal, code=code, for_update=True)
     if not filename.strip():
         raise Invalid("The file needs a name.", fields={"file": "required"})
@@ -91,7 +95,9 @@ def handle_overdue(
     """Record how an overdue case was handled (WO-3: every overdue case is handled)."""
     if actor_of(principal) not in HANDLE_ROLES:
         raise Forbidden(
-            f"The role {principal.role} may not handle overdue records.", code="role_forbidden"
+            "The role {role} may not handle overdue records.",
+            params={"role": term("actor", principal.role)},
+            code="role_forbidden",
         )
     record = session.scalar(
         scoped(select(OverdueRecord), principal, OverdueRecord.unit_id).where(
@@ -99,7 +105,7 @@ def handle_overdue(
         )
     )
     if record is None:
-        raise NotFound(f"No overdue record {record_id}.")
+        raise NotFound("No overdue record {record_id}.", params={"record_id": record_id})
     if record.handled_at is not None:
         raise Conflict("This overdue record is handled already.", code="wrong_state")
     if not note.strip():

@@ -18,7 +18,7 @@ from jingwu.workorders.models import Task, WorkOrder
 from jingwu.workorders.schemas import TaskIn, TaskUpdateIn
 from jingwu.workorders.service_core import actor_of, add_event, get_order
 from jingwu.workorders.states import OPEN_STATES
-from jingwu.workorders.vocab import Actor
+from jingwu.workorders.vocab import Actor, term, terms
 
 # Coordinating outside departments is police work; supervisors above the station may too.
 TASK_ROLES = frozenset({Actor.OFFICER, Actor.CHIEF, Actor.STREET, Actor.DIRECTOR})
@@ -37,9 +37,9 @@ class TaskView:
 def _check_role(principal: Principal) -> None:
     actor = actor_of(principal)
     if actor not in TASK_ROLES:
-        allowed = ", ".join(sorted(TASK_ROLES))
         raise Forbidden(
-            f"The role {actor} may not give tasks to departments; allowed: {allowed}.",
+            "The role {actor} may not give tasks to departments; allowed: {allowed}.",
+            params={"actor": term("actor", actor), "allowed": terms("actor", TASK_ROLES)},
             code="role_forbidden",
         )
 
@@ -56,13 +56,16 @@ def _target(session: Session, data: TaskIn) -> tuple[int | None, int | None]:
         )
         if dept is None:
             raise Invalid(
-                f"Unknown department {data.department!r}.",
+                "Unknown department '{department}'.",
+                params={"department": data.department},
                 fields={"department": "unknown department"},
             )
         return dept.id, None
     unit = unit_by_code(session, data.unit or "")
     if unit is None:
-        raise Invalid(f"Unknown unit {data.unit!r}.", fields={"unit": "unknown unit"})
+        raise Invalid(
+            "Unknown unit '{unit}'.", params={"unit": data.unit}, fields={"unit": "unknown unit"}
+        )
     return None, unit.id
 
 
@@ -73,7 +76,11 @@ def add_task(
     _check_role(principal)
     order = get_order(session, principal, code=code, for_update=True)
     if order.state not in OPEN_STATES:
-        raise Conflict(f"Cannot add tasks to an order in state {order.state}.", code="wrong_state")
+        raise Conflict(
+            "Cannot add tasks to an order in state {state}.",
+            params={"state": term("state", order.state)},
+            code="wrong_state",
+        )
     if data.due_at.tzinfo is None:
         raise Invalid("The deadline needs a time zone.", fields={"due_at": "timezone required"})
     if data.due_at <= now:
@@ -121,9 +128,16 @@ def update_task(
     order = get_order(session, principal, code=code, for_update=True)
     task = session.get(Task, task_id)
     if task is None or task.order_id != order.id:
-        raise NotFound(f"No task {task_id} on work order {order.code}.")
+        raise NotFound(
+            "No task {task_id} on work order {code}.",
+            params={"task_id": task_id, "code": order.code},
+        )
     if task.status != "open":
-        raise Conflict(f"Task {task_id} is {task.status} already.", code="wrong_state")
+        raise Conflict(
+            "Task {task_id} is {status} already.",
+            params={"task_id": task_id, "status": term("status", task.status)},
+            code="wrong_state",
+        )
     task.status, task.result = data.status, data.result
     task.done_at = now
     add_event(

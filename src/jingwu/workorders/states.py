@@ -66,7 +66,7 @@ from jingwu.workorders.guards import (
     escalation_target,
     feedback_window_ends,
 )
-from jingwu.workorders.vocab import Action, Actor, Channel, State, parse
+from jingwu.workorders.vocab import Action, Actor, Channel, State, parse, term, terms
 
 __all__ = [
     "ALLOWED_ROLES",
@@ -170,10 +170,6 @@ INTAKE_ROLES: Mapping[Channel, frozenset[Actor]] = {
 }
 
 
-def _names(values: frozenset[Actor] | list[State]) -> str:
-    return ", ".join(sorted(str(value) for value in values))
-
-
 def states_for(action: Action) -> list[State]:
     """The states in which ``action`` is defined, in table order."""
     return [state for (state, act) in TRANSITIONS if act is action]
@@ -192,19 +188,28 @@ def decide(
         return Decision(
             Outcome.FORBIDDEN,
             "role_forbidden",
-            f"role {role} may not {action} an order; allowed: {_names(ALLOWED_ROLES[action])}",
+            "role {role} may not {action} an order; allowed: {allowed}",
+            params={
+                "role": term("actor", role),
+                "action": term("action", action),
+                "allowed": terms("actor", ALLOWED_ROLES[action]),
+            },
         )
     if action in ASSIGNEE_ACTIONS and role not in SUPERVISING_ROLES and not ctx.actor_is_assignee:
         return Decision(
             Outcome.FORBIDDEN,
             "not_assignee",
-            f"role {role} may {action} only orders assigned to them",
+            "role {role} may {action} only orders assigned to them",
+            params={"role": term("actor", role), "action": term("action", action)},
         )
     next_state = TRANSITIONS.get((state, action))
     if next_state is None:
-        needed = _names(states_for(action))
         return conflict(
-            "wrong_state", f"cannot {action} an order in state {state}; {action} needs: {needed}"
+            "wrong_state",
+            "cannot {action} an order in state {state}; {action} needs: {needed}",
+            action=term("action", action),
+            state=term("state", state),
+            needed=terms("state", [str(s) for s in states_for(action)]),
         )
     ctx = dataclasses.replace(ctx, state=state)  # the guards see the order's own state
     refusal = GUARDS[action](role, ctx) if action in GUARDS else None

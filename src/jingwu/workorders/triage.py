@@ -18,11 +18,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE, Catalogue
-from jingwu.workorders.vocab import TIER_LABELS, Tier, most_severe, parse
+from jingwu.workorders.vocab import Tier, most_severe, parse
 
 REPEAT_ADDRESS_MIN = 2  # earlier orders at the same address within 30 days
 REPEAT_CALLER_MIN = 3  # earlier orders from the same reporter within 30 days
 REPEAT_WINDOW_DAYS = 30
+
+# The reasons are stored with the order in both languages (a record of what was shown at
+# intake, kept as written), so the rules word them in both; pages show the stored text.
+_TIER_ZH = {Tier.RED: "红色", Tier.ORANGE: "橙色", Tier.YELLOW: "黄色"}
 
 
 class TriageError(ValueError):
@@ -274,7 +278,7 @@ def _circumstance_reasons(inp: TriageInput) -> list[Reason]:
         )
     if inp.source_tier is not None:
         tier = parse(Tier, inp.source_tier)
-        zh_tier, en_tier = TIER_LABELS[tier]
+        zh_tier, en_tier = _TIER_ZH[tier], str(tier)
         what = inp.source or "source"
         reasons.append(
             _reason(
@@ -293,7 +297,7 @@ def suggest(inp: TriageInput, catalogue: Catalogue = DEFAULT_CATALOGUE) -> Sugge
     if inp.address_orders_30d < 0 or inp.caller_orders_30d < 0:
         raise TriageError("repeat counts cannot be negative")
     category = catalogue.get(inp.category)
-    zh_tier, en_tier = TIER_LABELS[category.default_tier]
+    zh_tier, en_tier = _TIER_ZH[category.default_tier], str(category.default_tier)
     first = _reason(
         "category_default",
         category.default_tier,

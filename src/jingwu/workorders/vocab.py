@@ -10,6 +10,9 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import TypeVar
 
+from jingwu.accounts.roles import ROLE_LABELS
+from jingwu.errors import Term, Terms
+
 
 class Tier(StrEnum):
     """The three-colour warning tier (WO-2)."""
@@ -111,24 +114,24 @@ class Action(StrEnum):
     ESCALATE = "escalate"
 
 
-TIER_LABELS: dict[Tier, tuple[str, str]] = {
-    Tier.RED: ("红色", "Red"),
-    Tier.ORANGE: ("橙色", "Orange"),
-    Tier.YELLOW: ("黄色", "Yellow"),
+TIER_LABELS: dict[Tier, str] = {
+    Tier.RED: "Red",
+    Tier.ORANGE: "Orange",
+    Tier.YELLOW: "Yellow",
 }
 
-MODULE_LABELS: dict[Module, tuple[str, str]] = {
-    Module.SECURITY: ("治安防控", "Security prevention"),
-    Module.LIVELIHOOD: ("民生服务", "Livelihood services"),
-    Module.DISPUTE: ("矛盾化解", "Dispute resolution"),
+MODULE_LABELS: dict[Module, str] = {
+    Module.SECURITY: "Security prevention",
+    Module.LIVELIHOOD: "Livelihood services",
+    Module.DISPUTE: "Dispute resolution",
 }
 
-CHANNEL_LABELS: dict[Channel, tuple[str, str]] = {
-    Channel.WALK_IN: ("来访", "Walk-in"),
-    Channel.PHONE: ("电话", "Phone"),
-    Channel.ONLINE: ("网上", "Online"),
-    Channel.PARTNER: ("合作单位", "Partner"),
-    Channel.SENSOR: ("感知设备", "Sensor alert"),
+CHANNEL_LABELS: dict[Channel, str] = {
+    Channel.WALK_IN: "Walk-in",
+    Channel.PHONE: "Phone",
+    Channel.ONLINE: "Online request",
+    Channel.PARTNER: "Partner",
+    Channel.SENSOR: "Sensor alert",
 }
 
 
@@ -149,36 +152,72 @@ def parse(kind: type[E], value: str) -> E:
         raise UnknownValue(f"unknown {name} {value!r}; expected one of: {allowed}") from None
 
 
-STATE_LABELS: dict[State, tuple[str, str]] = {
-    State.RECEIVED: ("已接收", "Received"),
-    State.TRIAGED: ("已分级", "Triaged"),
-    State.ASSIGNED: ("已指派", "Assigned"),
-    State.ACCEPTED: ("已签收", "Accepted"),
-    State.IN_PROGRESS: ("处置中", "In progress"),
-    State.ON_HOLD: ("已挂起", "On hold"),
-    State.RESOLVED: ("已办结", "Resolved"),
-    State.CLOSED: ("已关闭", "Closed"),
-    State.TRANSFERRED: ("已移交", "Transferred"),
-    State.REJECTED: ("不予受理", "Rejected"),
-    State.DUPLICATE: ("重复工单", "Duplicate"),
+STATE_LABELS: dict[State, str] = {
+    State.RECEIVED: "Received",
+    State.TRIAGED: "Triaged",
+    State.ASSIGNED: "Assigned",
+    State.ACCEPTED: "Accepted",
+    State.IN_PROGRESS: "In progress",
+    State.ON_HOLD: "On hold",
+    State.RESOLVED: "Resolved",
+    State.CLOSED: "Closed",
+    State.TRANSFERRED: "Transferred",
+    State.REJECTED: "Rejected",
+    State.DUPLICATE: "Duplicate",
 }
 
-ACTION_LABELS: dict[Action, tuple[str, str]] = {
-    Action.TRIAGE: ("分级确认", "Triage"),
-    Action.ASSIGN: ("指派", "Assign"),
-    Action.ACCEPT: ("签收", "Accept"),
-    Action.START: ("开始处置", "Start"),
-    Action.HOLD: ("挂起", "Hold"),
-    Action.RESUME: ("恢复处置", "Resume"),
-    Action.RECORD_CONTACT: ("记录联系", "Record contact"),
-    Action.RESOLVE: ("办结", "Resolve"),
-    Action.CLOSE: ("关闭", "Close"),
-    Action.RETURN: ("退回", "Return"),
-    Action.REOPEN: ("重新办理", "Reopen"),
-    Action.TRANSFER: ("移交", "Transfer"),
-    Action.REJECT: ("不予受理", "Reject"),
-    Action.MARK_DUPLICATE: ("标记重复", "Mark duplicate"),
-    Action.REASSIGN: ("改派", "Reassign"),
-    Action.RETIER: ("调整分级", "Change tier"),
-    Action.ESCALATE: ("提级督办", "Escalate"),
+ACTION_LABELS: dict[Action, str] = {
+    Action.TRIAGE: "Confirm tier",
+    Action.ASSIGN: "Assign",
+    Action.ACCEPT: "Accept",
+    Action.START: "Start",
+    Action.HOLD: "Hold",
+    Action.RESUME: "Resume",
+    Action.RECORD_CONTACT: "Record contact",
+    Action.RESOLVE: "Resolve",
+    Action.CLOSE: "Close",
+    Action.RETURN: "Return",
+    Action.REOPEN: "Reopen",
+    Action.TRANSFER: "Transfer",
+    Action.REJECT: "Reject",
+    Action.MARK_DUPLICATE: "Mark duplicate",
+    Action.REASSIGN: "Reassign",
+    Action.RETIER: "Change tier",
+    Action.ESCALATE: "Escalate",
 }
+
+
+# Statuses of tasks and mediation cases (plain strings in the database).
+STATUS_LABELS: dict[str, str] = {
+    "open": "open",
+    "done": "done",
+    "cancelled": "cancelled",
+    "agreed": "agreed",
+    "failed": "failed",
+}
+
+ACTOR_LABELS: dict[str, str] = {
+    **{str(role): text for role, text in ROLE_LABELS.items()},
+    Actor.CITIZEN: "Citizen",
+    Actor.SYSTEM: "System",
+}
+_ALL_LABELS: dict[str, dict[str, str]] = {
+    "tier": {str(k): v for k, v in TIER_LABELS.items()},
+    "module": {str(k): v for k, v in MODULE_LABELS.items()},
+    "channel": {str(k): v for k, v in CHANNEL_LABELS.items()},
+    "state": {str(k): v for k, v in STATE_LABELS.items()},
+    "action": {str(k): v for k, v in ACTION_LABELS.items()},
+    "actor": ACTOR_LABELS,
+    "status": STATUS_LABELS,
+}
+
+
+def term(kind: str, value: str) -> Term:
+    """A vocabulary value (``kind``: tier, module, channel, state, action, actor or status)
+    as an error parameter: the English message shows the value, others its translated name."""
+    return Term(str(value), _ALL_LABELS[kind].get(str(value), str(value)))
+
+
+def terms(kind: str, values: list[str] | frozenset[str] | tuple[str, ...]) -> Terms:
+    """Several vocabulary values as one error parameter (sorted, joined by commas)."""
+    return Terms(term(kind, value) for value in sorted(str(v) for v in values))

@@ -32,7 +32,7 @@ def upload(
         "/api/v1/evidence",
         data={"order": order, "category": category, "note": note},
         files={"file": ("door.jpg", io.BytesIO(content), "image/jpeg")},
-        headers={"X-CSRF-Token": csrf(client)},
+        headers={"X-CSRF-Token": csrf(client), "Accept-Language": "en"},
     )
 
 

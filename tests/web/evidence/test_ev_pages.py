@@ -111,7 +111,9 @@ class AppLog:
     def submit(self, note: str) -> None:
         token = self.client.cookies.get("jingwu_csrf") or ""
         r = self.client.post(
-            "/evidence/cosignature", content=note.encode(), headers={"X-CSRF-Token": token}
+            "/evidence/cosignature",
+            content=note.encode(),
+            headers={"X-CSRF-Token": token, "Accept-Language": "en"},  # a program, in English
         )
         if r.status_code != 200:
             raise WitnessError(r.text)

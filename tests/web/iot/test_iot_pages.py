@@ -80,7 +80,7 @@ def test_a_chief_adds_a_device_and_sees_its_secret_once(
     assert device.credential_hash.startswith("$7$101$")
     assert device.credential_hash not in r.text
     again = client.post("/iot/devices/new", data=form)
-    assert again.status_code == 422 and "registered already" in again.text
+    assert again.status_code == 422 and "已被占用" in again.text  # the code field: taken
 
 
 def test_a_chief_cannot_register_a_device_in_another_station(

@@ -52,7 +52,7 @@ def test_the_api_is_scoped_the_same_way(
     t, _ = signed_in(client, session, clock, "SA00", "street")
     units = client.get("/api/v1/org/units").json()
     assert {u["short_code"] for u in units} == {"SA00", "SA01", "SA02"}
-    r = client.get(f"/api/v1/org/units/{t['SB01'].id}")
+    r = client.get(f"/api/v1/org/units/{t['SB01'].id}", headers={"Accept-Language": "en"})
     assert r.status_code == 404
     assert r.json() == {"error": {"code": "not_found", "message": "No such unit.", "fields": {}}}
 
@@ -70,7 +70,8 @@ def test_an_officer_cannot_create_units_through_the_api(
         "division_code": "330106001055",
         "org_code": "91350100M000100Y43",
     }
-    r = client.post("/api/v1/org/units", json=body, headers={"X-CSRF-Token": token or ""})
+    headers = {"X-CSRF-Token": token or "", "Accept-Language": "en"}
+    r = client.post("/api/v1/org/units", json=body, headers=headers)
     assert r.status_code == 403
     assert (
         r.json()["error"]["code"] == "forbidden_role" and "officer" in r.json()["error"]["message"]

@@ -30,7 +30,7 @@ def test_a_director_adds_a_category_and_bad_input_stores_nothing(
         },
     )
     assert bad.status_code == 422
-    assert 'class="field has-error"' in bad.text and "lower_snake_case" in bad.text
+    assert 'class="field has-error"' in bad.text and "小写字母和下划线" in bad.text
     assert session.scalar(select(func.count()).select_from(Category)) == before
     ok = client.post(
         "/reference/categories",

@@ -35,7 +35,8 @@ class Api:
             )
 
     def __call__(self, who: str, method: str, path: str, json: Any = None) -> Any:
-        headers = {"Authorization": f"Bearer {self.tokens[who]}"}
+        # English messages: the assertions below read them (the default is Chinese)
+        headers = {"Authorization": f"Bearer {self.tokens[who]}", "Accept-Language": "en"}
         self.client.cookies.clear()  # a script: bearer token, no cookies, no CSRF
         return self.client.request(method, path, json=json, headers=headers)
 

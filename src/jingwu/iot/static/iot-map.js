@@ -83,7 +83,12 @@
     legend(counts);
     if (first && rows.length) { map.fitBounds(clusters.getBounds().pad(0.05)); }
     var when = document.getElementById("map-updated");
-    if (when) { when.textContent = data.generated ? data.generated.slice(11, 19) + " UTC" : ""; }
+    if (when) {
+      // local time of the site (JINGWU_TIME_ZONE), in the page's language, 24-hour
+      when.textContent = data.generated ? new Date(data.generated).toLocaleTimeString(
+        document.documentElement.lang || undefined,
+        { hour12: false, timeZone: el.getAttribute("data-tz") || undefined }) : "";
+    }
     el.setAttribute("data-devices", String(rows.length));
     el.setAttribute("data-ready", "1");
   }

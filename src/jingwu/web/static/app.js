@@ -44,3 +44,42 @@
     document.getElementById("code").value = code ? code.getAttribute("data-code") : "";
   });
 })();
+// Phones: the menu button shows and hides the navigation.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest("#menu-toggle");
+    if (!button) { return; }
+    var bar = document.getElementById("topbar");
+    var open = bar.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();
+// Phones show each table row as a card: every cell carries its column heading.
+(function () {
+  "use strict";
+  function label(root) {
+    root.querySelectorAll("table.grid").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length) { return; }
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        var column = 0;
+        Array.prototype.forEach.call(tr.children, function (cell) {
+          var span = cell.colSpan || 1;
+          if (span === 1 && heads[column] && !cell.hasAttribute("data-label")) {
+            cell.setAttribute("data-label", heads[column]);
+          }
+          column += span;
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { label(document); });
+  } else {
+    label(document);
+  }
+  document.addEventListener("htmx:afterSettle", function () { label(document); });
+})();
