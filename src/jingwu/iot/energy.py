@@ -36,7 +36,7 @@ __all__ = [
 ]
 
 SOLAR_TARGET_KWH = 200.0  # IOT-4
-_FIELDS = {
+_ATTRIBUTES = {
     "pv_energy": "pv_kwh",
     "energy_import": "import_kwh",
     "energy_export": "export_kwh",
@@ -96,7 +96,7 @@ def daily_energy(session: Session, principal: Principal, *, day: dt.date) -> lis
         st = stations.setdefault(code, StationEnergy(code, name, 0))
         meters[code].add(device_id)
         st.discontinuities += breaks
-        attr = _FIELDS[metric]
+        attr = _ATTRIBUTES[metric]
         setattr(st, attr, getattr(st, attr) + kwh)
     for code, st in stations.items():
         st.meters = len(meters[code])

@@ -29,9 +29,9 @@ from jingwu.org.models import Unit
 
 BATCH = 500
 _ROLES = {"chief": CHIEF, "street": STREET, "director": DISTRICT}
-RED_MESSAGE = "Red sensor alert at {station}: {what_en} (device {device})."
+RED_MESSAGE = "Red sensor alert at {station}: {what} (device {device})."
 LATE_MESSAGE = (
-    "Sensor alert at {station} unacknowledged for {minutes} minutes: {what_en} (device {device})."
+    "Sensor alert at {station} unacknowledged for {minutes} minutes: {what} (device {device})."
 )
 
 

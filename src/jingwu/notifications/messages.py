@@ -1,4 +1,10 @@
-"""Rendering a stored message (English id + parameters) in the reader's language."""
+"""Rendering a stored message (English id + parameters) in the reader's language.
+
+A parameter whose value exists in two languages (a sensor alert's label, stored in Chinese
+and English) is stored twice: ``what`` (Chinese) and ``what_en``; English readers get the
+``_en`` value in the ``{what}`` placeholder, so the message id and its translation keep the
+same placeholders.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ from jingwu.i18n import gettext
 def text(message: str, params: Mapping[str, Any], language: str) -> str:
     """The message translated into ``language`` with its parameters filled in."""
     template = gettext(language, message)
+    if language == "en":
+        params = {**params, **{k[:-3]: v for k, v in params.items() if k.endswith("_en")}}
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

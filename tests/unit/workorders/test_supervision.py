@@ -84,7 +84,7 @@ def test_raising_an_accepted_order_to_red_needs_three_departments(
     if not allowed:
         assert (decision.http_status, decision.code) == (409, "departments_required")
         assert decision.params == {"n": 3, "count": tasked}
-        assert f"it has {tasked}." in decision.text
+        assert f"it has {tasked}." in decision.message
 
 
 def test_an_order_on_hold_is_resumed_before_it_is_raised_to_red() -> None:

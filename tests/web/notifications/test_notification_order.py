@@ -38,7 +38,7 @@ def _written_out_of_order(session: Session, w: World) -> list[str]:
         session,
         user_ids=[uid],
         kind="iot.alert_red",
-        message="Red sensor alert at {station}: {what_en} (device {device}).",
+        message="Red sensor alert at {station}: {what} (device {device}).",
         params={"station": "SA01", "what": "烟雾报警", "what_en": "Smoke alarm", "device": "S-1"},
         link="/iot/alerts#alert-1",
         now=NOW,

@@ -33,7 +33,7 @@ class Item:
 
 
 SECTIONS: dict[str, str] = {
-    "reception": "Reception",
+    "reception": "Reception of visitors",
     "service": "Service",
     ENVIRONMENT: "Environment",
     "conduct": "Conduct",
