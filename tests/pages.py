@@ -33,6 +33,10 @@ NOT_PAGES = frozenset(
         "/analytics/map.svg",
         "/evidence/tile/{path:path}",
         "/work-orders/{code}/attachments/{attachment_id}",
+        "/work-orders/sw.js",  # the service worker of the offline drafts
+        "/audit.csv",
+        "/evaluation/surveys/template.csv",
+        "/analytics/summary",  # a fragment the heat-map page fetches when a filter changes
     }
 )
 NOT_PAGE_PREFIXES = ("/api/", "/open311/", "/static/")

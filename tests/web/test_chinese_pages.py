@@ -126,6 +126,7 @@ def test_the_pages_only_a_message_leads_to_are_in_chinese(app: FastAPI, demo: Ru
         link = f"/feedback/{feedback_token(resolved)}"
         station = session.scalars(select(Unit).where(Unit.short_code == "BS01")).one()
         newcomer = make_user(session, station, "officer", "zh-newcomer", enrolled=False)
+        newcomer.user.display_name = "新来的民警"
     pages = [_client(app, demo, None).get(link)]
     pages.append(_client(app, demo, newcomer.username).get("/account/enrol"))
     for r in pages:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jingwu.accounts.roles import allowed, role_term
+from jingwu.accounts.roles import allowed, permission_term, role_term
 from jingwu.errors import Forbidden
 
 
@@ -33,7 +33,7 @@ class Principal:
         if not self.can(permission):
             raise Forbidden(
                 "The role {role} may not do this ({permission}).",
-                params={"role": role_term(self.role), "permission": permission},
+                params={"role": role_term(self.role), "permission": permission_term(permission)},
                 code="forbidden_role",
             )
 

@@ -55,6 +55,22 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
 }
 
 
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "org.view": "See the organisation",
+    "org.edit": "Edit the organisation",
+    "staff.view": "See staff",
+    "staff.edit": "Edit staff",
+    "pii.unmask": "See personal data unmasked",
+    "users.admin": "Administer users",
+    "audit.view": "Read the audit log",
+    "reference.edit": "Edit reference data",
+    "dashboard.view": "See the start page",
+    "notifications.failed": "See failed messages",
+    "system.operate": "Operate the system",
+}
+
+
 @cache
 def all_permissions() -> dict[str, frozenset[Role]]:
     """The shell's permissions plus each domain's (``PERMISSIONS`` in its ``permissions.py``)."""
@@ -62,6 +78,20 @@ def all_permissions() -> dict[str, frozenset[Role]]:
     for module in domain_modules("permissions"):
         merged.update(getattr(module, "PERMISSIONS", {}))
     return merged
+
+
+@cache
+def permission_labels() -> dict[str, str]:
+    """Every permission's label (``PERMISSION_LABELS`` of the shell and each domain)."""
+    merged = dict(PERMISSION_LABELS)
+    for module in domain_modules("permissions"):
+        merged.update(getattr(module, "PERMISSION_LABELS", {}))
+    return merged
+
+
+def permission_term(permission: str) -> Term:
+    """``permission`` as an error parameter, shown by what it lets one do."""
+    return Term(permission, permission_labels().get(permission, permission))
 
 
 def allowed(role: str, permission: str) -> bool:

@@ -20,3 +20,11 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # import incident files and store backtest results (district-wide data)
     "analytics.import": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }
+
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "analytics.backtests": "Read forecast backtests",
+    "analytics.import": "Import incidents",
+    "analytics.refresh": "Refresh the heat map",
+    "analytics.view": "See the heat map",
+}

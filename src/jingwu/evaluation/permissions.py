@@ -24,3 +24,13 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # spot checks: draws, outcomes, mystery visits, expert reviews, survey imports
     "evaluation.inspect": frozenset({Role.INSPECTOR, Role.STREET, Role.DIRECTOR, Role.ADMIN}),
 }
+
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "evaluation.catalogue": "Edit the indicator catalogue",
+    "evaluation.enter": "Enter indicator values",
+    "evaluation.inspect": "Run spot checks",
+    "evaluation.manage": "Manage evaluation",
+    "evaluation.pdca": "Keep the PDCA list",
+    "evaluation.view": "See evaluation",
+}

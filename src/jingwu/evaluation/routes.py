@@ -9,6 +9,6 @@ from jingwu.evaluation.checks import routes_third as checks_third
 from jingwu.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Evaluation", "/evaluation", "evaluation.view", order=55)]
+NAV = [NavItem("Evaluation", "/evaluation/checks", "evaluation.view", order=55)]
 router.include_router(checks_routes.router)
 router.include_router(checks_third.router)

@@ -19,3 +19,10 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # registering witnesses and reading the scrub reports of the whole log
     "evidence.admin": frozenset({Role.ADMIN, Role.DIRECTOR}),
 }
+
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "evidence.admin": "Administer the evidence log",
+    "evidence.record": "Record evidence",
+    "evidence.view": "See evidence",
+}

@@ -22,3 +22,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "iot.rules": _LEADERS | {Role.ADMIN},
     "iot.rules.global": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }
+
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "iot.alerts": "Handle sensor alerts",
+    "iot.devices": "Manage sensing devices",
+    "iot.rules": "Edit device rules",
+    "iot.rules.global": "Edit rules for a whole class",
+    "iot.view": "See the sensing network",
+}

@@ -40,3 +40,18 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     # record how an overdue case was handled
     "workorders.overdue": frozenset({Role.CHIEF, Role.STREET, Role.DIRECTOR, Role.INSPECTOR}),
 }
+
+# What each permission lets one do, in words (English message ids, translated at the edge).
+PERMISSION_LABELS: dict[str, str] = {
+    "workorders.act": "Act on work orders",
+    "workorders.create": "Receive work orders",
+    "workorders.draw": "Run quota draws",
+    "workorders.draws": "See quota draws",
+    "workorders.mediate": "Mediate disputes",
+    "workorders.mediations": "See mediation cases",
+    "workorders.overdue": "Handle overdue records",
+    "workorders.record": "Record files and ratings",
+    "workorders.reports": "Read work-order reports",
+    "workorders.tasks": "Give department tasks",
+    "workorders.view": "See work orders",
+}

@@ -161,7 +161,7 @@ def test_visits_experts_surveys_and_indicator_values(api: Api, session: Session)
     r = api("street", "POST", "/surveys", files={"file": ("q4.csv", csv, "text/csv")})
     assert r.status_code == 409
     r = api("street", "POST", "/surveys", files={"file": ("x.csv", b"nope\n", "text/csv")})
-    assert r.status_code == 422 and r.json()["error"]["fields"] == {"line 1": "wrong columns"}
+    assert r.status_code == 422 and r.json()["error"]["fields"] == {"line 1": "列名不符"}
     assert session.scalar(select(func.count()).select_from(SurveyImport)) == 1
     values = api(
         "director", "GET", "/indicator-values?indicator=kpi.satisfaction.environment"
