@@ -15,6 +15,7 @@ from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import FormFields
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -162,10 +163,14 @@ def _number(value: str) -> float | str | None:
 
 
 @router.post("/iot/rules/edit", response_class=HTMLResponse)
-async def save_rule(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+def save_rule(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    form: FormFields,
 ) -> Response:
-    raw = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    raw = {k: v for k, v in form.items() if k != "csrf_token"}
     definition: dict[str, Any] = {
         k: v.strip()
         for k, v in raw.items()

@@ -13,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from jingwu.registry import domain_modules
 from jingwu.runtime import Runtime
 from jingwu.web import errors
+from jingwu.web.auditwriter import DenialWriter
 from jingwu.web.middleware import Metrics, WebMiddleware
 from jingwu.web.nav import NavItem
 
@@ -31,9 +32,12 @@ REQUEST_THREADS = 8
 
 
 @asynccontextmanager
-async def _lifespan(_app: FastAPI) -> AsyncIterator[None]:
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = REQUEST_THREADS
-    yield
+    try:
+        yield
+    finally:
+        await anyio.to_thread.run_sync(app.state.denials.close)
 
 
 def create_app(runtime: Runtime) -> FastAPI:
@@ -53,6 +57,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.state.blobs = runtime.blobs
     app.state.clock = runtime.clock
     app.state.metrics = Metrics()
+    app.state.denials = DenialWriter(runtime.db)
     nav: list[NavItem] = []
     # The JSON API first: its paths all start with /api/ (no page path can match them),
     # and routes are matched in order, so API requests skip the pages' patterns.

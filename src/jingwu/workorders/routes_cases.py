@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from jingwu.errors import DomainError, Invalid
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import FormFields
 from jingwu.web.templating import render
 from jingwu.workorders import reports, service_cases, service_draws, service_feedback, service_files
 from jingwu.workorders.schemas import AgreementIn, FeedbackIn, MediationIn, PartyIn, SessionIn
@@ -58,13 +59,17 @@ def mediation(
 
 
 @router.post("/work-orders/{code}/mediation", response_class=HTMLResponse)
-async def open_mediation(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now, code: str
+def open_mediation(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    code: str,
+    form: FormFields,
 ) -> Response:
     """Open a mediation case from the order page (subject, applicant, respondent)."""
     from jingwu.workorders.routes_orders import field_errors, order_page  # noqa: PLC0415
 
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         data = MediationIn(
             subject=form.get("subject", ""),

@@ -13,6 +13,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.reference import service as reference
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import FormFields
 from jingwu.web.templating import render
 from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -97,11 +98,14 @@ def new_form(request: Request, session: SessionDep, principal: CurrentPrincipal)
 
 
 @router.post("/work-orders/new", response_class=HTMLResponse)
-async def create(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, now: Now
+def create(
+    request: Request,
+    session: SessionDep,
+    principal: CurrentPrincipal,
+    now: Now,
+    form: FormFields,
 ) -> Response:
     """Receive an order from the form; per-field errors on the form when it is wrong."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     values: dict[str, Any] = {k: v.strip() for k, v in form.items() if k != "csrf_token"}
     for flag in ("minors_involved", "elderly_involved"):
         values[flag] = flag in form
@@ -179,16 +183,16 @@ def _action_data(form: dict[str, str], now: dt.datetime) -> ActionIn:
 
 
 @router.post("/work-orders/{code}/actions/{action}", response_class=HTMLResponse)
-async def take_action(
+def take_action(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
     code: str,
     action: str,
+    form: FormFields,
 ) -> Response:
     """One action from the order page; a refusal is shown on the page, nothing changed."""
-    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         data = _action_data(form, now)
         service.act(session, principal, code=code, action=action, data=data, now=now)
