@@ -51,6 +51,15 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
     smtp_url: str | None = None
+    max_json_bytes: int = Field(
+        default=1 << 20, ge=1024, description="largest request body but uploads (JSON, forms)"
+    )
+    max_readings_bytes: int = Field(
+        default=4 << 20, ge=1024, description="largest device batch on POST /api/v1/iot/readings"
+    )
+    max_upload_bytes: int = Field(
+        default=8 << 30, ge=1024, description="largest multipart upload (evidence files)"
+    )
 
     @field_validator("time_zone")
     @classmethod

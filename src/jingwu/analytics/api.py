@@ -7,7 +7,6 @@ the forecast to cells whose centre lies in them).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,6 +17,7 @@ from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
 from jingwu.runtime import Runtime
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.params import LocalDateTime, PageNo
 from jingwu.worker.runner import request_run
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
@@ -96,8 +96,8 @@ def layers(request: Request, session: SessionDep, principal: CurrentPrincipal) -
 @router.get("/incidents", response_model=IncidentPage)
 def incidents(
     session: SessionDep, principal: CurrentPrincipal,
-    since: dt.datetime | None = None, category: Category = None,
-    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+    since: LocalDateTime | None = None, category: Category = None,
+    page: PageNo = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> IncidentPage:  # fmt: skip
     """Incidents in scope, newest first."""
     rows, total = queries_lists.list_incidents(

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from jingwu.audit import queries
 from jingwu.web.deps import CurrentPrincipal, SessionDep
 from jingwu.web.nav import NavItem
+from jingwu.web.params import IdQuery
 from jingwu.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -21,7 +22,7 @@ def audit_log(
     principal: CurrentPrincipal,
     action: str = "",
     actor: str = "",
-    before: int | None = None,
+    before: IdQuery | None = None,
 ) -> Response:
     rows = queries.entries(session, principal, action=action, actor=actor, before_id=before)
     return render(

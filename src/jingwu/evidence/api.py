@@ -25,10 +25,12 @@ from jingwu.evidence.schemas import ConsistencyOut, CosignedOut, ItemOut, ProofO
 from jingwu.evidence.sequencer import latest_checkpoint
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
+from jingwu.web.params import MAX_ID
 
 ZONES = frozenset({"intranet", "internet"})
 MAX_COSIGNED_NOTE = 64 * 1024
 IMMUTABLE = "public, max-age=31536000, immutable"
+Version = Annotated[int | None, Query(ge=1, le=MAX_ID, description="version (default: latest)")]
 
 
 def intranet_only(settings: SettingsDep) -> None:
@@ -164,7 +166,7 @@ def _lf(text: str) -> str:
 
 @private.get("/items/{code}", response_model=ProofOut)
 def item_proof(
-    session: SessionDep, principal: CurrentPrincipal, code: str, version: int | None = None
+    session: SessionDep, principal: CurrentPrincipal, code: str, version: Version = None
 ) -> ProofOut:
     """An item's entry and its inclusion proof in the latest signed checkpoint."""
     return ProofOut.of(proofs.inclusion(session, principal, item_code=code, version=version))
@@ -177,7 +179,7 @@ def bundle(
     blobs: BlobsDep,
     now: Now,
     code: str,
-    version: int | None = None,
+    version: Version = None,
     hash_only: bool = False,
 ) -> StreamingResponse:
     """Download an item's bundle (zip): entry, tlog-proof, and the file unless hash-only."""
@@ -205,8 +207,8 @@ def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
 def consistency(
     session: SessionDep,
     principal: CurrentPrincipal,
-    old: Annotated[int, Query(ge=1)],
-    new: Annotated[int | None, Query(ge=1)] = None,
+    old: Annotated[int, Query(ge=1, le=MAX_ID)],
+    new: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> ConsistencyOut:
     """A consistency proof from size ``old`` to ``new`` (default: the latest checkpoint)."""
     return ConsistencyOut.of(proofs.consistency(session, principal, old_size=old, new_size=new))

@@ -18,6 +18,7 @@ from jingwu.evidence.entry import CATEGORIES
 from jingwu.evidence.logkeys import load_log_keys
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.nav import NavItem
+from jingwu.web.params import MAX_ID
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -86,7 +87,7 @@ def log_page(
     session: SessionDep,
     principal: CurrentPrincipal,
     settings: SettingsDep,
-    old: Annotated[int | None, Query(ge=1)] = None,
+    old: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """The log: latest checkpoint, witnesses, size; a consistency check when ``old`` given."""
     permissions.require_view(principal)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import binascii
 import threading
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from jingwu.errors import NotFound, Unauthenticated
@@ -22,6 +22,7 @@ from jingwu.iot.schemas import AlertOut, DeviceOut, ReadingsIn, ReadingsOut
 from jingwu.iot.service_devices import device_in_scope
 from jingwu.iot.service_http import Logins, ingest_batch
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import IdPath, PageNo
 
 router = APIRouter(prefix="/api/v1/iot", tags=["iot"])
 _setup = threading.Lock()
@@ -69,7 +70,7 @@ def list_devices(
     station: str | None = None,
     device_class: str | None = None,
     status: str | None = None,
-    page: int = 1,
+    page: PageNo = 1,
 ) -> list[DeviceOut]:
     """Devices in scope, 200 a page."""
     p = queries.device_page(
@@ -85,7 +86,7 @@ def list_devices(
 
 
 @router.get("/devices/{device_id}", response_model=DeviceOut)
-def get_device(session: SessionDep, principal: CurrentPrincipal, device_id: int) -> DeviceOut:
+def get_device(session: SessionDep, principal: CurrentPrincipal, device_id: IdPath) -> DeviceOut:
     """One device (404 outside the caller's scope)."""
     return DeviceOut.model_validate(device_in_scope(session, principal, device_id))
 
@@ -95,9 +96,9 @@ def device_series(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    device_id: int,
+    device_id: IdPath,
     metric: str,
-    hours: int = 6,
+    hours: Annotated[int, Query(ge=1, le=24 * 31)] = 6,
 ) -> dict[str, Any]:
     """One metric's points for the chart: [ms, mean, low, high]."""
     hours = max(1, min(hours, 24 * 31))
@@ -138,7 +139,7 @@ def alert_action(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    alert_id: int,
+    alert_id: IdPath,
     action: str,
     body: dict[str, Any] | None = None,
 ) -> AlertOut:

@@ -24,6 +24,7 @@ from jingwu.iot.schemas import DeviceIn
 from jingwu.org.models import Unit
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.nav import NavItem
+from jingwu.web.params import IdPath, PageNo
 from jingwu.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -63,7 +64,7 @@ def devices(
     device_class: str = "",
     status: str = "",
     q: str = "",
-    page: int = 1,
+    page: PageNo = 1,
 ) -> Response:
     result = queries.device_page(
         session,
@@ -161,7 +162,7 @@ def create_device(
 
 @router.get("/iot/devices/{device_id}", response_class=HTMLResponse)
 def device_page(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: int, now: Now
+    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: IdPath, now: Now
 ) -> Response:
     detail = queries.device_detail(session, principal, device_id=device_id)
     spec = CLASSES[DeviceClass(detail.device.device_class)]
@@ -187,7 +188,7 @@ def device_page(
 def maintenance(
     session: SessionDep,
     principal: CurrentPrincipal,
-    device_id: int,
+    device_id: IdPath,
     on: Annotated[str, Form()] = "1",
 ) -> Response:
     service_devices.set_maintenance(session, principal, device_id=device_id, on=on == "1")
@@ -196,7 +197,7 @@ def maintenance(
 
 @router.post("/iot/devices/{device_id}/credential", response_class=HTMLResponse)
 def rotate(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: int
+    request: Request, session: SessionDep, principal: CurrentPrincipal, device_id: IdPath
 ) -> Response:
     secret = service_devices.rotate_credential(session, principal, device_id=device_id)
     device = service_devices.device_in_scope(session, principal, device_id)

@@ -15,7 +15,7 @@ from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
 from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
-from jingwu.web.params import FormFields
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +66,7 @@ def alert_action(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    alert_id: int,
+    alert_id: IdPath,
     action: str,
     tier: Annotated[str, Form()] = "",
     note: Annotated[str, Form()] = "",

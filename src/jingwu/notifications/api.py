@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from jingwu.notifications import service
 from jingwu.notifications.messages import text
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import IdList
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
 
@@ -34,7 +35,7 @@ class UnreadOut(BaseModel):
 class ReadIn(BaseModel):
     """Which notifications to mark read (all when ``ids`` is omitted)."""
 
-    ids: list[int] | None = Field(default=None, description="ids to mark; omit for all")
+    ids: IdList | None = Field(default=None, description="ids to mark (≤ 1,000); omit for all")
 
 
 class ReadOut(BaseModel):

@@ -13,6 +13,7 @@ from jingwu.notifications.messages import text
 from jingwu.notifications.models import Contact
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.nav import NavItem
+from jingwu.web.params import MAX_ID
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -57,7 +58,7 @@ def mark_read(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    notification_id: Annotated[int | None, Form()] = None,
+    notification_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     ids = None if notification_id is None else [notification_id]
     service.mark_read(session, principal, ids=ids, now=now)

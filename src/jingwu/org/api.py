@@ -16,6 +16,7 @@ from jingwu.org.schemas import (
     ZoneOut,
 )
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import IdPath
 
 router = APIRouter(prefix="/api/v1/org", tags=["organisation"])
 
@@ -37,7 +38,9 @@ def create_unit(
 
 
 @router.get("/units/{unit_id}")
-def unit_profile(session: SessionDep, principal: CurrentPrincipal, unit_id: int) -> dict[str, Any]:
+def unit_profile(
+    session: SessionDep, principal: CurrentPrincipal, unit_id: IdPath
+) -> dict[str, Any]:
     """A unit's profile: zones with their share of floor area, posts with A/B backups."""
     p = queries.profile(session, principal, unit_id=unit_id)
     return {

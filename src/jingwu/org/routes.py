@@ -14,6 +14,7 @@ from jingwu.org import queries, service
 from jingwu.org.standard import POST_KINDS, ZONE_LABELS, standard_zone_areas
 from jingwu.web.deps import CurrentPrincipal, SessionDep
 from jingwu.web.nav import NavItem
+from jingwu.web.params import IdPath
 from jingwu.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -46,13 +47,14 @@ def _unit_page(
 
 @router.get("/org/units/{unit_id}", response_class=HTMLResponse)
 def unit_page(
-    request: Request, session: SessionDep, principal: CurrentPrincipal, unit_id: int
+    request: Request, session: SessionDep, principal: CurrentPrincipal, unit_id: IdPath
 ) -> Response:
     return _unit_page(request, session, principal, unit_id)
 
 
 def _staff_id(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @router.post("/org/units/{unit_id}/posts/{post_id}", response_class=HTMLResponse)
@@ -60,8 +62,8 @@ def set_post(
     request: Request,
     session: SessionDep,
     principal: CurrentPrincipal,
-    unit_id: int,
-    post_id: int,
+    unit_id: IdPath,
+    post_id: IdPath,
     holder_id: Annotated[str, Form()] = "",
     backup_id: Annotated[str, Form()] = "",
 ) -> Response:

@@ -14,8 +14,10 @@ from jingwu.registry import domain_modules
 from jingwu.runtime import Runtime
 from jingwu.web import errors
 from jingwu.web.auditwriter import DenialWriter
+from jingwu.web.bodylimit import BodyLimits
 from jingwu.web.middleware import Metrics, WebMiddleware
 from jingwu.web.nav import NavItem
+from jingwu.web.params import use_time_zone
 
 PROJECT_STATIC = Path(__file__).resolve().parents[3] / "static"
 PACKAGE_STATIC = Path(__file__).resolve().parent / "static"
@@ -51,6 +53,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         openapi_url="/api/openapi.json",
         lifespan=_lifespan,
     )
+    use_time_zone(settings.tz)
     app.state.runtime = runtime
     app.state.settings = settings
     app.state.db = runtime.db
@@ -77,6 +80,11 @@ def create_app(runtime: Runtime) -> FastAPI:
         metrics=app.state.metrics,
         language=settings.language,
         secret=runtime.keyring.secret_key,
+        limits=BodyLimits(
+            json=settings.max_json_bytes,
+            upload=settings.max_upload_bytes,
+            readings=settings.max_readings_bytes,
+        ),
     )
     return app
 

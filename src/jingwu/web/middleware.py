@@ -10,6 +10,8 @@ from urllib.parse import parse_qs
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from jingwu.web import csrf
+from jingwu.web.bodylimit import BodyLimits, BodyTooLarge, CountingReceive, declared_length
+from jingwu.web.bodylimit import refuse as bodylimit_refuse
 from jingwu.web.i18n import pick_language
 
 LANG_COOKIE = "jingwu_lang"
@@ -72,11 +74,20 @@ class WebMiddleware:
         (b"referrer-policy", b"same-origin"),
     )
 
-    def __init__(self, app: ASGIApp, *, metrics: Metrics, language: str, secret: bytes) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        metrics: Metrics,
+        language: str,
+        secret: bytes,
+        limits: BodyLimits,
+    ) -> None:
         self.app = app
         self.metrics = metrics
         self.default_language = language
         self.secret = secret
+        self.limits = limits
 
     def _language(self, scope: Scope, cookie_headers: list[bytes]) -> str:
         requested = (parse_qs(scope.get("query_string", b"").decode()).get("lang") or [""])[0]
@@ -94,26 +105,59 @@ class WebMiddleware:
             return
         start = time.perf_counter()
         status = 500
-        cookie_headers = [v for k, v in scope.get("headers", []) if k == b"cookie"]
-        state = scope.setdefault("state", {})
-        state["language"] = self._language(scope, cookie_headers)
-        cookies = csrf.parse_cookies(cookie_headers[0].decode("latin-1")) if cookie_headers else {}
-        allowed, new_token, receive = await csrf.check(scope, receive, cookies, self.secret)
-        extra = [csrf.cookie_header(new_token)] if new_token else []
-        extra += self.SECURITY_HEADERS
+        extra: list[tuple[bytes, bytes]] = list(self.SECURITY_HEADERS)
+        body = CountingReceive(receive, self.limits.for_request(scope))
+        replaced = False  # the answer is a 413 of ours, not the application's
+        started = False
+        language = self.default_language
 
         async def wrapped(message: Message) -> None:
-            nonlocal status
+            nonlocal status, started
+            if body.exceeded and not replaced and not started:
+                return  # the application's answer to a body cut short
             if message["type"] == "http.response.start":
+                started = True
                 status = int(message["status"])
                 message = {**message, "headers": [*message.get("headers", []), *extra]}
             await send(message)
 
         try:
-            if allowed:
-                await self.app(scope, receive, wrapped)
-            else:
-                extra = list(self.SECURITY_HEADERS)  # no new CSRF cookie on a refusal
+            language = self._prepare(scope)
+            declared = declared_length(scope)
+            if declared is not None and declared > body.limit:
+                body.exceeded = True
+                raise BodyTooLarge
+            extra, forward = await self._check_csrf(scope, body, extra)
+            if forward is None:
                 await csrf.refuse(scope, wrapped)
+            else:
+                await self.app(scope, forward, wrapped)
+            if body.exceeded and not started:
+                replaced = True
+                await bodylimit_refuse(scope, wrapped, body.limit, language)
+        except Exception:
+            if not body.exceeded or started:
+                raise
+            replaced = True
+            await bodylimit_refuse(scope, wrapped, body.limit, language)
         finally:
             self.metrics.observe(scope["method"], status, time.perf_counter() - start)
+
+    def _prepare(self, scope: Scope) -> str:
+        cookie_headers = [v for k, v in scope.get("headers", []) if k == b"cookie"]
+        state = scope.setdefault("state", {})
+        state["language"] = language = self._language(scope, cookie_headers)
+        state["cookies"] = (
+            csrf.parse_cookies(cookie_headers[0].decode("latin-1")) if cookie_headers else {}
+        )
+        return language
+
+    async def _check_csrf(
+        self, scope: Scope, receive: Receive, extra: list[tuple[bytes, bytes]]
+    ) -> tuple[list[tuple[bytes, bytes]], Receive | None]:
+        """The headers to add and the receive channel to pass on (None: refused)."""
+        cookies = scope["state"].pop("cookies")
+        allowed, new_token, forward = await csrf.check(scope, receive, cookies, self.secret)
+        if not allowed:
+            return extra, None  # no new CSRF cookie on a refusal
+        return [csrf.cookie_header(new_token), *extra] if new_token else extra, forward

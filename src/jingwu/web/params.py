@@ -2,15 +2,84 @@
 date-times, and a form read before a synchronous endpoint runs.
 
 Use these instead of bare ``int`` or ``datetime``: a value the database cannot hold (an id
-of 2^63 or more) or a time without a zone is a 422 here, named in the error's ``fields``,
-never a 500 further in. The OpenAPI document carries the same bounds.
+of 2^63 or more) or a time without a zone is dealt with here (a 422 naming the field, or
+the time read in the configured zone), never a 500 further in. The OpenAPI document
+carries the same bounds and says how times without an offset are read.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Query, Request
+from pydantic import AfterValidator, Field, WithJsonSchema
+
+MAX_ID = 2**63 - 1  # the largest BIGINT: larger ids cannot exist
+MAX_PAGE = 10_000_000  # far past any list; keeps OFFSET within a BIGINT
+MAX_IDS = 1_000  # ids in one request body
+DEFAULT_ZONE = "Asia/Shanghai"
+
+_zone = zoneinfo.ZoneInfo(DEFAULT_ZONE)
+
+
+def use_time_zone(zone: zoneinfo.ZoneInfo) -> None:
+    """Read times without an offset in ``zone`` (``JINGWU_TIME_ZONE``; set at start-up)."""
+    global _zone  # noqa: PLW0603 - one zone per process, like the settings it comes from
+    _zone = zone
+
+
+def local_time_zone() -> zoneinfo.ZoneInfo:
+    return _zone
+
+
+def _aware_utc(value: dt.datetime) -> dt.datetime:
+    """A time with an offset as it is; without one, read in the configured zone; in UTC."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=_zone)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range") from None
+
+
+_LOCAL_TIME_DOC = (
+    "An ISO 8601 date-time. Without an offset it is read in the server's time zone "
+    "(JINGWU_TIME_ZONE, Asia/Shanghai by default); a bare date (YYYY-MM-DD) means midnight "
+    "there."
+)
+
+LocalDateTime = Annotated[
+    dt.datetime,
+    AfterValidator(_aware_utc),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "format": "date-time"},
+                {"type": "string", "format": "date"},
+                {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$"},
+            ],
+            "description": _LOCAL_TIME_DOC,
+        }
+    ),
+]
+"""A date-time in a body or a query: aware UTC after validation (see the description)."""
+
+IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id")]
+"""A record id in the path: 1 … 2^63-1 (larger cannot exist: 422, not 500)."""
+
+IdQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
+"""A record id in the query string."""
+
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A record id in a JSON body."""
+
+IdList = Annotated[list[BodyId], Field(max_length=MAX_IDS)]
+"""Up to 1,000 record ids in a JSON body."""
+
+PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
+"""A page number: 1 … 10,000,000."""
 
 
 async def form_fields(request: Request) -> dict[str, str]:

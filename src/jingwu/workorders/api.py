@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, one_transaction
+from jingwu.web.params import IdPath, LocalDateTime, PageNo
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.schemas import (
@@ -65,9 +66,9 @@ def list_orders(
     state: StateName | None = None,
     overdue: bool | None = None,
     unit: Annotated[str | None, Query(description="unit short code (and units below)")] = None,
-    received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    received_from: LocalDateTime | None = None,
+    received_to: LocalDateTime | None = None,
+    page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
     """Orders in the caller's scope, newest first, with filters and paging."""
@@ -147,7 +148,7 @@ def update_task(
     principal: CurrentPrincipal,
     now: Now,
     code: str,
-    task_id: int,
+    task_id: IdPath,
     body: TaskUpdateIn,
 ) -> TaskOut:
     """Mark a task done (with its result) or cancelled."""

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from jingwu.errors import DomainError, Invalid
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
-from jingwu.web.params import FormFields
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import render
 from jingwu.workorders import reports, service_cases, service_draws, service_feedback, service_files
 from jingwu.workorders.schemas import AgreementIn, FeedbackIn, MediationIn, PartyIn, SessionIn
@@ -144,7 +144,7 @@ def follow_up_done(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    follow_up_id: int,
+    follow_up_id: IdPath,
     note: Annotated[str, Form()],
     back: Annotated[str, Form()] = "/work-orders/mediations",
 ) -> Response:
@@ -210,7 +210,7 @@ def handle_overdue(
     session: SessionDep,
     principal: CurrentPrincipal,
     now: Now,
-    record_id: int,
+    record_id: IdPath,
     note: Annotated[str, Form()],
     month: Annotated[str, Form()] = "",
 ) -> Response:

@@ -13,7 +13,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.reference import service as reference
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep
-from jingwu.web.params import FormFields
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import render
 from jingwu.workorders import queries, service, service_feedback, service_files, service_tasks
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
@@ -236,7 +236,7 @@ def update_task(
     principal: CurrentPrincipal,
     now: Now,
     code: str,
-    task_id: int,
+    task_id: IdPath,
     status: Annotated[str, Form()],
     result: Annotated[str, Form()] = "",
 ) -> Response:
@@ -286,7 +286,7 @@ def download(
     principal: CurrentPrincipal,
     blobs: BlobsDep,
     code: str,
-    attachment_id: int,
+    attachment_id: IdPath,
 ) -> Response:
     """An attachment's content (scoped like its order)."""
     row, chunks = service_files.read_attachment(
