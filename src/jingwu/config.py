@@ -6,13 +6,14 @@ Key material is not kept here: :mod:`jingwu.security.keys` loads or generates it
 
 from __future__ import annotations
 
+import ipaddress
 import zoneinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Environment = Literal["development", "production"]
 Zone = Literal["intranet", "internet", "all"]
@@ -50,6 +51,9 @@ class Settings(BaseSettings):
     session_hours: int = Field(default=12, ge=1, le=24 * 30)
     login_max_failures: int = Field(default=5, ge=1, le=100)
     login_window_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="proxies whose X-Forwarded-For is believed"
+    )
     smtp_url: str | None = None
     max_json_bytes: int = Field(
         default=1 << 20, ge=1024, description="largest request body but uploads (JSON, forms)"
@@ -60,6 +64,24 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(
         default=8 << 30, ge=1024, description="largest multipart upload (evidence files)"
     )
+    metrics: bool | None = Field(
+        default=None, description="serve /metrics (default: yes, except in the internet zone)"
+    )
+    api_docs: bool | None = Field(
+        default=None,
+        description="serve /api/docs and /api/openapi.json (default: yes, except internet zone)",
+    )
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _proxy_networks(cls, value: object) -> list[str]:
+        items = value.replace(",", " ").split() if isinstance(value, str) else value
+        if not isinstance(items, list | tuple):
+            raise ValueError("give IP addresses or CIDR networks separated by commas")
+        try:
+            return [str(ipaddress.ip_network(str(i).strip(), strict=False)) for i in items]
+        except ValueError as exc:
+            raise ValueError(f"not an IP address or network: {exc}") from None
 
     @field_validator("time_zone")
     @classmethod
@@ -80,6 +102,14 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def serves_metrics(self) -> bool:
+        return self.metrics if self.metrics is not None else self.zone != "internet"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.zone != "internet"
 
     @property
     def effective_database_url(self) -> str:

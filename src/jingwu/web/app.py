@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -15,7 +16,8 @@ from jingwu.runtime import Runtime
 from jingwu.web import errors
 from jingwu.web.auditwriter import DenialWriter
 from jingwu.web.bodylimit import BodyLimits
-from jingwu.web.middleware import Metrics, WebMiddleware
+from jingwu.web.headers import content_security_policy
+from jingwu.web.middleware import Metrics, WebMiddleware, WebOptions
 from jingwu.web.nav import NavItem
 from jingwu.web.params import use_time_zone
 
@@ -45,12 +47,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 def create_app(runtime: Runtime) -> FastAPI:
     """Build the app for a started runtime (see :func:`jingwu.runtime.start`)."""
     settings = runtime.settings
+    docs = settings.serves_api_docs
     app = FastAPI(
         title="Jingwu 警务",
         version="0.1.0",
-        docs_url="/api/docs",
+        docs_url="/api/docs" if docs else None,
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url="/api/openapi.json" if docs else None,
         lifespan=_lifespan,
     )
     use_time_zone(settings.tz)
@@ -75,9 +78,14 @@ def create_app(runtime: Runtime) -> FastAPI:
     if vendor.is_dir():
         app.mount("/static/vendor", StaticFiles(directory=vendor), name="static-vendor")
     errors.install(app)
-    app.add_middleware(
-        WebMiddleware,
-        metrics=app.state.metrics,
+    app.add_middleware(WebMiddleware, metrics=app.state.metrics, options=_options(app, runtime))
+    return app
+
+
+def _options(app: FastAPI, runtime: Runtime) -> WebOptions:
+    settings = runtime.settings
+    methods = {m for _, ms in all_routes(app) for m in ms} | {"HEAD", "OPTIONS"}
+    return WebOptions(
         language=settings.language,
         secret=runtime.keyring.secret_key,
         limits=BodyLimits(
@@ -85,8 +93,10 @@ def create_app(runtime: Runtime) -> FastAPI:
             upload=settings.max_upload_bytes,
             readings=settings.max_readings_bytes,
         ),
+        csp=content_security_policy(settings.tile_url),
+        proxies=tuple(ipaddress.ip_network(p) for p in settings.trusted_proxies),
+        allow=", ".join(sorted(methods - {"TRACE"})).encode(),
     )
-    return app
 
 
 def all_routes(app: FastAPI) -> list[tuple[str, frozenset[str]]]:

@@ -1,9 +1,10 @@
-"""The pure-ASGI middleware: request metrics, security headers, language and CSRF."""
+"""The pure-ASGI middleware: request metrics, body limits, security headers, language, CSRF."""
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
+from dataclasses import dataclass
 from http.cookies import SimpleCookie
 from urllib.parse import parse_qs
 
@@ -12,6 +13,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from jingwu.web import csrf
 from jingwu.web.bodylimit import BodyLimits, BodyTooLarge, CountingReceive, declared_length
 from jingwu.web.bodylimit import refuse as bodylimit_refuse
+from jingwu.web.headers import FIXED, Network, finish, is_https
 from jingwu.web.i18n import pick_language
 
 LANG_COOKIE = "jingwu_lang"
@@ -58,36 +60,34 @@ class Metrics:
         return "\n".join(lines) + "\n"
 
 
+@dataclass(frozen=True)
+class WebOptions:
+    """What the middleware needs from the settings and the app."""
+
+    language: str
+    secret: bytes
+    limits: BodyLimits
+    csp: bytes
+    proxies: tuple[Network, ...] = ()
+    allow: bytes = b"GET, HEAD, POST"  # the methods the app serves, for 405 answers
+
+
 class WebMiddleware:
     """What every request passes through, in one pure-ASGI layer: request metrics, the
-    security headers, the language (``?lang=``, the ``jingwu_lang`` cookie, or the
-    default) and the CSRF check (:mod:`jingwu.web.csrf`).
+    body limits (:mod:`jingwu.web.bodylimit`), the security headers
+    (:mod:`jingwu.web.headers`), the language (``?lang=``, the ``jingwu_lang`` cookie, or
+    the default) and the CSRF check (:mod:`jingwu.web.csrf`). ``TRACE`` is refused here.
 
     One layer instead of four: each layer costs a coroutine and a wrapper around every
     message sent, on every request. A refused request still gets the security headers and
     is counted.
     """
 
-    SECURITY_HEADERS = (
-        (b"x-content-type-options", b"nosniff"),
-        (b"x-frame-options", b"DENY"),
-        (b"referrer-policy", b"same-origin"),
-    )
-
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        metrics: Metrics,
-        language: str,
-        secret: bytes,
-        limits: BodyLimits,
-    ) -> None:
+    def __init__(self, app: ASGIApp, *, metrics: Metrics, options: WebOptions) -> None:
         self.app = app
         self.metrics = metrics
-        self.default_language = language
-        self.secret = secret
-        self.limits = limits
+        self.options = options
+        self.fixed = [*FIXED, (b"content-security-policy", options.csp)]
 
     def _language(self, scope: Scope, cookie_headers: list[bytes]) -> str:
         requested = (parse_qs(scope.get("query_string", b"").decode()).get("lang") or [""])[0]
@@ -97,7 +97,7 @@ class WebMiddleware:
                 jar.load(value.decode("latin-1"))
                 if LANG_COOKIE in jar:
                     requested = jar[LANG_COOKIE].value
-        return pick_language(requested, self.default_language)
+        return pick_language(requested, self.options.language)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -105,11 +105,12 @@ class WebMiddleware:
             return
         start = time.perf_counter()
         status = 500
-        extra: list[tuple[bytes, bytes]] = list(self.SECURITY_HEADERS)
-        body = CountingReceive(receive, self.limits.for_request(scope))
+        extra: list[tuple[bytes, bytes]] = list(self.fixed)
+        https = is_https(scope, self.options.proxies)
+        body = CountingReceive(receive, self.options.limits.for_request(scope))
         replaced = False  # the answer is a 413 of ours, not the application's
         started = False
-        language = self.default_language
+        language = self.options.language
 
         async def wrapped(message: Message) -> None:
             nonlocal status, started
@@ -118,7 +119,8 @@ class WebMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 status = int(message["status"])
-                message = {**message, "headers": [*message.get("headers", []), *extra]}
+                headers = [*message.get("headers", []), *extra]
+                message = {**message, "headers": finish(headers, https=https)}
             await send(message)
 
         try:
@@ -127,6 +129,9 @@ class WebMiddleware:
             if declared is not None and declared > body.limit:
                 body.exceeded = True
                 raise BodyTooLarge
+            if scope["method"] == "TRACE":
+                await _not_allowed(wrapped, self.options.allow)
+                return
             extra, forward = await self._check_csrf(scope, body, extra)
             if forward is None:
                 await csrf.refuse(scope, wrapped)
@@ -157,7 +162,15 @@ class WebMiddleware:
     ) -> tuple[list[tuple[bytes, bytes]], Receive | None]:
         """The headers to add and the receive channel to pass on (None: refused)."""
         cookies = scope["state"].pop("cookies")
-        allowed, new_token, forward = await csrf.check(scope, receive, cookies, self.secret)
+        allowed, new_token, forward = await csrf.check(scope, receive, cookies, self.options.secret)
         if not allowed:
             return extra, None  # no new CSRF cookie on a refusal
         return [csrf.cookie_header(new_token), *extra] if new_token else extra, forward
+
+
+async def _not_allowed(send: Send, allow: bytes) -> None:
+    """405 for TRACE (it would echo the request, cookies included)."""
+    body = b'{"error":{"code":"http_405","message":"Method not allowed.","fields":{}}}'
+    headers = [(b"content-type", b"application/json"), (b"allow", allow)]
+    await send({"type": "http.response.start", "status": 405, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

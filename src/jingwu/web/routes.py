@@ -7,6 +7,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlalchemy import text
 
 from jingwu.accounts.roles import label
+from jingwu.errors import NotFound
 from jingwu.web.dashboard import cards
 from jingwu.web.deps import CurrentPrincipal, SessionDep
 from jingwu.web.i18n import pick_language
@@ -46,6 +47,8 @@ def health(session: SessionDep) -> dict[str, str]:
 
 @router.get("/metrics")
 def metrics(request: Request) -> PlainTextResponse:
+    if not request.app.state.settings.serves_metrics:
+        raise NotFound("Page not found.")
     return PlainTextResponse(
         request.app.state.metrics.render(), media_type="text/plain; version=0.0.4"
     )
