@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts import service as accounts
 from jingwu.accounts.scope import SYSTEM
 from jingwu.workorders import service
+from tests.factories.org import org_code
 from tests.integration.workorders.wo_factory import NOW, World, intake_data, make_world
 
 HUGE = 2**63
@@ -90,3 +91,20 @@ def test_a_tile_index_of_thousands_of_digits_is_404(client: TestClient) -> None:
     index = "/".join(["x123"] * 2000) + "/456"
     r = client.get(f"/evidence/tile/0/{index}")
     assert r.status_code == 404
+
+
+def test_a_boundary_that_crosses_itself_is_422_from_the_api(
+    client: TestClient, session: Session, world: World
+) -> None:
+    username = world.users["admin"].username
+    token = accounts.create_token(session, SYSTEM, username=username, name="a", now=NOW)
+    bow_tie = {
+        "type": "Polygon",
+        "coordinates": [[[120, 30], [120.1, 30.1], [120.1, 30], [120, 30.1], [120, 30]]],
+    }
+    body = {
+        "kind": "community", "parent_code": "SA00", "name": "交叉社区", "short_code": "SA19",
+        "division_code": "330106001019", "org_code": org_code(), "boundary": bow_tie,
+    }  # fmt: skip
+    r = client.post("/api/v1/org/units", json=body, headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 422 and "boundary" in r.json()["error"]["fields"], r.text
