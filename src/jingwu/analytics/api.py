@@ -17,10 +17,11 @@ from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
 from jingwu.runtime import Runtime
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
+from jingwu.web.openapi import API_ERRORS, binary
 from jingwu.web.params import LocalDateTime, PageNo
 from jingwu.worker.runner import request_run
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=API_ERRORS)
 
 Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
 Category = Annotated[str | None, Query(description="One category (default: all).")]
@@ -66,7 +67,7 @@ def forecast(session: SessionDep, principal: CurrentPrincipal) -> dict[str, Any]
     return body
 
 
-@router.get("/grid.geojson")
+@router.get("/grid.geojson", responses=binary("application/geo+json", "GeoJSON download"))
 def grid_export(
     session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
     window: Window = 30, category: Category = None,

@@ -25,6 +25,7 @@ from jingwu.evidence.schemas import ConsistencyOut, CosignedOut, ItemOut, ProofO
 from jingwu.evidence.sequencer import latest_checkpoint
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
+from jingwu.web.openapi import API_ERRORS, PUBLIC_ERRORS, binary
 from jingwu.web.params import MAX_ID
 
 ZONES = frozenset({"intranet", "internet"})
@@ -39,9 +40,12 @@ def intranet_only(settings: SettingsDep) -> None:
         raise NotFound("Page not found.")
 
 
-public = APIRouter(prefix="/evidence", tags=["evidence log (public)"])
+public = APIRouter(prefix="/evidence", tags=["evidence log (public)"], responses=PUBLIC_ERRORS)
 private = APIRouter(
-    prefix="/api/v1/evidence", tags=["evidence"], dependencies=[Depends(intranet_only)]
+    prefix="/api/v1/evidence",
+    tags=["evidence"],
+    dependencies=[Depends(intranet_only)],
+    responses=API_ERRORS,
 )
 
 
@@ -55,7 +59,7 @@ def checkpoint(session: SessionDep) -> Response:
     return PlainTextResponse(note, headers={"Cache-Control": "no-cache"})
 
 
-@public.get("/tile/{path:path}")
+@public.get("/tile/{path:path}", responses=binary("application/octet-stream", "hash tile"))
 def tile(session: SessionDep, path: str) -> Response:
     """A hash tile of the tree under the latest checkpoint (C2SP tlog-tiles)."""
     try:
@@ -172,7 +176,7 @@ def item_proof(
     return ProofOut.of(proofs.inclusion(session, principal, item_code=code, version=version))
 
 
-@private.get("/items/{code}/bundle")
+@private.get("/items/{code}/bundle", responses=binary("application/zip", "the bundle (zip)"))
 def bundle(
     session: SessionDep,
     principal: CurrentPrincipal,

@@ -22,9 +22,10 @@ from jingwu.iot.schemas import AlertOut, DeviceOut, ReadingsIn, ReadingsOut
 from jingwu.iot.service_devices import device_in_scope
 from jingwu.iot.service_http import Logins, ingest_batch
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath, PageNo
 
-router = APIRouter(prefix="/api/v1/iot", tags=["iot"])
+router = APIRouter(prefix="/api/v1/iot", tags=["iot"], responses=API_ERRORS)
 _setup = threading.Lock()
 
 

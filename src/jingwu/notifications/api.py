@@ -10,9 +10,10 @@ from pydantic import BaseModel, Field
 from jingwu.notifications import service
 from jingwu.notifications.messages import text
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdList
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=API_ERRORS)
 
 
 class NotificationOut(BaseModel):

@@ -16,9 +16,10 @@ from jingwu.org.schemas import (
     ZoneOut,
 )
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath
 
-router = APIRouter(prefix="/api/v1/org", tags=["organisation"])
+router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
 
 
 @router.get("/units", response_model=list[UnitOut])

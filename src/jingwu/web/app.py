@@ -9,6 +9,7 @@ from pathlib import Path
 
 import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from jingwu.registry import domain_modules
@@ -73,6 +74,7 @@ def create_app(runtime: Runtime) -> FastAPI:
         app.include_router(module.router)
         nav.extend(getattr(module, "NAV", []))
     app.state.nav = sorted(nav, key=lambda n: n.order)
+    app.state.json_prefixes = _operation_prefixes(app)
     app.mount("/static/app", StaticFiles(directory=PACKAGE_STATIC), name="static-app")
     vendor = PROJECT_STATIC / "vendor"
     if vendor.is_dir():
@@ -80,6 +82,17 @@ def create_app(runtime: Runtime) -> FastAPI:
     errors.install(app)
     app.add_middleware(WebMiddleware, metrics=app.state.metrics, options=_options(app, runtime))
     return app
+
+
+def _operation_prefixes(app: FastAPI) -> tuple[str, ...]:
+    """The fixed beginnings of the OpenAPI operations' paths: errors there are JSON, even
+    for a path no route matches (``/evidence/tile/…`` with a line break in it)."""
+    prefixes = {
+        route.path.split("{", 1)[0]
+        for route in _route_objects(list(app.routes))
+        if isinstance(route, APIRoute) and route.include_in_schema
+    }
+    return tuple(sorted(p for p in prefixes if p.count("/") >= 2))
 
 
 def _options(app: FastAPI, runtime: Runtime) -> WebOptions:
@@ -97,6 +110,14 @@ def _options(app: FastAPI, runtime: Runtime) -> WebOptions:
         proxies=tuple(ipaddress.ip_network(p) for p in settings.trusted_proxies),
         allow=", ".join(sorted(methods - {"TRACE"})).encode(),
     )
+
+
+def _route_objects(routes: list[object]) -> list[object]:
+    found: list[object] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        found += _route_objects(list(inner.routes)) if inner is not None else [route]
+    return found
 
 
 def all_routes(app: FastAPI) -> list[tuple[str, frozenset[str]]]:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated
@@ -21,8 +22,14 @@ log = logging.getLogger("jingwu.web")
 
 
 def wants_json(request: Request) -> bool:
+    """JSON for the API and every operation of the OpenAPI document (programs call them);
+    pages for people."""
     path = request.url.path
-    return path.startswith(("/api/", "/open311/")) or (
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.include_in_schema:
+        return True
+    prefixes: tuple[str, ...] = getattr(request.app.state, "json_prefixes", ())
+    return path.startswith(("/api/", "/open311/", *prefixes)) or (
         "application/json" in request.headers.get("accept", "")
         and "text/html" not in request.headers.get("accept", "")
     )

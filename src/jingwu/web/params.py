@@ -10,11 +10,12 @@ carries the same bounds and says how times without an offset are read.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 from typing import Annotated
 
 from fastapi import Depends, Path, Query, Request
-from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 MAX_ID = 2**63 - 1  # the largest BIGINT: larger ids cannot exist
 MAX_PAGE = 10_000_000  # far past any list; keeps OFFSET within a BIGINT
@@ -50,19 +51,23 @@ _LOCAL_TIME_DOC = (
     "there."
 )
 
+_ISO_TIME = r"^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:?\d\d)?)?$"
+
+
+def _iso_text(value: object) -> object:
+    """Only ISO 8601 text (pydantic would also take numbers as Unix times)."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(_ISO_TIME, value):
+        raise ValueError("expected an ISO 8601 date or date-time, e.g. 2026-12-01T08:30:00")
+    return value
+
+
 LocalDateTime = Annotated[
     dt.datetime,
+    BeforeValidator(_iso_text),
     AfterValidator(_aware_utc),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "format": "date-time"},
-                {"type": "string", "format": "date"},
-                {"type": "string", "pattern": r"^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?$"},
-            ],
-            "description": _LOCAL_TIME_DOC,
-        }
-    ),
+    WithJsonSchema({"type": "string", "pattern": _ISO_TIME, "description": _LOCAL_TIME_DOC}),
 ]
 """A date-time in a body or a query: aware UTC after validation (see the description)."""
 
@@ -72,8 +77,8 @@ IdPath = Annotated[int, Path(ge=1, le=MAX_ID, description="a record id")]
 IdQuery = Annotated[int, Query(ge=1, le=MAX_ID)]
 """A record id in the query string."""
 
-BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]
-"""A record id in a JSON body."""
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+"""A record id in a JSON body: a JSON integer (not true, 1.0 or "1")."""
 
 IdList = Annotated[list[BodyId], Field(max_length=MAX_IDS)]
 """Up to 1,000 record ids in a JSON body."""

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from jingwu.web.deps import CurrentPrincipal, Now, OptionalPrincipal, SessionDep, one_transaction
+from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath, LocalDateTime, PageNo
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
@@ -33,7 +34,7 @@ from jingwu.workorders.schemas import (
     TierName,
 )
 
-router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"])
+router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"], responses=API_ERRORS)
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:

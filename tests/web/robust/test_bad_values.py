@@ -108,3 +108,9 @@ def test_a_boundary_that_crosses_itself_is_422_from_the_api(
     }  # fmt: skip
     r = client.post("/api/v1/org/units", json=body, headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 422 and "boundary" in r.json()["error"]["fields"], r.text
+
+
+def test_errors_of_public_machine_endpoints_are_json(client: TestClient) -> None:
+    for path in ("/evidence/tile/0/x%0A1", "/evidence/tile/0/001"):
+        r = client.get(path, headers={"Accept": "text/html"})
+        assert r.status_code == 404 and r.json()["error"]["code"] in ("not_found", "http_404")
