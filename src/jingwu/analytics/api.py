@@ -18,7 +18,7 @@ from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage
 from jingwu.runtime import Runtime
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.openapi import API_ERRORS, binary
-from jingwu.web.params import LocalDateTime, PageNo
+from jingwu.web.params import Latitude, LocalDateTime, Longitude, PageNo
 from jingwu.worker.runner import request_run
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=API_ERRORS)
@@ -42,7 +42,7 @@ def heat(
 @router.get("/cell", response_model=CellOut)
 def cell(
     session: SessionDep, principal: CurrentPrincipal, settings: SettingsDep, now: Now,
-    lon: float, lat: float, category: Category = None,
+    lon: Longitude, lat: Latitude, category: Category = None,
 ) -> CellOut:  # fmt: skip
     """The cell holding (lon, lat): counts over 7/30/90 days, 26 weeks, tomorrow's risk."""
     detail = queries.cell_detail(

@@ -83,6 +83,12 @@ BodyId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
 IdList = Annotated[list[BodyId], Field(max_length=MAX_IDS)]
 """Up to 1,000 record ids in a JSON body."""
 
+Longitude = Annotated[float, Query(ge=-180, le=180, description="WGS-84 longitude")]
+"""A longitude in the query string: -180 … 180 (no inf, no nan)."""
+
+Latitude = Annotated[float, Query(ge=-90, le=90, description="WGS-84 latitude")]
+"""A latitude in the query string: -90 … 90."""
+
 PageNo = Annotated[int, Query(ge=1, le=MAX_PAGE, description="page number, from 1")]
 """A page number: 1 … 10,000,000."""
 

@@ -114,3 +114,11 @@ def test_errors_of_public_machine_endpoints_are_json(client: TestClient) -> None
     for path in ("/evidence/tile/0/x%0A1", "/evidence/tile/0/001"):
         r = client.get(path, headers={"Accept": "text/html"})
         assert r.status_code == 404 and r.json()["error"]["code"] in ("not_found", "http_404")
+
+
+@pytest.mark.parametrize("lon", ["inf", "nan", "181", "-1e400"])
+def test_a_cell_outside_the_earth_is_422(
+    client: TestClient, headers: dict[str, str], lon: str
+) -> None:
+    r = client.get(f"/api/v1/analytics/cell?lon={lon}&lat=30", headers=headers)
+    assert r.status_code == 422 and "lon" in r.json()["error"]["fields"]
