@@ -7,11 +7,11 @@ import datetime as dt
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from jingwu.fields import IdList
 from jingwu.notifications import service
 from jingwu.notifications.messages import text
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
 from jingwu.web.openapi import API_ERRORS
-from jingwu.web.params import IdList
 
 router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=API_ERRORS)
 

@@ -122,3 +122,23 @@ def test_a_cell_outside_the_earth_is_422(
 ) -> None:
     r = client.get(f"/api/v1/analytics/cell?lon={lon}&lat=30", headers=headers)
     assert r.status_code == 422 and "lon" in r.json()["error"]["fields"]
+
+
+def test_a_task_deadline_without_an_offset_is_local_time(
+    client: TestClient, session: Session, world: World, headers: dict[str, str]
+) -> None:
+    order = service.intake(session, world.p["officer"], data=intake_data(), now=NOW)
+    session.flush()
+    body = {
+        "department": "fire_rescue",
+        "instructions": "查看消防通道",
+        "due_at": "2026-11-30 18:00",
+    }
+    r = client.post(f"/api/v1/work-orders/{order.code}/tasks", json=body, headers=headers)
+    assert r.status_code == 201, r.text
+    assert dt.datetime.fromisoformat(r.json()["due_at"]) == dt.datetime(
+        2026, 11, 30, 10, 0, tzinfo=dt.UTC
+    )
+    body["due_at"] = "1764500000"
+    r = client.post(f"/api/v1/work-orders/{order.code}/tasks", json=body, headers=headers)
+    assert r.status_code == 422 and "due_at" in r.json()["error"]["fields"]
