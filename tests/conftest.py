@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import hypothesis
 import psycopg
 import pytest
 from alembic import command
@@ -190,3 +191,13 @@ def _never_on_the_event_loop(
         if frame.f_globals.get("__name__", "").startswith("starlette."):
             raise AssertionError(f"SQL run on the web event loop: {statement[:120]}")
         frame = frame.f_back
+
+
+# Hypothesis on a shared or saturated machine: no per-example deadline (a slow example is
+# not a failure) and no "too slow" health check. Loaded by default; HYPOTHESIS_PROFILE=dev
+# gives Hypothesis's own defaults back.
+hypothesis.settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.register_profile("dev")
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
