@@ -21,12 +21,15 @@ PATIENCE_S = 120.0  # generous: polls end as soon as the condition holds
 
 @contextmanager
 def write_lock_held(db: Database) -> Iterator[None]:
-    """Another thread holds a write transaction (and so the write lock) until the block ends."""
+    """Another thread holds a write transaction (and so the write lock, or on PostgreSQL a lock
+    that makes writers of the audit log wait) until the block ends."""
     holding, release = threading.Event(), threading.Event()
 
     def hold() -> None:
         with db.unit_of_work() as session:
-            session.execute(text("UPDATE units SET name = name"))
+            session.execute(text("UPDATE units SET name = name"))  # SQLite: the write lock
+            if not db.is_sqlite:  # PostgreSQL: writers of the audit log wait (readers not)
+                session.execute(text("LOCK TABLE audit_log IN EXCLUSIVE MODE"))
             holding.set()
             release.wait(PATIENCE_S)
 
