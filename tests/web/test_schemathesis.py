@@ -109,7 +109,7 @@ def _run(served: Served, role: str, report: Path) -> tuple[dict[str, object], st
         "--report", "json", "--report-json-path", str(report),
     ]  # fmt: skip
     done = subprocess.run(
-        command, capture_output=True, text=True, timeout=BUDGET_S, check=False, cwd=HERE
+        command, capture_output=True, text=True, timeout=BUDGET_S, check=False, cwd=report.parent
     )
     return json.loads(report.read_text()), done.stdout[-20_000:]
 
@@ -122,5 +122,7 @@ def test_every_operation_answers_as_its_openapi_document_says(
     operations = report["operations"]
     assert isinstance(operations, dict) and operations["tested"] == operations["selected"]
     assert operations["selected"] >= 40, operations
+    cases = report["test_cases"]
+    assert isinstance(cases, dict) and cases["generated"] >= 40 * 10, cases  # it really probed
     assert not report["errors"], output
     assert not report["failures"], output
