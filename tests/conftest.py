@@ -8,18 +8,21 @@ pytest worker creates and drops a database of its own.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import datetime as dt
 import os
+import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import hypothesis
 import psycopg
 import pytest
 from alembic import command
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -170,3 +173,31 @@ def runtime(
 
 def b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _never_on_the_event_loop(
+    _conn: object, _cursor: object, statement: str, *_args: object
+) -> None:
+    """A web request must never wait for the database on the event loop (it would stall
+    every other request): fail any statement run there. (Other event loops, such as the
+    MQTT ingester's in a thread of its own, may.)"""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_globals.get("__name__", "").startswith("starlette."):
+            raise AssertionError(f"SQL run on the web event loop: {statement[:120]}")
+        frame = frame.f_back
+
+
+# Hypothesis on a shared or saturated machine: no per-example deadline (a slow example is
+# not a failure) and no "too slow" health check. Loaded by default; HYPOTHESIS_PROFILE=dev
+# gives Hypothesis's own defaults back.
+hypothesis.settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.register_profile("dev")
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

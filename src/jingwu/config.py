@@ -74,6 +74,22 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="the public portal's base URL, for links sent by SMS"
     )
+    max_json_bytes: int = Field(
+        default=1 << 20, ge=1024, description="largest request body but uploads (JSON, forms)"
+    )
+    max_readings_bytes: int = Field(
+        default=4 << 20, ge=1024, description="largest device batch on POST /api/v1/iot/readings"
+    )
+    max_upload_bytes: int = Field(
+        default=8 << 30, ge=1024, description="largest multipart upload (evidence files)"
+    )
+    metrics: bool | None = Field(
+        default=None, description="serve /metrics (default: yes, except in the internet zone)"
+    )
+    api_docs: bool | None = Field(
+        default=None,
+        description="serve /api/docs and /api/openapi.json (default: yes, except internet zone)",
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -129,6 +145,14 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def serves_metrics(self) -> bool:
+        return self.metrics if self.metrics is not None else self.zone != "internet"
+
+    @property
+    def serves_api_docs(self) -> bool:
+        return self.api_docs if self.api_docs is not None else self.zone != "internet"
 
     @property
     def effective_database_url(self) -> str:

@@ -16,7 +16,7 @@ import fcntl
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -246,6 +246,28 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, **kwargs)
 
 
+READ_ONLY = "jingwu.read_only"  # session.info key: a read transaction (unit_of_work(write=False))
+DEFERRED = "jingwu.deferred_writes"  # session.info key: writes to make after a read
+
+
+def defer_write(session: Session, write: Callable[[Session], None]) -> None:
+    """Make ``write`` in this session's transaction, or, when the session only reads, in a
+    short write transaction of its own as soon as the read ends.
+
+    A read transaction must not write: on SQLite it holds no writer lock, and turning a
+    read into a write fails ("database is locked") whenever another writer committed since
+    it began. Reads that must leave a record (an audited view of personal data) use this.
+    """
+    if session.info.get(READ_ONLY):
+        session.info.setdefault(DEFERRED, []).append(write)
+    else:
+        write(session)
+
+
+def has_deferred_writes(session: Session) -> bool:
+    return bool(session.info.get(DEFERRED))
+
+
 class Database:
     """An engine and its session factory."""
 
@@ -268,9 +290,18 @@ class Database:
         """One transaction: commit on success, roll back on any exception."""
         immediate = write and self.is_sqlite
         with self.sessions(bind=self._writer) if immediate else self.sessions() as session:
+            session.info[READ_ONLY] = not write
             try:
                 yield session
                 session.commit()
             except BaseException:
                 session.rollback()
                 raise
+            deferred = session.info.pop(DEFERRED, [])
+        if deferred:
+            self._write_deferred(deferred)
+
+    def _write_deferred(self, writes: list[Callable[[Session], None]]) -> None:
+        with self.unit_of_work() as session:
+            for write in writes:
+                write(session)

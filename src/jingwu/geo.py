@@ -12,7 +12,11 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+import shapely.geometry
+import shapely.validation
+
 EARTH_RADIUS_M = 6_371_008.8  # mean Earth radius (IUGG)
+MAX_BOUNDARY_VERTICES = 10_000  # a station's boundary needs hundreds at most
 
 Ring = Sequence[Sequence[float]]
 
@@ -46,6 +50,20 @@ def check_point(lon: float, lat: float) -> None:
         raise GeometryError(f"latitude {lat} is outside -90..90")
 
 
+def _position(pos: object) -> tuple[float, float]:
+    """(lon, lat) of a GeoJSON position: two numbers first (an altitude may follow)."""
+    if not isinstance(pos, list | tuple) or len(pos) < 2:
+        raise GeometryError("a position must be [longitude, latitude]")
+    lon, lat = pos[0], pos[1]
+    for c in (lon, lat):
+        if isinstance(c, bool) or not isinstance(c, int | float):
+            raise GeometryError("a position must be [longitude, latitude]")
+    try:
+        return float(lon), float(lat)
+    except OverflowError:
+        raise GeometryError("coordinates must be finite numbers") from None
+
+
 def polygons_of(geometry: dict[str, Any]) -> list[list[Ring]]:
     """Return the polygons (each a list of rings) of a GeoJSON Polygon or MultiPolygon."""
     kind = geometry.get("type")
@@ -63,12 +81,42 @@ def polygons_of(geometry: dict[str, Any]) -> list[list[Ring]]:
             if not isinstance(ring, list) or len(ring) < 4:
                 raise GeometryError("a polygon ring needs at least 4 positions")
             for pos in ring:
-                if not isinstance(pos, list | tuple) or len(pos) < 2:
-                    raise GeometryError("a position must be [longitude, latitude]")
-                check_point(float(pos[0]), float(pos[1]))
+                check_point(*_position(pos))
             if list(ring[0][:2]) != list(ring[-1][:2]):
                 raise GeometryError("a polygon ring must end where it starts")
     return polys
+
+
+def check_boundary(geometry: dict[str, Any]) -> None:
+    """Raise GeometryError unless ``geometry`` is a boundary we can keep: a GeoJSON Polygon
+    or MultiPolygon of valid positions, at most ``MAX_BOUNDARY_VERTICES`` of them, that is
+    valid and simple (no ring crosses itself or another, holes inside their shell; shapely
+    decides, as GEOS does for PostGIS)."""
+    coords = geometry.get("coordinates")
+    rings = [coords] if geometry.get("type") == "Polygon" else coords
+    if isinstance(rings, list):  # counted before anything is checked position by position
+        vertices = sum(
+            len(r) for p in rings if isinstance(p, list) for r in p if isinstance(r, list)
+        )
+        if vertices > MAX_BOUNDARY_VERTICES:
+            raise GeometryError(
+                f"a boundary has at most {MAX_BOUNDARY_VERTICES} vertices (this one {vertices})"
+            )
+    polys = polygons_of(geometry)
+    shape = shapely.geometry.shape(
+        {"type": geometry["type"], "coordinates": _plain_coordinates(polys, geometry["type"])}
+    )
+    if not shape.is_valid:
+        reason = shapely.validation.explain_validity(shape)
+        raise GeometryError(f"the boundary is not a simple polygon: {reason}")
+    if shape.area <= 0:
+        raise GeometryError("the boundary encloses no area")
+
+
+def _plain_coordinates(polys: list[list[Ring]], kind: str) -> list[Any]:
+    """The positions as [lon, lat] floats (GeoJSON may add altitudes, or give strings)."""
+    plain = [[[list(_position(p)) for p in ring] for ring in poly] for poly in polys]
+    return plain[0] if kind == "Polygon" else plain
 
 
 def _ring_area_m2(ring: Ring, lon0: float, lat0: float) -> float:

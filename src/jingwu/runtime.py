@@ -43,8 +43,9 @@ def start(
 ) -> Runtime:
     """Load keys, open the database, and refuse to start if the keys cannot read the data."""
     settings = settings or get_settings()
+    source = None if keyring is not None else keys.source_for(settings)
     keyring = keyring or keys.load_keyring(settings)
-    keys.install(keyring)
+    keys.install(keyring, source)
     if db is None:
         check_database(settings.effective_database_url)  # never creates an empty one
         db = Database.from_url(settings.effective_database_url)

@@ -102,13 +102,13 @@ def live_server(
     )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    deadline = time.time() + 20
+    deadline = time.time() + 120
     while not server.started and time.time() < deadline:
         time.sleep(0.05)
     assert server.started, "the live server did not start"
     yield LiveServer(f"http://127.0.0.1:{port}", runtime)
     server.should_exit = True
-    thread.join(timeout=10)
+    thread.join(timeout=60)
     runtime.db.engine.dispose()
 
 
@@ -125,7 +125,7 @@ def browser() -> Iterator[Browser]:
 @pytest.fixture
 def context(browser: Browser) -> Iterator[BrowserContext]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    ctx.set_default_timeout(15_000)
+    ctx.set_default_timeout(60_000)  # generous: waits end as soon as the page is ready
     yield ctx
     ctx.close()
 

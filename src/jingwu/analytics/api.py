@@ -7,7 +7,6 @@ the forecast to cells whose centre lies in them).
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -20,9 +19,11 @@ from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage
 from jingwu.runtime import Runtime
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
+from jingwu.web.openapi import API_ERRORS, binary
+from jingwu.web.params import Latitude, LocalDateTime, Longitude, PageNo
 from jingwu.worker.runner import request_run
 
-router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"])
+router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=API_ERRORS)
 
 Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
 Category = Annotated[str | None, Query(description="One category (default: all).")]
@@ -45,7 +46,7 @@ def heat(
 @router.get("/cell", response_model=CellOut)
 def cell(
     session: SessionDep, principal: Viewer, settings: SettingsDep, now: Now,
-    lon: float, lat: float, category: Category = None,
+    lon: Longitude, lat: Latitude, category: Category = None,
 ) -> CellOut:  # fmt: skip
     """The cell holding (lon, lat): counts over 7/30/90 days, 26 weeks, tomorrow's risk."""
     detail = queries.cell_detail(
@@ -70,7 +71,7 @@ def forecast(session: SessionDep, principal: Viewer) -> dict[str, Any]:
     return body
 
 
-@router.get("/grid.geojson")
+@router.get("/grid.geojson", responses=binary("application/geo+json", "GeoJSON download"))
 def grid_export(
     session: SessionDep, principal: Viewer, settings: SettingsDep, now: Now,
     window: Window = 30, category: Category = None,
@@ -100,8 +101,8 @@ def layers(request: Request, session: SessionDep, principal: Viewer) -> dict[str
 @router.get("/incidents", response_model=IncidentPage)
 def incidents(
     session: SessionDep, principal: Viewer,
-    since: dt.datetime | None = None, category: Category = None,
-    page: Annotated[int, Query(ge=1)] = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
+    since: LocalDateTime | None = None, category: Category = None,
+    page: PageNo = 1, per_page: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> IncidentPage:  # fmt: skip
     """Incidents in scope, newest first."""
     rows, total = queries_lists.list_incidents(

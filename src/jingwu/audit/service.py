@@ -19,6 +19,7 @@ from sqlalchemy.orm.base import PASSIVE_NO_INITIALIZE
 
 from jingwu.accounts.scope import Principal
 from jingwu.audit.models import AuditEntry
+from jingwu.db import defer_write
 
 
 def bind_actor(session: Session, principal: Principal | None) -> None:
@@ -46,6 +47,11 @@ def record(
         row["ip"] = ip
     if now is not None:
         row["at"] = now
+    # A read (an unmasked view) records it just after, in a write transaction of its own.
+    defer_write(session, lambda s: _insert(s, row))
+
+
+def _insert(session: Session, row: dict[str, Any]) -> None:
     session.connection().execute(insert(AuditEntry), [row])
 
 

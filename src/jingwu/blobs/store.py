@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol
 
 from jingwu.security.crypto import DecryptionError, open_sealed, seal
-from jingwu.security.keys import DataKey, Keyring
+from jingwu.security.keys import DataKey, Keyring, following
 
 CHUNK = 1 << 20
 TAG = 16
@@ -76,7 +76,12 @@ class DirectoryBlobStore:
 
     def __init__(self, root: Path, keyring: Keyring) -> None:
         self.root = root
-        self.keyring = keyring
+        self._keyring = keyring
+
+    @property
+    def keyring(self) -> Keyring:
+        """The keys, as reloaded after a rotation by another process (see security.keys)."""
+        return following(self._keyring)
 
     def path_of(self, sha256: str) -> Path:
         if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):

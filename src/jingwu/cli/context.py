@@ -37,6 +37,13 @@ ANYONE = "anyone"
 """Commands that read only the files they are given (verifying a bundle, a witness)."""
 
 
+class BadFile(click.ClickException):
+    """A file given to a command cannot be read or is not well-formed: one sentence, exit 2
+    (bad rows in a well-formed file are a DomainError: exit 1)."""
+
+    exit_code = 2
+
+
 @dataclass
 class CliContext:
     """Shared by the commands of one invocation."""

@@ -28,9 +28,12 @@ def _serve(runtime: Runtime, host: str | None, port: int | None) -> None:
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
+        # No "server: uvicorn" header; forwarded headers are read by the app itself, from
+        # the proxies of JINGWU_TRUSTED_PROXIES only (uvicorn believes any local peer's).
         access_log=False,
         # The client address comes from jingwu.web.deps.client_ip, which believes
         # X-Forwarded-For only from JINGWU_TRUSTED_PROXIES; uvicorn must not rewrite it first.
+        server_header=False,
         proxy_headers=False,
     )
 
@@ -53,7 +56,8 @@ def serve(ctx: CliContext, host: str | None, port: int | None, workers: int) -> 
             host=host or settings.host,
             port=port or settings.port,
             access_log=False,
-            proxy_headers=False,  # see _serve
+            server_header=False,
+            proxy_headers=False,
         )
         return
     _serve(ctx.runtime(), host, port)

@@ -28,10 +28,13 @@ from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep, SettingsDep
 from jingwu.web.errors import error_body
 from jingwu.web.i18n import error_fields, error_text
+from jingwu.web.openapi import API_ERRORS, PUBLIC_ERRORS, binary
+from jingwu.web.params import MAX_ID
 
 ZONES = frozenset({"intranet", "internet"})
 MAX_COSIGNED_NOTE = 64 * 1024
 IMMUTABLE = "public, max-age=31536000, immutable"
+Version = Annotated[int | None, Query(ge=1, le=MAX_ID, description="version (default: latest)")]
 
 
 def intranet_only(settings: SettingsDep) -> None:
@@ -40,9 +43,12 @@ def intranet_only(settings: SettingsDep) -> None:
         raise NotFound("Page not found.")
 
 
-public = APIRouter(prefix="/evidence", tags=["evidence log (public)"])
+public = APIRouter(prefix="/evidence", tags=["evidence log (public)"], responses=PUBLIC_ERRORS)
 private = APIRouter(
-    prefix="/api/v1/evidence", tags=["evidence"], dependencies=[Depends(intranet_only)]
+    prefix="/api/v1/evidence",
+    tags=["evidence"],
+    dependencies=[Depends(intranet_only)],
+    responses=API_ERRORS,
 )
 
 
@@ -56,7 +62,11 @@ def checkpoint(session: SessionDep) -> Response:
     return PlainTextResponse(note, headers={"Cache-Control": "no-cache"})
 
 
-@public.get("/tile/{path:path}", dependencies=[PUBLIC])
+@public.get(
+    "/tile/{path:path}",
+    responses=binary("application/octet-stream", "hash tile"),
+    dependencies=[PUBLIC],
+)
 def tile(session: SessionDep, path: str) -> Response:
     """A hash tile of the tree under the latest checkpoint (C2SP tlog-tiles)."""
     try:
@@ -173,20 +183,20 @@ def item_proof(
     session: SessionDep,
     principal: Annotated[Principal, Requires("evidence.view")],
     code: str,
-    version: int | None = None,
+    version: Version = None,
 ) -> ProofOut:
     """An item's entry and its inclusion proof in the latest signed checkpoint."""
     return ProofOut.of(proofs.inclusion(session, principal, item_code=code, version=version))
 
 
-@private.get("/items/{code}/bundle")
+@private.get("/items/{code}/bundle", responses=binary("application/zip", "the bundle (zip)"))
 def bundle(
     session: SessionDep,
     principal: Annotated[Principal, Requires("evidence.view")],
     blobs: BlobsDep,
     now: Now,
     code: str,
-    version: int | None = None,
+    version: Version = None,
     hash_only: bool = False,
 ) -> StreamingResponse:
     """Download an item's bundle (zip): entry, tlog-proof, and the file unless hash-only."""
@@ -214,8 +224,8 @@ def _chunks(spool: IO[bytes]) -> Iterator[bytes]:
 def consistency(
     session: SessionDep,
     principal: Annotated[Principal, Requires("evidence.view")],
-    old: Annotated[int, Query(ge=1)],
-    new: Annotated[int | None, Query(ge=1)] = None,
+    old: Annotated[int, Query(ge=1, le=MAX_ID)],
+    new: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> ConsistencyOut:
     """A consistency proof from size ``old`` to ``new`` (default: the latest checkpoint)."""
     return ConsistencyOut.of(proofs.consistency(session, principal, old_size=old, new_size=new))

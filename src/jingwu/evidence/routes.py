@@ -21,6 +21,7 @@ from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, CurrentPrincipal, Now, SessionDep, SettingsDep
 from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
+from jingwu.web.params import MAX_ID
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +93,7 @@ def log_page(
     session: SessionDep,
     principal: Annotated[Principal, Requires("evidence.view")],
     settings: SettingsDep,
-    old: Annotated[int | None, Query(ge=1)] = None,
+    old: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     """The log: latest checkpoint, witnesses, size; a consistency check when ``old`` given."""
     overview = queries.log_overview(session)

@@ -18,6 +18,7 @@ from jingwu.evidence.tree import Key, NodeGetter, TreeError
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
 MAX_TILE_LEVEL = 63
+MAX_INDEX_TEXT = 6 * len("x000/") + 3  # 7 elements: 21 digits, past any index below 2^64
 MAX_BUNDLE_ENTRY = 0xFFFF
 ENTRIES = "entries"
 
@@ -73,6 +74,8 @@ def parse_tile_path(path: str) -> Tile:
         raise TileError(f"tile path {path!r} does not start with tile/")
     level_text, _, rest = path[len("tile/") :].partition("/")
     index_text, dot_p, width_text = rest.partition(".p/")
+    if len(index_text) > MAX_INDEX_TEXT:
+        raise TileError("tile index is longer than any tree's")
     if level_text == ENTRIES:
         level: int | str = ENTRIES
     elif _LEVEL.match(level_text) and int(level_text) <= MAX_TILE_LEVEL:

@@ -11,7 +11,7 @@ import binascii
 import threading
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from jingwu.accounts.principal import Principal
@@ -24,8 +24,10 @@ from jingwu.iot.service_devices import device_in_scope
 from jingwu.iot.service_http import Logins, ingest_batch
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
+from jingwu.web.params import IdPath, PageNo
 
-router = APIRouter(prefix="/api/v1/iot", tags=["iot"])
+router = APIRouter(prefix="/api/v1/iot", tags=["iot"], responses=API_ERRORS)
 _setup = threading.Lock()
 
 
@@ -71,7 +73,7 @@ def list_devices(
     station: str | None = None,
     device_class: str | None = None,
     status: str | None = None,
-    page: int = 1,
+    page: PageNo = 1,
 ) -> list[DeviceOut]:
     """Devices in scope, 200 a page."""
     p = queries.device_page(
@@ -88,7 +90,7 @@ def list_devices(
 
 @router.get("/devices/{device_id}", response_model=DeviceOut)
 def get_device(
-    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")], device_id: int
+    session: SessionDep, principal: Annotated[Principal, Requires("iot.view")], device_id: IdPath
 ) -> DeviceOut:
     """One device (404 outside the caller's scope)."""
     return DeviceOut.model_validate(device_in_scope(session, principal, device_id))
@@ -99,9 +101,9 @@ def device_series(
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.view")],
     now: Now,
-    device_id: int,
+    device_id: IdPath,
     metric: str,
-    hours: int = 6,
+    hours: Annotated[int, Query(ge=1, le=24 * 31)] = 6,
 ) -> dict[str, Any]:
     """One metric's points for the chart: [ms, mean, low, high]."""
     hours = max(1, min(hours, 24 * 31))
@@ -145,7 +147,7 @@ def alert_action(
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.alerts")],
     now: Now,
-    alert_id: int,
+    alert_id: IdPath,
     action: str,
     body: dict[str, Any] | None = None,
 ) -> AlertOut:

@@ -12,7 +12,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from jingwu.accounts.scope import in_scope
-from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
+from jingwu.cli.context import OPERATOR, BadFile, CliContext, pass_ctx, requires
 from jingwu.errors import Invalid
 from jingwu.iot import devicefile, service_devices
 from jingwu.iot.brokerconf import BrokerConfError, BrokerSettings, broker_files
@@ -52,9 +52,14 @@ def import_devices(ctx: CliContext, file: Path, secrets_out: Path | None) -> Non
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise click.UsageError(f"Cannot read {file}: {exc}") from None
+        raise BadFile(f"Cannot read {file}: {exc}") from None
     try:
         rows = devicefile.parse_devices(text)
+    except devicefile.MalformedFile as exc:
+        raise BadFile(
+            f"Nothing imported: {file} is not a well-formed CSV file (line {exc.line}: "
+            f"{exc.reason})."
+        ) from None
     except devicefile.DeviceFileProblems as exc:
         for line, why in exc.problems:
             click.echo(f"{file}:{line}: {why}", err=True)

@@ -4,17 +4,19 @@ Columns (header row required, order free): ``code``, ``station``, ``class``, ``l
 ``lat`` (required), ``name``, ``model``, ``indoor_zone``, ``installed_on`` (YYYY-MM-DD),
 ``gateway`` (a gateway code) and ``credential`` (``yes``/``no``: issue the device its own
 secret; ``no`` for a device only a gateway speaks for). Line numbers are those of the file.
+A file that is not CSV at all raises :class:`jingwu.importfiles.MalformedFile` (exit 2).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from pydantic import ValidationError
 
+from jingwu.importfiles import MalformedFile, csv_rows
 from jingwu.iot.schemas import DeviceIn
+
+__all__ = ["DeviceFileProblems", "MalformedFile", "parse_devices"]
 
 REQUIRED = ("code", "station", "class", "lon", "lat")
 COLUMNS = (*REQUIRED, "name", "model", "indoor_zone", "installed_on", "gateway", "credential")
@@ -52,8 +54,8 @@ def _message(exc: ValidationError) -> str:
 
 def parse_devices(text: str) -> list[tuple[int, DeviceIn]]:
     """(line, device) for every row; raises DeviceFileProblems listing every bad line."""
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip().lower() for h in reader.fieldnames or []]
+    fields, rows = csv_rows(text)
+    header = [h.strip().lower() for h in fields]
     absent = [c for c in REQUIRED if c not in header]
     if absent:
         raise DeviceFileProblems([(1, f"missing column(s): {', '.join(absent)}")])
@@ -63,8 +65,7 @@ def parse_devices(text: str) -> list[tuple[int, DeviceIn]]:
     problems: list[tuple[int, str]] = []
     devices: list[tuple[int, DeviceIn]] = []
     seen: dict[str, int] = {}
-    for raw in reader:
-        line = reader.line_num
+    for line, raw in rows:
         if not any((v or "").strip() for v in raw.values() if isinstance(v, str)):
             continue  # blank line
         try:

@@ -26,6 +26,7 @@ from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import Now, SessionDep
 from jingwu.web.i18n import error_fields, validation_fields
 from jingwu.web.nav import NavItem
+from jingwu.web.params import IdPath, PageNo
 from jingwu.web.templating import render
 
 STATIC = Path(__file__).parent / "static"
@@ -65,7 +66,7 @@ def devices(
     device_class: str = "",
     status: str = "",
     q: str = "",
-    page: int = 1,
+    page: PageNo = 1,
 ) -> Response:
     result = queries.device_page(
         session,
@@ -162,7 +163,7 @@ def device_page(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.view")],
-    device_id: int,
+    device_id: IdPath,
     now: Now,
 ) -> Response:
     detail = queries.device_detail(session, principal, device_id=device_id)
@@ -189,7 +190,7 @@ def device_page(
 def maintenance(
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.devices")],
-    device_id: int,
+    device_id: IdPath,
     on: Annotated[str, Form()] = "1",
 ) -> Response:
     service_devices.set_maintenance(session, principal, device_id=device_id, on=on == "1")
@@ -201,7 +202,7 @@ def rotate(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.devices")],
-    device_id: int,
+    device_id: IdPath,
 ) -> Response:
     secret = service_devices.rotate_credential(session, principal, device_id=device_id)
     device = service_devices.device_in_scope(session, principal, device_id)

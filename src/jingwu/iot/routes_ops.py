@@ -19,6 +19,7 @@ from jingwu.iot.service_loss import loss_totals, open_gaps
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
 from jingwu.web.i18n import error_fields, translations
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -110,7 +111,7 @@ def alert_action(
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.alerts")],
     now: Now,
-    alert_id: int,
+    alert_id: IdPath,
     action: str,
     note: Annotated[str, Form()] = "",
 ) -> Response:
@@ -191,13 +192,14 @@ def _number(value: str) -> float | str | None:
 
 
 @router.post("/iot/rules/edit", response_class=HTMLResponse)
-async def save_rule(
+def save_rule(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("iot.rules")],
     now: Now,
+    form: FormFields,
 ) -> Response:
-    raw = {k: str(v) for k, v in (await request.form()).items() if k != "csrf_token"}
+    raw = {k: v for k, v in form.items() if k != "csrf_token"}
     definition: dict[str, Any] = {
         k: v.strip()
         for k, v in raw.items()

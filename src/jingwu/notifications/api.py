@@ -10,13 +10,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid, NotFound, PayloadTooLarge, Unauthenticated
+from jingwu.fields import IdList
 from jingwu.notifications import service
 from jingwu.notifications.channels import signature_ok
 from jingwu.notifications.messages import text
 from jingwu.web.authz import PUBLIC, SIGNED_IN, Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
+from jingwu.web.openapi import API_ERRORS
 
-router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"])
+router = APIRouter(prefix="/api/v1/notifications", tags=["notifications"], responses=API_ERRORS)
 
 
 class NotificationOut(BaseModel):
@@ -39,7 +41,7 @@ class UnreadOut(BaseModel):
 class ReadIn(BaseModel):
     """Which notifications to mark read (all when ``ids`` is omitted)."""
 
-    ids: list[int] | None = Field(default=None, description="ids to mark; omit for all")
+    ids: IdList | None = Field(default=None, description="ids to mark (≤ 1,000); omit for all")
 
 
 class ReadOut(BaseModel):

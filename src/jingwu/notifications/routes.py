@@ -16,6 +16,7 @@ from jingwu.web.authz import SIGNED_IN, Requires
 from jingwu.web.deps import Now, SessionDep
 from jingwu.web.i18n import error_fields
 from jingwu.web.nav import NavItem
+from jingwu.web.params import MAX_ID
 from jingwu.web.templating import is_htmx, render
 
 router = APIRouter(include_in_schema=False)
@@ -62,7 +63,7 @@ def mark_read(
     session: SessionDep,
     principal: Annotated[Principal, Requires(SIGNED_IN)],
     now: Now,
-    notification_id: Annotated[int | None, Form()] = None,
+    notification_id: Annotated[int | None, Form(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     ids = None if notification_id is None else [notification_id]
     service.mark_read(session, principal, ids=ids, now=now)

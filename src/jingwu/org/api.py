@@ -18,8 +18,10 @@ from jingwu.org.schemas import (
 )
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
+from jingwu.web.params import IdPath
 
-router = APIRouter(prefix="/api/v1/org", tags=["organisation"])
+router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
 
 
 @router.get("/units", response_model=list[UnitOut])
@@ -45,7 +47,7 @@ def create_unit(
 
 @router.get("/units/{unit_id}")
 def unit_profile(
-    session: SessionDep, principal: Annotated[Principal, Requires("org.view")], unit_id: int
+    session: SessionDep, principal: Annotated[Principal, Requires("org.view")], unit_id: IdPath
 ) -> dict[str, Any]:
     """A unit's profile: zones with their share of floor area, posts with A/B backups."""
     p = queries.profile(session, principal, unit_id=unit_id)

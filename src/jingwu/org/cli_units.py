@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import track
 from rich.table import Table
 
-from jingwu.cli.context import CliContext, pass_ctx, requires
+from jingwu.cli.context import BadFile, CliContext, pass_ctx, requires
 from jingwu.errors import Invalid, NotFound
 from jingwu.org import importer, queries, service
 
@@ -87,10 +87,15 @@ def import_units(ctx: CliContext, file: Path) -> None:
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise click.UsageError(f"Cannot read {file}: {exc}") from None
+        raise BadFile(f"Cannot read {file}: {exc}") from None
     is_json = file.suffix.lower() in (".geojson", ".json")
     try:
         units = importer.parse_geojson(text) if is_json else importer.parse_csv(text)
+    except importer.MalformedFile as exc:
+        kind = "feature collection" if is_json else "CSV file"
+        raise BadFile(
+            f"Nothing imported: {file} is not a well-formed {kind} (line {exc.line}: {exc.reason})."
+        ) from None
     except importer.ImportProblems as exc:
         for line, why in exc.problems:
             click.echo(f"{file}:{line}: {why}", err=True)

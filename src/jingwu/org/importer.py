@@ -4,18 +4,23 @@ CSV columns: kind, parent_code, name, name_en, short_code, division_code, org_co
 phone, lon, lat, floor_area_m2, design, residents, boundary (GeoJSON geometry as text,
 optional). GeoJSON: a FeatureCollection whose features carry the same names as properties
 and the boundary as geometry (a Point geometry sets lon/lat instead).
+
+A file that is not CSV or GeoJSON at all raises :class:`jingwu.importfiles.MalformedFile`
+(the command exits 2); well-formed files with bad rows raise :class:`ImportProblems`
+(exit 1). Either way nothing is stored.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from pydantic import ValidationError
 
+from jingwu.importfiles import MalformedFile, csv_rows, has_nul, load_json
 from jingwu.org.schemas import UnitIn
+
+__all__ = ["ImportProblems", "MalformedFile", "parse_csv", "parse_geojson"]
 
 REQUIRED = ("kind", "name", "short_code", "division_code", "org_code")
 NUMERIC = ("lon", "lat", "floor_area_m2")
@@ -48,62 +53,87 @@ def _validate(line: int, raw: dict[str, Any], problems: list[tuple[int, str]]) -
     if missing:
         problems.append((line, f"missing {', '.join(missing)}"))
         return None
+    if has_nul(raw):
+        problems.append((line, "a value holds a NUL character"))
+        return None
     try:
         return UnitIn.model_validate(_clean(raw))
-    except (ValueError, json.JSONDecodeError) as exc:
-        if isinstance(exc, ValidationError):
-            err = exc.errors()[0]
-            where = ".".join(str(p) for p in err["loc"]) or "row"
-            problems.append((line, f"{where}: {str(err['msg']).removeprefix('Value error, ')}"))
-        else:
-            problems.append((line, str(exc)))
-        return None
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"]) or "row"
+        problems.append((line, f"{where}: {str(err['msg']).removeprefix('Value error, ')}"))
+    except RecursionError:
+        problems.append((line, "boundary: nested far more deeply than any GeoJSON"))
+    except (ValueError, OverflowError) as exc:  # json.JSONDecodeError is a ValueError
+        problems.append((line, str(exc)))
+    return None
 
 
 def parse_csv(text: str) -> list[UnitIn]:
-    """Units from CSV text; raises ImportProblems listing every bad line."""
-    reader = csv.DictReader(io.StringIO(text))
+    """Units from CSV text; raises MalformedFile (with the line) for a file that is not
+    CSV, ImportProblems listing every bad line otherwise."""
+    _header, rows = csv_rows(text)
     problems: list[tuple[int, str]] = []
-    units: list[UnitIn] = []
-    for raw in reader:
-        unit = _validate(reader.line_num, raw, problems)
+    units: list[tuple[int, UnitIn]] = []
+    for line, raw in rows:
+        unit = _validate(line, raw, problems)
         if unit is not None:
-            units.append(unit)
+            units.append((line, unit))
     return _finish(units, problems)
 
 
 def parse_geojson(text: str) -> list[UnitIn]:
-    """Units from a GeoJSON FeatureCollection; 'line' numbers are feature numbers (1-based)."""
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportProblems([(exc.lineno, f"not JSON: {exc.msg}")]) from None
+    """Units from a GeoJSON FeatureCollection; 'line' numbers are feature numbers (1-based).
+
+    Raises MalformedFile for a file that is not such a collection, ImportProblems listing
+    every bad feature otherwise."""
+    doc = load_json(text)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        raise ImportProblems([(1, "expected a GeoJSON FeatureCollection")])
+        raise MalformedFile(1, "expected a GeoJSON FeatureCollection")
+    features = doc.get("features")
+    if not isinstance(features, list):
+        raise MalformedFile(1, '"features" must be a list of GeoJSON features')
     problems: list[tuple[int, str]] = []
-    units: list[UnitIn] = []
-    for n, feature in enumerate(doc.get("features") or [], start=1):
-        props = dict(feature.get("properties") or {})
-        geometry = feature.get("geometry")
-        if isinstance(geometry, dict) and geometry.get("type") == "Point":
-            props.setdefault("lon", geometry["coordinates"][0])
-            props.setdefault("lat", geometry["coordinates"][1])
-        elif geometry is not None:
-            props["boundary"] = geometry
-        unit = _validate(n, props, problems)
+    units: list[tuple[int, UnitIn]] = []
+    for n, feature in enumerate(features, start=1):
+        props = _feature_properties(n, feature, problems)
+        unit = None if props is None else _validate(n, props, problems)
         if unit is not None:
-            units.append(unit)
+            units.append((n, unit))
     return _finish(units, problems)
 
 
-def _finish(units: list[UnitIn], problems: list[tuple[int, str]]) -> list[UnitIn]:
-    seen: set[str] = set()
-    for n, unit in enumerate(units, start=1):
+def _feature_properties(
+    n: int, feature: object, problems: list[tuple[int, str]]
+) -> dict[str, Any] | None:
+    """A feature's properties with its geometry as lon/lat (a Point) or the boundary."""
+    props = feature.get("properties") if isinstance(feature, dict) else None
+    if not isinstance(feature, dict) or not isinstance(props, dict | None):
+        problems.append((n, "a feature must be an object with an object of properties"))
+        return None
+    out = dict(props or {})
+    geometry = feature.get("geometry")
+    if isinstance(geometry, dict) and geometry.get("type") == "Point":
+        coords = geometry.get("coordinates")
+        if not isinstance(coords, list) or len(coords) < 2:
+            problems.append((n, "a Point needs [longitude, latitude]"))
+            return None
+        out.setdefault("lon", coords[0])
+        out.setdefault("lat", coords[1])
+    elif geometry is not None:
+        out["boundary"] = geometry
+    return out
+
+
+def _finish(units: list[tuple[int, UnitIn]], problems: list[tuple[int, str]]) -> list[UnitIn]:
+    seen: dict[str, int] = {}
+    for line, unit in units:
         if unit.short_code in seen:
-            problems.append((n, f"short code {unit.short_code} appears twice"))
-        seen.add(unit.short_code)
+            code, first = unit.short_code, seen[unit.short_code]
+            problems.append((line, f"short code {code} appears twice (first on {first})"))
+        seen.setdefault(unit.short_code, line)
     if problems:
         raise ImportProblems(sorted(problems))
     if not units:
         raise ImportProblems([(1, "the file holds no units")])
-    return units
+    return [unit for _, unit in units]

@@ -16,6 +16,7 @@ from jingwu.web.authz import Requires
 from jingwu.web.deps import SessionDep
 from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
+from jingwu.web.params import IdPath
 from jingwu.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -53,13 +54,14 @@ def unit_page(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("org.view")],
-    unit_id: int,
+    unit_id: IdPath,
 ) -> Response:
     return _unit_page(request, session, principal, unit_id)
 
 
 def _staff_id(value: str) -> int | None:
-    return int(value) if value.strip().isdigit() else None
+    value = value.strip()
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
 
 
 @router.post("/org/units/{unit_id}/posts/{post_id}", response_class=HTMLResponse)
@@ -67,8 +69,8 @@ def set_post(
     request: Request,
     session: SessionDep,
     principal: Annotated[Principal, Requires("staff.edit")],
-    unit_id: int,
-    post_id: int,
+    unit_id: IdPath,
+    post_id: IdPath,
     holder_id: Annotated[str, Form()] = "",
     backup_id: Annotated[str, Form()] = "",
 ) -> Response:

@@ -32,7 +32,7 @@ class UnitIn(BaseModel):
     boundary: dict[str, Any] | None = None
     floor_area_m2: float | None = Field(default=None, gt=0, le=100_000)
     design: Literal["traditional", "vertical"] = "traditional"
-    residents: int | None = Field(default=None, ge=0)
+    residents: int | None = Field(default=None, ge=0, le=100_000_000)
     opened_on: dt.date | None = None
 
     @field_validator("short_code")
@@ -54,7 +54,7 @@ class UnitIn(BaseModel):
     @classmethod
     def _boundary(cls, v: dict[str, Any] | None) -> dict[str, Any] | None:
         if v is not None:
-            geo.polygons_of(v)
+            geo.check_boundary(v)
         return v
 
 

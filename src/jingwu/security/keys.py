@@ -3,6 +3,10 @@
 Keys come from settings (``JINGWU_SECRET_KEY``, ``JINGWU_DATA_KEYS``, ``JINGWU_DATA_KEY_ACTIVE``,
 ``JINGWU_BLIND_INDEX_KEY``). In development, missing keys are generated once into
 ``var/keys.json`` (mode 0600, never committed); in production a missing key stops start-up.
+
+A running process follows ``jingwu keys rotate`` run elsewhere: a value under a key id it
+has not loaded makes it read its keys again (at most once a second), and a changed key file
+is noticed within seconds, so new values are written under the new active key.
 """
 
 from __future__ import annotations
@@ -10,8 +14,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import os
 import secrets
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -20,6 +28,8 @@ from jingwu.config import ConfigError, Settings
 
 Algorithm = Literal["aes", "sm4"]
 KEY_LENGTHS: dict[str, int] = {"aes": 32, "sm4": 16}  # AES-256-GCM, SM4-GCM (128-bit key)
+
+log = logging.getLogger("jingwu.keys")
 
 
 @dataclass(frozen=True)
@@ -45,28 +55,119 @@ class Keyring:
         return self.data_keys[self.active]
 
     def get(self, kid: str) -> DataKey:
-        try:
-            return self.data_keys[kid]
-        except KeyError:
+        """The key ``kid``; one this process has not loaded yet is looked for in its key
+        source (another process rotated the keys), else ConfigError."""
+        key = self.data_keys.get(kid) or _reloaded_key(self, kid)
+        if key is None:
             raise ConfigError(
                 f"Data key {kid!r} is needed to read stored data but is not configured."
-            ) from None
+            )
+        return key
 
+
+@dataclass(frozen=True)
+class KeySource:
+    """Where a process's keys come from, so that it can read them again when another
+    process (``jingwu keys rotate``) has changed them."""
+
+    load: Callable[[], Keyring]
+    stamp: Callable[[], object]  # changes whenever the keys may have (the key file's mtime)
+
+
+RECHECK_S = 2.0  # how often the key source's stamp is looked at (a stat)
+RELOAD_GAP_S = 1.0  # reloads for an unknown key id: at most one a second
 
 _current: Keyring | None = None
+_source: KeySource | None = None
+_stamp: object = None
+_next_check = 0.0
+_last_reload = -RELOAD_GAP_S
+_reload_lock = threading.Lock()
 
 
-def install(keyring: Keyring) -> None:
-    """Make ``keyring`` the process-wide key material (called once at start-up)."""
-    global _current  # noqa: PLW0603 - one keyring per process, set at start-up
-    _current = keyring
+def install(keyring: Keyring, source: KeySource | None = None) -> None:
+    """Make ``keyring`` the process-wide key material (called once at start-up); with a
+    ``source``, the process follows key changes made by others (see :func:`current`)."""
+    global _current, _source, _stamp, _next_check  # noqa: PLW0603 - one keyring per process
+    with _reload_lock:
+        _current, _source = keyring, source
+        _stamp = source.stamp() if source is not None else None
+        _next_check = time.monotonic() + RECHECK_S
 
 
 def current() -> Keyring:
-    """The installed keyring; raises when start-up has not installed one."""
+    """The installed keyring, read again from its source when that has changed (checked
+    every couple of seconds), so new values are written under the newest active key."""
     if _current is None:
         raise RuntimeError("no keyring installed: call jingwu.security.keys.install() first")
+    if _source is not None and time.monotonic() >= _next_check:
+        _recheck()
     return _current
+
+
+def following(ring: Keyring) -> Keyring:
+    """The installed (possibly reloaded) keyring in place of ``ring`` when ``ring`` is this
+    process's own, for holders of a keyring such as the blob store; else ``ring``."""
+    if _source is not None and _current is not None and ring.secret_key == _current.secret_key:
+        return current()
+    return ring
+
+
+def _recheck() -> None:
+    global _next_check  # noqa: PLW0603
+    with _reload_lock:
+        if _source is None or time.monotonic() < _next_check:
+            return
+        _next_check = time.monotonic() + RECHECK_S
+        if _source.stamp() != _stamp:
+            _reload()
+
+
+def _reloaded_key(ring: Keyring, kid: str) -> DataKey | None:
+    """``kid`` from the key source, when ``ring`` is this process's keyring (rate-limited)."""
+    global _last_reload  # noqa: PLW0603
+    if _source is None or _current is None or ring.secret_key != _current.secret_key:
+        return None
+    with _reload_lock:
+        if kid not in _current.data_keys:
+            time.sleep(max(0.0, _last_reload + RELOAD_GAP_S - time.monotonic()))
+            _last_reload = time.monotonic()
+            _reload()
+        return _current.data_keys.get(kid)
+
+
+def _reload() -> None:
+    """Read the keys again (the lock is held). Keys are only ever added: a source that
+    lost a key, or changed the secret or blind-index key, is refused and logged."""
+    global _current, _stamp
+    assert _source is not None and _current is not None
+    stamp = _source.stamp()
+    try:
+        fresh = _source.load()
+    except ConfigError as exc:
+        log.error("keys not reloaded: %s", exc)
+        return
+    kept = fresh.secret_key == _current.secret_key
+    kept = kept and fresh.blind_index_key == _current.blind_index_key
+    if not kept or not set(_current.data_keys) <= set(fresh.data_keys):
+        log.error("keys not reloaded: the key source no longer holds the keys in use")
+        return
+    if fresh != _current:
+        log.info("keys reloaded: %s, active %s", sorted(fresh.data_keys), fresh.active)
+    _current, _stamp = fresh, stamp
+
+
+def source_for(settings: Settings) -> KeySource:
+    """The key source of a process: the settings and, in development, the key file."""
+    path = key_file(settings)
+
+    def stamp() -> object:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return None
+
+    return KeySource(load=lambda: load_keyring(settings), stamp=stamp)
 
 
 def _b64(value: str, name: str) -> bytes:

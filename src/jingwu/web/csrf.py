@@ -5,7 +5,9 @@ Each browser gets a random token in the ``jingwu_csrf`` cookie, signed with the 
 so another site cannot plant one. Every unsafe request that carries cookies must echo the
 token: in the ``X-CSRF-Token`` header (htmx, scripts), the ``csrf_token`` query parameter
 (multipart uploads), or the ``csrf_token`` field of a URL-encoded form. Requests
-authenticated with a bearer token carry no cookies and need no CSRF token.
+authenticated with a bearer token need no CSRF token and get no CSRF cookie, whatever
+cookies they carry: the token, not a cookie, signs them in, and another site cannot make a
+browser send it.
 """
 
 from __future__ import annotations
@@ -63,12 +65,14 @@ async def check(
     fresh = not token_valid(secret, cookie_token)
     token = new_token(secret) if fresh else cookie_token
     scope.setdefault("state", {})["csrf_token"] = token
-    # Requests without cookies that authenticate themselves (a bearer token, or a body
-    # signature the route checks: the SMS gateway's reports) carry nothing to forge.
-    bearer_only = not cookies and bool(
-        _header(scope, b"authorization") or _header(scope, b"x-signature")
-    )
-    if scope["method"] in SAFE_METHODS or bearer_only:
+    # A program signed in by its token alone (cookies are never read for it), a device with
+    # its own credentials and no cookies, or a caller that signs its body (the SMS gateway's
+    # delivery reports, checked by the route): no cookie to hand out, nothing another site
+    # could forge (it cannot set the header).
+    program = bool(_header(scope, b"authorization") or _header(scope, b"x-signature"))
+    if is_bearer(scope) or (program and not cookies):
+        return True, None, receive
+    if scope["method"] in SAFE_METHODS:
         return True, token if fresh else None, receive
     presented = _header(scope, HEADER.encode())
     if not presented:
@@ -83,6 +87,12 @@ async def check(
     if fresh or not hmac.compare_digest(presented, cookie_token):
         return False, None, receive
     return True, None, _replaying(replay, receive) if replay else receive
+
+
+def is_bearer(scope: Scope) -> bool:
+    """True for a request authenticated by an ``Authorization: Bearer`` token."""
+    scheme, _, token = _header(scope, b"authorization").partition(" ")
+    return scheme.lower() == "bearer" and bool(token.strip())
 
 
 def cookie_header(token: str) -> tuple[bytes, bytes]:

@@ -24,7 +24,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
 from jingwu.config import Settings
-from jingwu.db import Database
+from jingwu.db import Database, has_deferred_writes
 from jingwu.errors import Conflict, Unauthenticated
 from jingwu.web import proxies
 
@@ -49,7 +49,13 @@ def get_db(request: Request) -> Database:
 
 def _settled(session: Session) -> bool:
     """True when ending the session needs no I/O: no transaction and nothing pending."""
-    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+    return not (
+        session.in_transaction()
+        or session.new
+        or session.dirty
+        or session.deleted
+        or has_deferred_writes(session)
+    )
 
 
 async def db_session(request: Request) -> AsyncIterator[Session]:

@@ -9,11 +9,11 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from jingwu.audit import service as audit
-from jingwu.db import Database
 from jingwu.errors import DomainError, Forbidden, NotFound, Unauthenticated, translate
+from jingwu.web.auditwriter import Denial, DenialWriter
 from jingwu.web.deps import EnrolmentRequired, client_ip
 from jingwu.web.i18n import DEFAULT_LANGUAGE, translator
 from jingwu.web.templating import is_htmx, render
@@ -36,8 +36,14 @@ INVALID_REQUEST = "The request is invalid: {field}: {problem}"
 
 
 def wants_json(request: Request) -> bool:
+    """JSON for the API and every operation of the OpenAPI document (programs call them);
+    pages for people."""
     path = request.url.path
-    return path.startswith(("/api/", "/open311/")) or (
+    route = request.scope.get("route")
+    if isinstance(route, APIRoute) and route.include_in_schema:
+        return True
+    prefixes: tuple[str, ...] = getattr(request.app.state, "json_prefixes", ())
+    return path.startswith(("/api/", "/open311/", *prefixes)) or (
         "application/json" in request.headers.get("accept", "")
         and "text/html" not in request.headers.get("accept", "")
     )
@@ -47,20 +53,17 @@ def error_body(code: str, message: str, fields: dict[str, str] | None = None) ->
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def _audit_denial(request: Request, exc: DomainError) -> None:
-    db: Database = request.app.state.db
-    principal = getattr(request.state, "principal", None)
-    with db.unit_of_work() as session:
-        audit.record(
-            session,
-            principal=principal,
-            action="access.denied",
-            object_type="request",
-            object_id=f"{request.method} {request.url.path}"[:64],
-            outcome="denied",
-            ip=client_ip(request),
-            detail={"status": exc.status, "code": exc.code, "path": request.url.path},
-        )
+async def _audit_denial(request: Request, exc: DomainError) -> None:
+    """Record a refusal, off the event loop (see :mod:`jingwu.web.auditwriter`)."""
+    writer: DenialWriter = request.app.state.denials
+    denial = Denial(
+        principal=getattr(request.state, "principal", None),
+        object_id=f"{request.method} {request.url.path}"[:64],
+        ip=client_ip(request),
+        detail={"status": exc.status, "code": exc.code, "path": request.url.path},
+        at=request.app.state.clock(),
+    )
+    await writer.record(denial)
 
 
 def _respond(
@@ -106,7 +109,7 @@ async def domain_error(request: Request, exc: Exception) -> Response:
             return Response(status_code=204, headers={"HX-Redirect": f"{target}?next={nxt}"})
         return RedirectResponse(f"{target}?next={nxt}", status_code=303)
     if isinstance(exc, Forbidden | NotFound):
-        _audit_denial(request, exc)
+        await _audit_denial(request, exc)
     headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, Unauthenticated) else None
     response = _respond(request, exc.status, exc.code, exc.message, exc.fields, error=exc)
     if headers:

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 from sqlalchemy import text
 
 from jingwu.accounts.principal import Principal
+from jingwu.errors import NotFound
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.dashboard import cards
 from jingwu.web.deps import SessionDep
@@ -46,6 +47,8 @@ def health(session: SessionDep) -> dict[str, str]:
 
 @router.get("/metrics", dependencies=[PUBLIC])
 def metrics(request: Request) -> PlainTextResponse:
+    if not request.app.state.settings.serves_metrics:
+        raise NotFound("Page not found.")
     return PlainTextResponse(
         request.app.state.metrics.render(), media_type="text/plain; version=0.0.4"
     )

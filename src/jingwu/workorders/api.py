@@ -15,6 +15,8 @@ from fastapi import APIRouter, Query, Response
 from jingwu.accounts.principal import Principal
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep, one_transaction
+from jingwu.web.openapi import API_ERRORS
+from jingwu.web.params import IdPath, LocalDateTime, PageNo
 from jingwu.workorders import present, queries, service, service_feedback, service_tasks
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.schemas import (
@@ -34,7 +36,7 @@ from jingwu.workorders.schemas import (
     TierName,
 )
 
-router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"])
+router = APIRouter(prefix="/api/v1/work-orders", tags=["work orders"], responses=API_ERRORS)
 
 
 def _errors(*codes: int) -> dict[int | str, dict[str, Any]]:
@@ -88,8 +90,8 @@ def list_orders(
     state: StateName | None = None,
     overdue: bool | None = None,
     unit: Annotated[str | None, Query(description="unit short code (and units below)")] = None,
-    received_from: dt.datetime | None = None,
-    received_to: dt.datetime | None = None,
+    received_from: LocalDateTime | None = None,
+    received_to: LocalDateTime | None = None,
     q: Annotated[
         str | None,
         Query(
@@ -98,7 +100,7 @@ def list_orders(
             "address or the description (every word must match)",
         ),
     ] = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    page: PageNo = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> OrderPage:
     """Orders in the caller's scope, newest first, with filters and paging."""
@@ -183,7 +185,7 @@ def update_task(
     principal: Annotated[Principal, Requires("workorders.tasks")],
     now: Now,
     code: str,
-    task_id: int,
+    task_id: IdPath,
     body: TaskUpdateIn,
 ) -> TaskOut:
     """Mark a task done (with its result) or cancelled."""

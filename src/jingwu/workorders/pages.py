@@ -7,9 +7,9 @@ render the order page (a refused form is shown on it), so it lives below both.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
+from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
@@ -31,16 +31,6 @@ from jingwu.workorders.vocab import (
     TIER_LABELS,
     State,
 )
-
-
-async def form_fields(request: Request) -> dict[str, str]:
-    """The text fields of a posted form, read on the event loop, so that the endpoint itself
-    can be synchronous (run in a worker thread, never blocking the loop on the database)."""
-    form = await request.form()
-    return {k: v for k, v in form.items() if isinstance(v, str)}
-
-
-FormFields = Annotated[dict[str, str], Depends(form_fields)]
 
 
 def field_errors(request: Request, exc: ValidationError) -> dict[str, str]:

@@ -15,9 +15,10 @@ from jingwu.accounts.principal import Principal
 from jingwu.errors import DomainError, Invalid
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import CurrentPrincipal, Now, SessionDep
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import render
 from jingwu.workorders import reports, service_cases, service_draws, service_feedback, service_files
-from jingwu.workorders.pages import FormFields, field_errors, order_page
+from jingwu.workorders.pages import field_errors, order_page
 from jingwu.workorders.schemas import AgreementIn, FeedbackIn, MediationIn, PartyIn, SessionIn
 
 router = APIRouter(include_in_schema=False)
@@ -151,7 +152,7 @@ def follow_up_done(
     session: SessionDep,
     principal: Annotated[Principal, Requires("workorders.mediate")],
     now: Now,
-    follow_up_id: int,
+    follow_up_id: IdPath,
     note: Annotated[str, Form()],
     back: Annotated[str, Form()] = "/work-orders/mediations",
 ) -> Response:
@@ -220,7 +221,7 @@ def handle_overdue(
     session: SessionDep,
     principal: Annotated[Principal, Requires("workorders.overdue")],
     now: Now,
-    record_id: int,
+    record_id: IdPath,
     note: Annotated[str, Form()],
     month: Annotated[str, Form()] = "",
 ) -> Response:

@@ -15,6 +15,7 @@ from jingwu.errors import DomainError, Invalid
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep
 from jingwu.web.i18n import error_fields
+from jingwu.web.params import FormFields, IdPath
 from jingwu.web.templating import render
 from jingwu.workorders import (
     intake_view,
@@ -25,7 +26,7 @@ from jingwu.workorders import (
     service_tasks,
 )
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
-from jingwu.workorders.pages import FormFields, field_errors, labels, order_page
+from jingwu.workorders.pages import field_errors, labels, order_page
 from jingwu.workorders.schemas import (
     ActionIn,
     ClosureIn,
@@ -232,7 +233,7 @@ def update_task(
     principal: Annotated[Principal, Requires("workorders.tasks")],
     now: Now,
     code: str,
-    task_id: int,
+    task_id: IdPath,
     status: Annotated[str, Form()],
     result: Annotated[str, Form()] = "",
 ) -> Response:
@@ -282,7 +283,7 @@ def download(
     principal: Annotated[Principal, Requires("workorders.view")],
     blobs: BlobsDep,
     code: str,
-    attachment_id: int,
+    attachment_id: IdPath,
 ) -> Response:
     """An attachment's content (scoped like its order)."""
     row, chunks = service_files.read_attachment(

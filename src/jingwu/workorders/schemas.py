@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from jingwu.fields import LocalDateTime
 from jingwu.security.pii import IdentifierError, normalize_id_number, normalize_phone
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 
@@ -137,7 +138,7 @@ class ClosureIn(InputModel):
 
     summary: str = Field(max_length=4000, description="what was done")
     citizen_confirmed: bool = Field(default=False, description="the citizen confirmed")
-    contact_attempt_at: dt.datetime | None = Field(
+    contact_attempt_at: LocalDateTime | None = Field(
         default=None, description="when the reporter was tried and could not be reached"
     )
 
@@ -183,7 +184,7 @@ class TaskIn(InputModel):
     department: str | None = Field(default=None, description="department code, e.g. fire_rescue")
     unit: str | None = Field(default=None, description="or the short code of another unit")
     instructions: str = Field(min_length=2, max_length=2000, description="what is asked")
-    due_at: dt.datetime = Field(description="the task's own deadline (timezone-aware)")
+    due_at: LocalDateTime = Field(description="the task's own deadline")
 
 
 class TaskUpdateIn(InputModel):
@@ -331,7 +332,7 @@ class MediationIn(InputModel):
 
     mediator: str | None = Field(default=None, description="username; default: the caller")
     subject: str = Field(min_length=2, max_length=2000, description="what is disputed")
-    parties: list[PartyIn] = Field(min_length=2, description="at least two parties")
+    parties: list[PartyIn] = Field(min_length=2, max_length=20, description="two or more parties")
 
 
 class SessionIn(InputModel):
@@ -339,7 +340,7 @@ class SessionIn(InputModel):
 
     model_config = ConfigDict(str_strip_whitespace=True)
 
-    held_at: dt.datetime
+    held_at: LocalDateTime
     place: str = Field(default="", max_length=120)
     minutes: str = Field(min_length=2, max_length=20000)
 
@@ -351,8 +352,10 @@ class AgreementIn(InputModel):
 
     outcome: Literal["agreed", "failed"]
     text: str = Field(default="", max_length=20000, description="the agreement's terms")
-    follow_up_days: list[int] = Field(
-        default=[7, 30], description="follow-up visits due this many days after agreement"
+    follow_up_days: list[Annotated[int, Field(ge=1, le=3660)]] = Field(
+        default=[7, 30],
+        max_length=12,
+        description="follow-up visits due this many days after agreement",
     )
 
 

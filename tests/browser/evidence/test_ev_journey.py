@@ -53,7 +53,7 @@ def test_record_evidence_see_it_verified_download_the_bundle_and_check_the_log(
     expect(row).to_contain_text("录音")
     expect(row.locator(".proof-status")).not_to_contain_text("已验证")
     sequence(live_server)  # the worker's sequencer, in this test's hands
-    expect(row.locator(".proof-status")).to_contain_text("已验证", timeout=10_000)
+    expect(row.locator(".proof-status")).to_contain_text("已验证", timeout=60_000)
     with page.expect_download() as download:
         row.locator("a", has_text="证据包").click()
     saved = tmp_path / "bundle.zip"

@@ -34,7 +34,7 @@ from tests.factories.org import make_tree
 MOSQUITTO = Path("/usr/sbin/mosquitto")
 JINGWU = Path(sys.executable).with_name("jingwu")
 INGEST_USER, INGEST_PASSWORD = "ingest", "ingest-secret-for-tests"
-TIMEOUT = 30.0
+TIMEOUT = 120.0  # waits end as soon as their condition holds: generous for loaded machines
 
 
 def free_port() -> int:
@@ -134,12 +134,12 @@ class Broker:
             with socket.socket() as s:
                 return s.connect_ex(("127.0.0.1", self.port)) == 0
 
-        wait_until(listening, 5, "mosquitto to listen")
+        wait_until(listening, what="mosquitto to listen")
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
-            self.proc.wait(timeout=10)
+            self.proc.wait(timeout=TIMEOUT)
         self.proc = None
 
 
@@ -201,13 +201,13 @@ class Ingester:
     def kill(self) -> None:
         assert self.proc is not None
         self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=10)
+        self.proc.wait(timeout=TIMEOUT)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

@@ -7,6 +7,7 @@ Each test has a database of its own; ingesters run as ``jingwu iot ingest`` subp
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -33,6 +34,18 @@ from tests.integration.iot.mqtt_site import (
 )
 
 
+class _Subscriptions(logging.Handler):
+    """Counts the ingester's "subscribed" log lines (one per SUBACK)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.getMessage().startswith("subscribed "):
+            self.count += 1
+
+
 def _now_ms() -> int:
     return int(time.time() * 1000)
 
@@ -55,25 +68,31 @@ def test_publish_store_rule_alert_through_the_broker_on_1883(tmp_path: Path) -> 
             batch_ms=50,
             share_group=group,
         )
+        subscribed = _Subscriptions()
+        mqtt_log = logging.getLogger("jingwu.iot.mqtt")
+        level = mqtt_log.level
+        mqtt_log.setLevel(logging.INFO)
+        mqtt_log.addHandler(subscribed)
         thread = threading.Thread(target=run_loop, args=(lambda: ing.run(stop),), daemon=True)
         thread.start()
         try:
             wait_until(
                 lambda: len(ing.links) == 2 and all(link.connected for link in ing.links),
-                10,
-                "the ingester",
+                what="the ingester",
             )
-            time.sleep(0.3)  # the SUBACK
+            wait_until(lambda: subscribed.count >= 2, what="both SUBACKs")
             smoke = next(d for d in s.devices if d.device_class.value == "smoke_fire")
             msgs = stream(s.devices, 40, start_ms=_now_ms() - 5000)
             alarm = {"ts": _now_ms(), "boot": smoke.boot, "seq": smoke.seq, "event": "smoke_alarm"}
             smoke.seq += 1
             msgs.append((smoke, smoke.topic("event"), orjson.dumps(alarm)))
             publish(s, 1883, msgs)
-            wait_until(lambda: s.count(Alert) == 1 and s.count(Reading) == 40, 15, "storage")
+            wait_until(lambda: s.count(Alert) == 1 and s.count(Reading) == 40, what="storage")
         finally:
+            mqtt_log.removeHandler(subscribed)
+            mqtt_log.setLevel(level)
             stop.set()
-            thread.join(10)
+            thread.join(60)
         with s.runtime.db.unit_of_work(write=False) as session:
             alert = session.scalars(select(Alert)).one()
             assert (alert.rule_code, alert.tier, alert.state) == ("smoke.alarm", "red", "open")

@@ -33,6 +33,15 @@
     });
   }
   setInterval(tick, 1000);
+  // Selects that save their form when changed (no inline handlers: the CSP forbids them).
+  document.addEventListener("change", function (evt) {
+    var el = evt.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) { el.form.submit(); }
+  });
+  // Print buttons (documents such as the mediation agreement).
+  document.addEventListener("click", function (evt) {
+    if (evt.target.closest && evt.target.closest("[data-print]")) { window.print(); }
+  });
   // Demo mode: clicking a demo account fills the sign-in form (password and current code).
   document.addEventListener("click", function (evt) {
     var row = evt.target.closest && evt.target.closest("tr.pick[data-user]");
@@ -82,4 +91,65 @@
     label(document);
   }
   document.addEventListener("htmx:afterSettle", function () { label(document); });
+})();
+// Evidence uploads (the order page's evidence panel): progress, then the panel refreshed.
+(function () {
+  if (window.jingwuEvidenceUpload) { return; }
+  window.jingwuEvidenceUpload = true;
+  function csrf() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.getAttribute("content") : "";
+  }
+  function refresh(order) {
+    var target = document.getElementById("evidence-panel");
+    if (window.htmx && target) {
+      window.htmx.ajax("GET", "/evidence/orders/" + encodeURIComponent(order), { target: target, swap: "outerHTML" });
+    } else {
+      window.location.reload();
+    }
+  }
+  document.addEventListener("submit", function (evt) {
+    var form = evt.target;
+    if (!form.matches || !form.matches("form.evidence-upload") || !window.FormData) { return; }
+    evt.preventDefault();
+    var data = new FormData(form);
+    data.append("order", form.dataset.order);
+    var bar = form.querySelector(".upload-progress");
+    var status = form.querySelector(".upload-status");
+    var button = form.querySelector("button[type=submit]");
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/v1/evidence");
+    xhr.setRequestHeader("X-CSRF-Token", csrf());
+    xhr.setRequestHeader("Accept", "application/json");
+    xhr.upload.onprogress = function (e) {
+      if (e.lengthComputable) {
+        bar.max = e.total;
+        bar.value = e.loaded;
+        status.textContent = form.dataset.uploading + " " + Math.round((100 * e.loaded) / e.total) + "%";
+      }
+    };
+    xhr.onload = function () {
+      button.disabled = false;
+      if (xhr.status === 201) {
+        status.textContent = form.dataset.recorded;
+        refresh(form.dataset.order);
+        return;
+      }
+      var message = form.dataset.failed;
+      try { message = JSON.parse(xhr.responseText).error.message; } catch (ignored) { /* not JSON */ }
+      status.textContent = message;
+      status.className = "upload-status err";
+    };
+    xhr.onerror = function () {
+      button.disabled = false;
+      status.textContent = form.dataset.failed;
+      status.className = "upload-status err";
+    };
+    bar.hidden = false;
+    bar.value = 0;
+    button.disabled = true;
+    status.className = "upload-status";
+    status.textContent = form.dataset.uploading;
+    xhr.send(data);
+  });
 })();
