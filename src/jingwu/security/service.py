@@ -19,7 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from jingwu.config import ConfigError
-from jingwu.db import Base, Encrypted
+from jingwu.db import Encrypted
+from jingwu.models import Base  # every domain's tables, not only those imported so far
 from jingwu.security import crypto
 from jingwu.security.keys import Keyring
 from jingwu.security.models import KeyCanary

@@ -115,6 +115,8 @@ def _served(tmp_path: Path) -> Iterator[str]:
         "PYTHONPATH": str(ROOT / "src"),
     }
     main = "from jingwu.cli.main import main; main()"
+    # serve refuses a database that is missing or not migrated: make it first
+    subprocess.run([sys.executable, "-c", main, "db", "upgrade"], env=env, check=True)
     cmd = [sys.executable, "-c", main, "serve", "--port", str(port)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

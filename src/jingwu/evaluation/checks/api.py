@@ -53,8 +53,11 @@ from jingwu.evaluation.checks.verify import verify_draw
 from jingwu.evidence.logkeys import load_log_keys
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep, one_transaction
+from jingwu.web.openapi import API_ERRORS
 
-router = APIRouter(prefix="/api/v1/evaluation", tags=["evaluation: spot checks"])
+router = APIRouter(
+    prefix="/api/v1/evaluation", tags=["evaluation: spot checks"], responses=API_ERRORS
+)
 Viewer = Annotated[Principal, Requires("evaluation.view")]
 Inspector = Annotated[Principal, Requires("evaluation.inspect")]
 Year = Annotated[

@@ -151,6 +151,13 @@ class VerdictOut(BaseModel):
     message: str
 
 
+class MonthCoverageOut(BaseModel):
+    """Stations checked by the end of a month (cumulative)."""
+
+    month: str
+    checked: int
+
+
 class CoverageOut(BaseModel):
     """Station coverage of the year in scope, against the 100 % target."""
 
@@ -159,7 +166,7 @@ class CoverageOut(BaseModel):
     checked: int
     share: float | None
     target: float = 1.0
-    by_month: list[tuple[str, int]]
+    by_month: list[MonthCoverageOut]
     unchecked: list[str]
 
     @classmethod
@@ -169,7 +176,7 @@ class CoverageOut(BaseModel):
             stations=view.pool,
             checked=view.checked,
             share=view.share,
-            by_month=view.by_month,
+            by_month=[MonthCoverageOut(month=m, checked=n) for m, n in view.by_month],
             unchecked=[u.short_code for u in view.unchecked],
         )
 
