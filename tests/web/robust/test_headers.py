@@ -47,6 +47,12 @@ def test_no_template_holds_an_inline_script_or_handler() -> None:
     assert not found, f"inline scripts or event handlers (the CSP blocks them): {found}"
 
 
+def test_no_template_holds_a_style_element() -> None:
+    # style-src allows inline style attributes (ECharts needs them), not <style> elements.
+    found = [f"{p.relative_to(ROOT)}" for p in TEMPLATES if "<style" in p.read_text().lower()]
+    assert not found, f"<style> elements (the CSP blocks them; use a style sheet): {found}"
+
+
 def test_pages_and_json_are_not_stored_but_static_files_may_be(client: TestClient) -> None:
     assert client.get("/login").headers["cache-control"] == "no-store"
     assert client.get("/api/v1/work-orders").headers["cache-control"] == "no-store"
