@@ -41,14 +41,26 @@ def record(
     now: dt.datetime | None = None,
 ) -> None:
     """Append one audit event in the session's transaction."""
-    row = _row(principal, action, object_type=object_type, object_id=object_id)
-    row.update(unit_id=unit_id, outcome=outcome, detail=detail)
+    row = _row(principal, action, object_type=object_type, object_id=_clean(object_id))
+    row.update(unit_id=unit_id, outcome=outcome, detail=_clean(detail))
     if ip is not None:
-        row["ip"] = ip
+        row["ip"] = _clean(ip)
     if now is not None:
         row["at"] = now
     # A read (an unmasked view) records it just after, in a write transaction of its own.
     defer_write(session, lambda s: _insert(s, row))
+
+
+def _clean(value: Any) -> Any:
+    """``value`` with NUL characters replaced: a request may carry them (``/x%00``), and
+    PostgreSQL stores none in text or JSON, so the record of that request would be lost."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
 
 
 def _insert(session: Session, row: dict[str, Any]) -> None:

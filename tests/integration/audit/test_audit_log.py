@@ -39,3 +39,23 @@ def test_the_audit_log_refuses_updates_and_deletes(session: Session, sql: str) -
     make_tree(session)
     with pytest.raises(DBAPIError, match="append-only"), session.begin_nested():
         session.execute(text(sql))
+
+
+def test_a_record_of_a_request_with_nul_characters_is_kept(session: Session) -> None:
+    # A denial of `/x%00` names the path; PostgreSQL refuses NUL in text and JSON.
+    audit.record(
+        session,
+        principal=None,
+        action="access.denied",
+        object_type="request",
+        object_id="GET /api/v1/work-orders/SA01\x00",
+        outcome="denied",
+        ip="10.0.0.1\x00",
+        detail={"path": "/api/v1/work-orders/SA01\x00", "parts": ["a\x00b"]},
+    )
+    session.flush()
+    row = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert row is not None
+    assert row.object_id == "GET /api/v1/work-orders/SA01\ufffd"
+    assert row.detail == {"path": "/api/v1/work-orders/SA01\ufffd", "parts": ["a\ufffdb"]}
+    assert row.ip == "10.0.0.1\ufffd"
