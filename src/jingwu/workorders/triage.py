@@ -284,12 +284,27 @@ def _circumstance_reasons(inp: TriageInput) -> list[Reason]:
             _reason(
                 "source_suggestion",
                 tier,
-                f"来源（{what}）建议{zh_tier}",
+                f"{_source_zh(inp.source)}建议{zh_tier}",
                 f"the source ({what}) suggests {en_tier.lower()}",
                 (what,),
             )
         )
     return reasons
+
+
+# Systems that file orders with a tier of their own, named for a Chinese reader.
+_SOURCE_ZH = {"iot-alert": "物联网告警"}
+
+
+def _source_zh(source: str) -> str:
+    """``iot-alert:3`` → 来源（物联网告警 3号）; an unknown kind stays as recorded."""
+    if not source:
+        return "来源"
+    kind, _, ref = source.partition(":")
+    name = _SOURCE_ZH.get(kind)
+    if name is None:
+        return f"来源（{source}）"
+    return f"来源（{name}{f' {ref}号' if ref else ''}）"
 
 
 def suggest(inp: TriageInput, catalogue: Catalogue = DEFAULT_CATALOGUE) -> Suggestion:

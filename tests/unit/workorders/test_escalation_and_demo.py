@@ -46,6 +46,8 @@ def test_a_source_suggestion_raises_the_tier_and_says_where_it_came_from() -> No
     s = suggest(TriageInput(category="noise", source_tier="red", source="iot-alert:9"))  # type: ignore[arg-type]
     assert s.tier == "red"
     assert any(r.code == "source_suggestion" and "iot-alert:9" in r.en for r in s.reasons)
+    zh = [r.zh for r in s.reasons if r.code == "source_suggestion"]
+    assert zh == ["来源（物联网告警 9号）建议红色"]
 
 
 def test_every_state_and_action_has_labels_in_both_languages() -> None:
