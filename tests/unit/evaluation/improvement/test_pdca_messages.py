@@ -9,7 +9,7 @@ from pathlib import Path
 from babel.messages.pofile import read_po
 
 import jingwu.evaluation.improvement
-from jingwu.evaluation.improvement import vocab
+from jingwu.evaluation.improvement import overdue, vocab
 from jingwu.registry import locale_files
 
 PACKAGE = Path(jingwu.evaluation.improvement.__file__).parent
@@ -46,6 +46,7 @@ def message_ids() -> set[str]:
         vocab.SOURCE_LABELS,
     ):
         found |= set(labels.values())
+    found |= {overdue.OVERDUE, overdue.ESCALATED}
     for path in TEMPLATES.glob("pdca_*.html"):
         found |= {m[1] for m in re.findall(r"""_\((["'])(.+?)\1\)""", path.read_text())}
     return found
