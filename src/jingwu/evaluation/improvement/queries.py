@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.evaluation.catalogue import default_catalogue
+from jingwu.evaluation.checks.periods import local_date
 from jingwu.evaluation.improvement.models import PdcaEvidence, PdcaItem, PdcaList, PdcaMove
 from jingwu.evaluation.improvement.service import get_item, get_list
 from jingwu.evaluation.pdca import Completion, Stage, Supervision, completion, supervise
@@ -30,6 +31,7 @@ class ItemView:
     owner_username: str
     evidence: int
     status: Supervision
+    due_day: dt.date  # the local day it is due by (its due time is that day's end)
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def _views(session: Session, items: list[PdcaItem], now: dt.datetime) -> list[It
                 owner_username=owner[1],
                 evidence=int(counts.get(item.id, 0)),
                 status=status_of(item, now),
+                due_day=local_date(item.due_at - dt.timedelta(microseconds=1)),
             )
         )
     return out

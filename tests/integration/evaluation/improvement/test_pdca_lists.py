@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jingwu.blobs.store import BlobError
 from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.evaluation.improvement import queries, service
 from jingwu.evaluation.improvement.models import PdcaItem, PdcaMove
@@ -159,7 +158,7 @@ def test_evidence_goes_into_the_blob_store_with_the_attachment_limit(
             session, w.p["b_street"], runtime.blobs, item_id=item.id, evidence_id=ev.id
         )
     monkeypatch.setattr(service, "MAX_EVIDENCE_BYTES", 4)
-    with pytest.raises(BlobError):
+    with pytest.raises(Invalid):
         service.attach(
             session,
             w.p["chief"],
