@@ -23,6 +23,7 @@ ACTIONS: dict[str, str] = {
     "auth.sign_in": "Signed in",
     "auth.sign_in_failed": "Sign-in failed",
     "auth.throttled": "Sign-in throttled",
+    "evaluation.pdca_demo_seed": "Demo improvement lists created",
     "evaluation.pdca_overdue": "Overdue improvement items notified",
     "evidence.cosigned": "Evidence checkpoint co-signed",
     "evidence.export": "Evidence exported",

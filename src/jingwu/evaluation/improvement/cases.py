@@ -45,7 +45,8 @@ def parse_tags(text: str) -> list[str]:
     return tags
 
 
-def _category(code: str) -> str:
+def category_name(code: str) -> str:
+    """The Chinese name of a work-order category (the code when unknown)."""
     return DEFAULT_CATALOGUE.get(code).zh if code in DEFAULT_CATALOGUE else code
 
 
@@ -106,7 +107,7 @@ def promote(
     if not text.strip():
         raise Invalid("The record holds no text to keep.", fields={"code": "no text"})
     clean = deidentify(text, names=names, addresses=[order.address])
-    category = _category(order.category)
+    category = category_name(order.category)
     unit = session.get(Unit, order.unit_id)
     assert unit is not None
     month = local_month(now)
