@@ -10,6 +10,7 @@ from tests.conftest import FrozenClock
 from tests.factories.accounts import sign_in
 from tests.integration.evaluation.whitepaper.wp_world import plant
 from tests.integration.workorders.wo_factory import World
+from tests.untranslated import english
 
 
 @pytest.fixture
@@ -33,6 +34,7 @@ def test_the_director_reads_the_white_paper_and_downloads_its_pdf(
     assert 'id="station-table"' in text and "红色预警1小时响应率" in text
     assert 'id="wp-methods"' in text and 'id="wp-dates"' in text
     assert "<style" not in text and 'style="' not in text
+    assert not english(text), english(text)
     assert 'href="/evaluation/white-paper"' in client.get("/evaluation/checks").text
     pdf = client.get("/evaluation/white-paper.pdf?year=2026")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
