@@ -56,6 +56,7 @@ PURE = [
         for m in ("rules", "engine", "payload", "classes", "density", "gaps", "topics", "ruleset")
     ),
     "jingwu.iot.explain",
+    *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

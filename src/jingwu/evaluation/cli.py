@@ -17,5 +17,6 @@ cli = LazyGroup(
         "verify-draw": f"{_CHECKS}:verify_draw_cmd",
         "survey-template": f"{_CHECKS}:survey_template",
         "import-survey": f"{_CHECKS}:import_survey",
+        "white-paper": "jingwu.evaluation.whitepaper.cli:white_paper",
     },
 )
