@@ -79,14 +79,18 @@ def check_entry(catalogue: Catalogue, indicator: str, period: str, value: float)
     try:
         measure = catalogue.measure(indicator)
     except Invalid:
-        raise Invalid("unknown indicator", fields={"indicator": "unknown"}) from None
+        raise _wrong("indicator", "unknown indicator") from None
     if measure.source is Source.COMPUTED:
-        raise Invalid("indicator computed by the platform", fields={"indicator": "computed"})
+        raise _wrong("indicator", "indicator computed by the platform")
     if parse_period(period).kind is not measure.frequency:
-        raise Invalid("period not of the indicator's frequency", fields={"period": "frequency"})
+        raise _wrong("period", "period not of the indicator's frequency")
     if not math.isfinite(value) or not measure.low <= value <= measure.high:
-        raise Invalid("value outside the indicator's range", fields={"value": "range"})
+        raise _wrong("value", "value outside the indicator's range")
     return measure
+
+
+def _wrong(field: str, message: str) -> Invalid:
+    return Invalid(message, fields={field: message})
 
 
 def _row(line: int, values: list[str], catalogue: Catalogue) -> ValueRow:

@@ -159,7 +159,7 @@ def enter(
     m = valuecsv.check_entry(catalogue, indicator, period, value)
     unit = station_in_scope(session, principal, station)
     if unit is None:
-        raise Invalid("No such station.", fields={"station": "unknown"})
+        raise Invalid("No such station.", fields={"station": "unknown station"})
     text = str(parse_period(period))
     row = _put(
         session,

@@ -31,7 +31,7 @@ def test_an_entered_value_outside_its_range_is_refused(session: Session, w: Worl
             session, w.p["chief"], indicator="kpi.efficiency.training_transfer",
             station="SA01", period="2026-Q4", value=120.0, now=NOW,
         )
-    assert err.value.fields == {"value": "range"}
+    assert err.value.fields == {"value": "value outside the indicator's range"}
     with pytest.raises(Invalid):  # computed by the platform: not entered
         values.enter(
             session, w.p["chief"], indicator="kpi.satisfaction.response",
