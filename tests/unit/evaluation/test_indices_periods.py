@@ -45,7 +45,9 @@ def test_shifting_moves_by_whole_periods(year: int, month: int, steps: int) -> N
 
 
 @given(st.lists(st.floats(0, 100), min_size=1, max_size=30), st.integers(0, 10_000))
-def test_every_unit_is_ranked_with_an_interval_inside_the_field(scores: list[float], seed: int) -> None:
+def test_every_unit_is_ranked_with_an_interval_inside_the_field(
+    scores: list[float], seed: int
+) -> None:
     s = np.array([[x, 100 - x] for x in scores])
     w = np.array([60.0, 40.0])
     values = s @ w / 100

@@ -78,7 +78,7 @@ def incident_change(
 
 def near_repeat(session: Session, m: Measure, w: Window, where: list[Station]) -> dict[int, Sample]:
     """Share of the window's incidents that followed one of the same category nearby."""
-    metres, days = float(m.param("metres") or 200), float(m.param("days") or 7)
+    metres, days = _number(m, "metres", 200.0), _number(m, "days", 7.0)
     lead = Window(w.start - dt.timedelta(days=days), w.end)
     sel = incidents(m, lead)
     found: dict[tuple[int, int], list[tuple[dt.datetime, float, float]]] = defaultdict(list)
@@ -102,6 +102,11 @@ def near_repeat(session: Session, m: Measure, w: Window, where: list[Station]) -
         for u, (n, k) in counts.items()
         if n
     }
+
+
+def _number(m: Measure, key: str, default: float) -> float:
+    value = m.param(key)
+    return float(value) if isinstance(value, int | float) else default
 
 
 def staff(m: Measure, w: Window) -> Selection:

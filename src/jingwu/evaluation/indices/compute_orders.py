@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from typing import Any
 
 from sqlalchemy import and_, exists, not_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from jingwu.evaluation.indices.compute_base import (
     Sample,
@@ -26,8 +28,8 @@ from jingwu.workorders.vocab import Module, State
 _LEFT_OUT = (State.TRANSFERRED, State.REJECTED, State.DUPLICATE)
 
 
-def _filters(m: Measure) -> list[object]:
-    out: list[object] = []
+def _filters(m: Measure) -> list[ColumnElement[bool]]:
+    out: list[ColumnElement[bool]] = []
     if tiers := texts(m, "tiers"):
         out.append(WorkOrder.tier.in_(tiers))
     if categories := texts(m, "categories"):
@@ -35,8 +37,8 @@ def _filters(m: Measure) -> list[object]:
     return out
 
 
-def _in(column: object, w: Window) -> list[object]:
-    return [column >= w.start, column < w.end]  # type: ignore[operator]
+def _in(column: Any, w: Window) -> list[ColumnElement[bool]]:
+    return [column >= w.start, column < w.end]
 
 
 def on_time(m: Measure, w: Window) -> Selection:
@@ -55,7 +57,7 @@ def on_time(m: Measure, w: Window) -> Selection:
         good = and_(
             WorkOrder.resolved_at.is_not(None), WorkOrder.resolved_at <= WorkOrder.completion_due_at
         )
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
 
 
 def served(m: Measure, w: Window) -> Selection:
@@ -67,7 +69,7 @@ def served(m: Measure, w: Window) -> Selection:
         WorkOrder.resolved_at <= WorkOrder.completion_due_at,
         WorkOrder.state != "rejected",
     )
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
 
 
 def received(m: Measure, w: Window) -> Selection:
@@ -75,7 +77,7 @@ def received(m: Measure, w: Window) -> Selection:
     where = [*_in(WorkOrder.received_at, w), WorkOrder.state != State.DUPLICATE, *_filters(m)]
     channels = texts(m, "channels")
     good = WorkOrder.channel.in_(channels) if channels else None
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
 
 
 def order_rate(session: Session, m: Measure, w: Window, where: list[Station]) -> dict[int, Sample]:
@@ -87,13 +89,13 @@ def with_evidence(m: Measure, w: Window) -> Selection:
     """Orders resolved in the window that have an evidence item."""
     good = exists(select(EvidenceItem.id).where(EvidenceItem.order_code == WorkOrder.code))
     where = (*_in(WorkOrder.resolved_at, w), *_filters(m))
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, good)  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, good)
 
 
 def response_minutes(m: Measure, w: Window) -> Selection:
     """Orders received in the window (their response times give the median)."""
     where = (*_in(WorkOrder.received_at, w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m))
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where)  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where)
 
 
 def median_response(
@@ -121,7 +123,7 @@ def feedback(m: Measure, w: Window) -> Selection:
         Feedback.unit_id,
         tuple(_in(Feedback.at, w)),
         Feedback.resolved.is_(True),
-    )  # type: ignore[arg-type]
+    )
 
 
 def reopened(m: Measure, w: Window) -> Selection:
@@ -131,14 +133,14 @@ def reopened(m: Measure, w: Window) -> Selection:
     )
     return Selection(
         "order", WorkOrder.code, WorkOrder.unit_id, tuple(_in(WorkOrder.resolved_at, w)), good
-    )  # type: ignore[arg-type]
+    )
 
 
 def tasks(m: Measure, w: Window) -> Selection:
     """Department tasks due in the window, not cancelled; done by their due time."""
     where = (*_in(Task.due_at, w), Task.status != "cancelled")
     good = and_(Task.done_at.is_not(None), Task.done_at <= Task.due_at)
-    return Selection("task", Task.id, Task.unit_id, where, good)  # type: ignore[arg-type]
+    return Selection("task", Task.id, Task.unit_id, where, good)
 
 
 def mediations(m: Measure, w: Window) -> Selection:
@@ -146,7 +148,7 @@ def mediations(m: Measure, w: Window) -> Selection:
     where = (*_in(Mediation.ended_at, w), Mediation.status.in_(("agreed", "failed")))
     return Selection(
         "mediation", Mediation.id, Mediation.unit_id, where, Mediation.status == "agreed"
-    )  # type: ignore[arg-type]
+    )
 
 
 def follow_ups(m: Measure, w: Window) -> Selection:
@@ -154,7 +156,7 @@ def follow_ups(m: Measure, w: Window) -> Selection:
     good = and_(FollowUp.done_at.is_not(None), FollowUp.done_at <= FollowUp.due_at)
     return Selection(
         "follow_up", FollowUp.id, FollowUp.unit_id, tuple(_in(FollowUp.due_at, w)), good
-    )  # type: ignore[arg-type]
+    )
 
 
 def disputes(m: Measure, w: Window) -> Selection:
@@ -163,4 +165,4 @@ def disputes(m: Measure, w: Window) -> Selection:
         select(Mediation.id).where(Mediation.order_id == WorkOrder.id, Mediation.status == "failed")
     )
     where = (*_in(WorkOrder.closed_at, w), WorkOrder.module == Module.DISPUTE)
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, not_(failed))  # type: ignore[arg-type]
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, not_(failed))

@@ -71,13 +71,12 @@ class Period:
 def parse_period(text: str) -> Period:
     """A month ``YYYY-MM``, quarter ``YYYY-Qn`` or year ``YYYY``; Invalid otherwise."""
     value = text.strip().upper()
-    for pattern, make in (
-        (_MONTH, lambda y, m: Period(y, int(m), 1)),
-        (_QUARTER, lambda y, q: Period(y, (int(q) - 1) * 3 + 1, 3)),
-    ):
-        match = pattern.match(value)
-        if match:
-            return make(_year(match[1]), match[2])
+    month = _MONTH.match(value)
+    if month:
+        return Period(_year(month[1]), int(month[2]), 1)
+    quarter = _QUARTER.match(value)
+    if quarter:
+        return Period(_year(quarter[1]), (int(quarter[2]) - 1) * 3 + 1, 3)
     if _YEAR.match(value):
         return Period(_year(value), 1, 12)
     raise Invalid(

@@ -22,6 +22,7 @@ from jingwu.evaluation.indices.models import IndicatorValue
 from jingwu.evaluation.indices.periods import Period, parse_period
 from jingwu.evaluation.measures import Catalogue, Measure
 from jingwu.evaluation.vocab import Frequency, Source
+from jingwu.org.models import Unit
 
 # Where a value came from beyond its source: the recompute replaces "query" and "checks".
 ORIGIN_QUERY, ORIGIN_CHECKS, ORIGIN_FORM, ORIGIN_FILE = "query", "checks", "form", "file"
@@ -196,7 +197,7 @@ def import_file(
     principal.require("evaluation.enter")
     _, catalogue = active(session, now=now)
     rows, errors = valuecsv.read(decode(content), catalogue)
-    units = {}
+    units: dict[str, Unit] = {}
     for r in rows:
         unit = units.get(r.station) or station_in_scope(session, principal, r.station)
         if unit is None:

@@ -12,7 +12,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "20261207_0700"
 down_revision: str | Sequence[str] | None = "20261129_0001"
 branch_labels: str | Sequence[str] | None = ("evaluation_indices",)

@@ -74,14 +74,23 @@ def seeded(session: Session) -> World:
         )
         session.add(
             Feedback(
-                order_id=o.id, unit_id=o.unit_id, round=1, via="link", rating=3 + k % 3,
-                resolved=k != 1, at=o.resolved_at, reopened=False,
+                order_id=o.id,
+                unit_id=o.unit_id,
+                round=1,
+                via="link",
+                rating=3 + k % 3,
+                resolved=k != 1,
+                at=o.resolved_at,
+                reopened=False,
             )
         )
         session.add(
             Task(
-                order_id=o.id, unit_id=o.unit_id, due_at=o.received_at + dt.timedelta(days=1),
-                status="done", created_at=o.received_at,
+                order_id=o.id,
+                unit_id=o.unit_id,
+                due_at=o.received_at + dt.timedelta(days=1),
+                status="done",
+                created_at=o.received_at,
                 done_at=o.received_at + dt.timedelta(hours=30 if k == 5 else 3),
             )
         )
@@ -99,20 +108,33 @@ def seeded(session: Session) -> World:
         if k == 1:
             session.add(
                 Mediation(
-                    order_id=o.id, unit_id=o.unit_id, mediator_name="调解员", status="failed",
-                    opened_at=o.received_at, ended_at=o.received_at + dt.timedelta(hours=2),
+                    order_id=o.id,
+                    unit_id=o.unit_id,
+                    mediator_name="调解员",
+                    status="failed",
+                    opened_at=o.received_at,
+                    ended_at=o.received_at + dt.timedelta(hours=2),
                 )
             )
         session.add(
             Feedback(
-                order_id=o.id, unit_id=o.unit_id, round=1, via="call", rating=5,
-                resolved=True, at=o.received_at + dt.timedelta(days=1), reopened=False,
+                order_id=o.id,
+                unit_id=o.unit_id,
+                round=1,
+                via="call",
+                rating=5,
+                resolved=True,
+                at=o.received_at + dt.timedelta(days=1),
+                reopened=False,
             )
         )
         session.add(
             Task(
-                order_id=o.id, unit_id=o.unit_id, due_at=o.received_at + dt.timedelta(days=1),
-                status="open", created_at=o.received_at,
+                order_id=o.id,
+                unit_id=o.unit_id,
+                due_at=o.received_at + dt.timedelta(days=1),
+                status="open",
+                created_at=o.received_at,
             )
         )
     order(session, w, "SA02", state="duplicate")  # left out everywhere

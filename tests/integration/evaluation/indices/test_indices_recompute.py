@@ -92,10 +92,15 @@ def test_computed_values_agree_with_independent_queries(session: Session, w: Wor
 WEIGHTS = {
     "kpi.satisfaction": {"response": 20, "resolution": 30, "environment": 25, "innovation": 25},
     "kpi.efficiency": {
-        "clearance": 15, "help_conversion": 30, "cross_department": 35, "training_transfer": 20
+        "clearance": 15,
+        "help_conversion": 30,
+        "cross_department": 35,
+        "training_transfer": 20,
     },
     "kpi.social": {
-        "public_order_fall": 25, "disputes_resolved": 30, "hazards_rectified": 25,
+        "public_order_fall": 25,
+        "disputes_resolved": 30,
+        "hazards_rectified": 25,
         "participation": 20,
     },
 }
@@ -116,8 +121,13 @@ def _by_hand(components: dict[str, float | None], index: str) -> float | None:
 def test_each_index_agrees_with_the_formula_applied_by_hand(session: Session, w: World) -> None:
     for station, v in (("SA01", 80.0), ("SA02", 40.0)):
         values.enter(
-            session, w.p["director"], indicator="kpi.efficiency.training_transfer",
-            station=station, period="2026-Q4", value=v, now=NOW,
+            session,
+            w.p["director"],
+            indicator="kpi.efficiency.training_transfer",
+            station=station,
+            period="2026-Q4",
+            value=v,
+            now=NOW,
         )
     service.recompute(session, "2026-11", now=NOW)
     shares = _independent_shares(session)
@@ -161,8 +171,13 @@ def test_recomputing_twice_gives_the_same_rows_and_keeps_entered_values(
     session: Session, w: World
 ) -> None:
     values.enter(
-        session, w.p["chief"], indicator="kpi.social.participation", station="SA01",
-        period="2026-Q4", value=30.0, now=NOW,
+        session,
+        w.p["chief"],
+        indicator="kpi.social.participation",
+        station="SA01",
+        period="2026-Q4",
+        value=30.0,
+        now=NOW,
     )
     first = service.recompute(session, "2026-11", now=NOW)
     once = _values(session, "2026-11") | _values(session, "2026-Q4")

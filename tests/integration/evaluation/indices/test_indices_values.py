@@ -28,24 +28,44 @@ def _count(session: Session) -> int:
 def test_an_entered_value_outside_its_range_is_refused(session: Session, w: World) -> None:
     with pytest.raises(Invalid) as err:
         values.enter(
-            session, w.p["chief"], indicator="kpi.efficiency.training_transfer",
-            station="SA01", period="2026-Q4", value=120.0, now=NOW,
+            session,
+            w.p["chief"],
+            indicator="kpi.efficiency.training_transfer",
+            station="SA01",
+            period="2026-Q4",
+            value=120.0,
+            now=NOW,
         )
     assert err.value.fields == {"value": "value outside the indicator's range"}
     with pytest.raises(Invalid):  # computed by the platform: not entered
         values.enter(
-            session, w.p["chief"], indicator="kpi.satisfaction.response",
-            station="SA01", period="2026-11", value=50.0, now=NOW,
+            session,
+            w.p["chief"],
+            indicator="kpi.satisfaction.response",
+            station="SA01",
+            period="2026-11",
+            value=50.0,
+            now=NOW,
         )
     with pytest.raises(Invalid):  # another station's chief: not in scope
         values.enter(
-            session, w.p["b_chief"], indicator="kpi.efficiency.training_transfer",
-            station="SA01", period="2026-Q4", value=50.0, now=NOW,
+            session,
+            w.p["b_chief"],
+            indicator="kpi.efficiency.training_transfer",
+            station="SA01",
+            period="2026-Q4",
+            value=50.0,
+            now=NOW,
         )
     with pytest.raises(Forbidden):
         values.enter(
-            session, w.p["officer"], indicator="kpi.efficiency.training_transfer",
-            station="SA01", period="2026-Q4", value=50.0, now=NOW,
+            session,
+            w.p["officer"],
+            indicator="kpi.efficiency.training_transfer",
+            station="SA01",
+            period="2026-Q4",
+            value=50.0,
+            now=NOW,
         )
     assert _count(session) == 0
 
@@ -54,13 +74,13 @@ def test_a_file_with_bad_rows_names_each_line_and_stores_nothing(
     session: Session, w: World
 ) -> None:
     content = (
-        "indicator,station,period,value\n"
-        "kpi.efficiency.training_transfer,SA01,2026-Q4,80\n"
-        "kpi.no_such_thing,SA01,2026-Q4,80\n"
-        "kpi.efficiency.training_transfer,ZZ99,2026-Q4,80\n"
-        "kpi.efficiency.training_transfer,SA02,2026-Q4,180\n"
-        "kpi.efficiency.training_transfer,SA02,2026-11,80\n"
-    ).encode()
+        b"indicator,station,period,value\n"
+        b"kpi.efficiency.training_transfer,SA01,2026-Q4,80\n"
+        b"kpi.no_such_thing,SA01,2026-Q4,80\n"
+        b"kpi.efficiency.training_transfer,ZZ99,2026-Q4,80\n"
+        b"kpi.efficiency.training_transfer,SA02,2026-Q4,180\n"
+        b"kpi.efficiency.training_transfer,SA02,2026-11,80\n"
+    )
     with pytest.raises(Invalid) as err:
         values.import_file(session, w.p["director"], filename="v.csv", content=content, now=NOW)
     assert err.value.fields == {
@@ -99,6 +119,8 @@ def test_the_seed_is_stored_on_first_use_and_an_edit_becomes_the_active_version(
         catalogues.save(session, w.p["director"], data=data, now=NOW)
     catalogues.save(session, w.p["admin"], data=data, now=NOW)
     row, catalogue = catalogues.active(session, now=NOW)
-    assert row.version == "2026.2" and catalogue.index("kpi.satisfaction").components[0].weight == 25
+    assert (
+        row.version == "2026.2" and catalogue.index("kpi.satisfaction").components[0].weight == 25
+    )
     actives = session.scalars(select(CatalogueVersion).where(CatalogueVersion.active)).all()
     assert len(actives) == 1
