@@ -21,6 +21,7 @@ from jingwu.analytics.service_incidents import NewIncidents, add_incidents, loca
 from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
 from jingwu.evaluation.checks import service as spot_checks
+from jingwu.evaluation.indices import values as index_values
 from jingwu.evidence import service as evidence
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.models import Alert
@@ -93,6 +94,7 @@ class RoleWorld:
     partner_orders: dict[str, str]  # "own" (filed by the partner) and "other" (another partner)
     markers: list[Marker] = field(default_factory=list)
     spot_checks: dict[str, str] = field(default_factory=dict)  # street code → draw code
+    indicator_values: dict[str, int] = field(default_factory=dict)  # place → value id
 
     def add(self, text: str, kind: str, visible_to: set[str], place: str | None = None) -> str:
         self.markers.append(Marker(text, kind, frozenset(visible_to), place))
@@ -133,6 +135,7 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
     _partner_orders(session, world, units)
     _incidents(session, world)
     _spot_checks(session, world)
+    _indicator_values(session, world)
     note = "ZQX-MINE-NOTE"
     mine = users["officer"].user_id
     assert mine is not None
@@ -296,6 +299,21 @@ def _spot_checks(session: Session, world: RoleWorld) -> None:
         seen_by = {r for r in ROLES if street in STREET_SCOPE[r] and r != "partner"}
         world.add(row.commitment[:16], "spot check", seen_by, street)
         world.spot_checks[street] = row.code
+
+
+def _indicator_values(session: Session, world: RoleWorld) -> None:
+    """An entered indicator value of each station."""
+    for place in PLACES:
+        row = index_values.enter(
+            session,
+            SYSTEM,
+            indicator="kpi.social.participation",
+            station=place,
+            period="2026-Q4",
+            value=20.0,
+            now=NOW,
+        )
+        world.indicator_values[place] = row.id
 
 
 def _incidents(session: Session, world: RoleWorld) -> None:

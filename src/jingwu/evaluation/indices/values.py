@@ -27,6 +27,7 @@ from jingwu.org.models import Unit
 # Where a value came from beyond its source: the recompute replaces "query" and "checks".
 ORIGIN_QUERY, ORIGIN_CHECKS, ORIGIN_FORM, ORIGIN_FILE = "query", "checks", "form", "file"
 REPLACED = (ORIGIN_QUERY, ORIGIN_CHECKS)
+MAX_BYTES = 1 << 20
 _ORDER = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.YEARLY: 12}
 
 
@@ -195,6 +196,8 @@ def import_file(
 ) -> int:
     """Import a values file: every row checked first, nothing stored if any is wrong."""
     principal.require("evaluation.enter")
+    if len(content) > MAX_BYTES:
+        raise Invalid("A values file has at most 1 MiB.", fields={"file": "too large"})
     _, catalogue = active(session, now=now)
     rows, errors = valuecsv.read(decode(content), catalogue)
     units: dict[str, Unit] = {}

@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM
-from jingwu.evaluation.indices import service, values
+from jingwu.evaluation.indices import schedule, service, values
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
 from tests.integration.evaluation.indices.indices_world import NOW, seeded
 from tests.integration.workorders.wo_factory import World
@@ -189,3 +189,12 @@ def test_recomputing_twice_gives_the_same_rows_and_keeps_entered_values(
         select(IndicatorValue.id).where(IndicatorValue.indicator == "kpi.social.participation")
     )
     assert n is not None
+
+
+def test_the_job_recomputes_a_closed_month_once_and_the_month_so_far_when_stale(
+    session: Session, w: World
+) -> None:
+    assert schedule.run_due(session, now=NOW) == ["2026-11", "2026-Q4", "2026-12", "2026-Q4"]
+    assert schedule.run_due(session, now=NOW) == []
+    later = NOW + schedule.REFRESH
+    assert schedule.run_due(session, now=later) == ["2026-12", "2026-Q4"]
