@@ -23,6 +23,7 @@ from jingwu.blobs.store import BlobStore
 from jingwu.evaluation.checks import service as spot_checks
 from jingwu.evaluation.improvement import service as pdca
 from jingwu.evaluation.improvement.models import Case
+from jingwu.evaluation.indices import values as index_values
 from jingwu.evidence import service as evidence
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.models import Alert
@@ -98,6 +99,7 @@ class RoleWorld:
     partner_orders: dict[str, str]  # "own" (filed by the partner) and "other" (another partner)
     markers: list[Marker] = field(default_factory=list)
     spot_checks: dict[str, str] = field(default_factory=dict)  # street code → draw code
+    indicator_values: dict[str, int] = field(default_factory=dict)  # place → value id
 
     def add(self, text: str, kind: str, visible_to: set[str], place: str | None = None) -> str:
         self.markers.append(Marker(text, kind, frozenset(visible_to), place))
@@ -139,6 +141,7 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
     _incidents(session, world)
     _spot_checks(session, world)
     _improvement(session, blobs, world)
+    _indicator_values(session, world)
     note = "ZQX-MINE-NOTE"
     mine = users["officer"].user_id
     assert mine is not None
@@ -342,6 +345,19 @@ def _improvement(session: Session, blobs: BlobStore, world: RoleWorld) -> None:
         session.add(case)
         place.case = case.code
     session.flush()
+def _indicator_values(session: Session, world: RoleWorld) -> None:
+    """An entered indicator value of each station."""
+    for place in PLACES:
+        row = index_values.enter(
+            session,
+            SYSTEM,
+            indicator="kpi.social.participation",
+            station=place,
+            period="2026-Q4",
+            value=20.0,
+            now=NOW,
+        )
+        world.indicator_values[place] = row.id
 
 
 def _incidents(session: Session, world: RoleWorld) -> None:

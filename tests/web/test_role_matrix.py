@@ -175,6 +175,12 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/work-orders/static/{name}": _fixed("/work-orders/static/none.js"),
     "/audit/static/{name}": _fixed("/audit/static/none.css"),
     "/evaluation/static/{name}": _fixed("/evaluation/static/none.css"),
+    "/api/v1/evaluation/indices": _fixed(
+        "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
+    ),
+    "/api/v1/evaluation/values/{value_id}": lambda w: [
+        (f"/api/v1/evaluation/values/{v}", k) for k, v in w.indicator_values.items()
+    ],
 }
 
 # Lists whose defaults would hide the planted rows.
