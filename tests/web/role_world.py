@@ -345,6 +345,8 @@ def _improvement(session: Session, blobs: BlobStore, world: RoleWorld) -> None:
         session.add(case)
         place.case = case.code
     session.flush()
+
+
 def _indicator_values(session: Session, world: RoleWorld) -> None:
     """An entered indicator value of each station."""
     for place in PLACES:
