@@ -203,3 +203,26 @@ def test_a_cards_column_labels_stay_inside_their_cells_on_a_phone(
             problems[path] = found[:3]
     phone.close()
     assert not problems, problems
+
+
+def test_a_tab_strip_that_scrolls_shows_there_is_more_and_its_current_tab(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The work-order tabs are wider than a phone: the strip fades at the edge with more tabs
+    behind it, and a tab far along the strip is scrolled into view when it is current."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-chief")
+    page.goto(live_server.url + "/work-orders")
+    strip = page.locator("nav.wo-tabs")
+    assert strip.get_attribute("data-more") == "right"
+    page.goto(live_server.url + "/work-orders/dashboard")
+    strip = page.locator("nav.wo-tabs")
+    assert strip.get_attribute("data-more") in ("left", "both")
+    inside = page.evaluate(
+        """() => { const s = document.querySelector('nav.wo-tabs').getBoundingClientRect();
+        const c = document.querySelector('nav.wo-tabs [aria-current="page"]')
+          .getBoundingClientRect();
+        return c.left >= s.left - 1 && c.right <= s.right + 1; }"""
+    )
+    phone.close()
+    assert inside
