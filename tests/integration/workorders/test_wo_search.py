@@ -173,3 +173,21 @@ def test_an_accepted_order_is_no_longer_merged(
     step(session, w, o, "accept", "officer", NOW + H)
     with pytest.raises(Conflict):
         step(session, w, o, "mark_duplicate", "officer", NOW + 2 * H, duplicate_of=made[0].code)
+
+
+@pytest.mark.parametrize("finished", ["resolved", "closed", "rejected"])
+def test_a_report_cannot_join_a_finished_order(
+    session: Session, orders: tuple[World, list[WorkOrder]], finished: str
+) -> None:
+    w, made = orders
+    first = made[0]
+    first.state = finished
+    again = new_order(session, w, now=NOW + H)
+    with pytest.raises(Invalid) as refused:
+        step(
+            session, w, again, "mark_duplicate", "officer", NOW + 2 * H,
+            duplicate_of=first.code, reason="同一事项",
+        )  # fmt: skip
+    assert refused.value.fields == {"duplicate_of": "Choose an open order."}
+    assert refused.value.params["code"] == first.code
+    assert again.state == "received" and again.duplicate_of is None
