@@ -191,3 +191,18 @@ def test_a_report_cannot_join_a_finished_order(
     assert refused.value.fields == {"duplicate_of": "Choose an open order."}
     assert refused.value.params["code"] == first.code
     assert again.state == "received" and again.duplicate_of is None
+
+
+def test_a_code_is_found_without_its_dashes_and_a_phone_with_the_country_code(
+    session: Session, orders: tuple[World, list[WorkOrder]]
+) -> None:
+    w, made = orders
+    code = made[1].code  # SA01-20261129-0002, caller 13900001111
+    date, serial = code.split("-")[1:]
+    for q in (date + serial, "SA01" + date, f"{date}-{serial}", serial):
+        assert code in _codes(session, w, "officer", q), q
+    assert code not in _codes(session, w, "officer", "SA01" + serial)  # not contiguous
+    for q in ("8613900001111", "+86 139 0000 1111", "0086-139-0000-1111"):
+        assert _codes(session, w, "officer", q) == [code], q
+    rows, _ = search.find(session, w.p["officer"], q=date + serial)
+    assert search.matched_on(rows[0], date + serial) == ["code"]
