@@ -226,3 +226,19 @@ def test_a_tab_strip_that_scrolls_shows_there_is_more_and_its_current_tab(
     )
     phone.close()
     assert inside
+
+
+def test_the_maps_zoom_buttons_are_named_in_chinese(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-officer")
+    names = {}
+    for path in ("/analytics", "/iot/map"):
+        page.goto(live_server.url + path, wait_until="load")
+        for which in ("in", "out"):
+            button = page.locator(f".leaflet-control-zoom-{which}").first
+            names[path, which] = (button.get_attribute("title"), button.get_attribute("aria-label"))
+    phone.close()
+    for (path, which), found in names.items():
+        assert found == (("放大",) * 2 if which == "in" else ("缩小",) * 2), (path, found)

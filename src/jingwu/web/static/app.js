@@ -171,4 +171,15 @@
   });
   window.addEventListener("resize", markTabs);
   markTabs();
+  // Leaflet's zoom buttons are titled in English; the page gives their names in its language.
+  function nameZoomButtons() {
+    ["in", "out"].forEach(function (which) {
+      var name = document.body.getAttribute("data-zoom-" + which);
+      document.querySelectorAll(".leaflet-control-zoom-" + which).forEach(function (button) {
+        if (name) { button.title = name; button.setAttribute("aria-label", name); }
+      });
+    });
+  }
+  nameZoomButtons();
+  window.addEventListener("load", nameZoomButtons);
 })();
