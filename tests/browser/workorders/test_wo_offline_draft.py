@@ -111,3 +111,18 @@ def test_a_draft_made_offline_on_the_first_visit_is_kept(
     page.reload()  # still without signal: the form comes from the worker's copy
     expect(page.locator("#drafts-pending")).to_have_attribute("data-count", "1")
     phone.set_offline(False)
+
+
+def test_a_role_that_receives_no_orders_installs_no_service_worker(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The worker fetches the intake form to keep it: a street head, who may not open the
+    form, gets no worker (and no refused request in the audit log)."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-street")
+    page.goto(f"{live_server.url}/work-orders/board", wait_until="load")
+    page.wait_for_timeout(1500)
+    registrations = page.evaluate(
+        "() => navigator.serviceWorker.getRegistrations().then((r) => r.length)"
+    )
+    assert registrations == 0
