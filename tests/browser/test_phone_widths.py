@@ -203,3 +203,42 @@ def test_a_cards_column_labels_stay_inside_their_cells_on_a_phone(
             problems[path] = found[:3]
     phone.close()
     assert not problems, problems
+
+
+def test_a_tab_strip_that_scrolls_shows_there_is_more_and_its_current_tab(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The work-order tabs are wider than a phone: the strip fades at the edge with more tabs
+    behind it, and a tab far along the strip is scrolled into view when it is current."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-chief")
+    page.goto(live_server.url + "/work-orders")
+    strip = page.locator("nav.wo-tabs")
+    assert strip.get_attribute("data-more") == "right"
+    page.goto(live_server.url + "/work-orders/dashboard")
+    strip = page.locator("nav.wo-tabs")
+    assert strip.get_attribute("data-more") in ("left", "both")
+    inside = page.evaluate(
+        """() => { const s = document.querySelector('nav.wo-tabs').getBoundingClientRect();
+        const c = document.querySelector('nav.wo-tabs [aria-current="page"]')
+          .getBoundingClientRect();
+        return c.left >= s.left - 1 && c.right <= s.right + 1; }"""
+    )
+    phone.close()
+    assert inside
+
+
+def test_the_maps_zoom_buttons_are_named_in_chinese(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-officer")
+    names = {}
+    for path in ("/analytics", "/iot/map"):
+        page.goto(live_server.url + path, wait_until="load")
+        for which in ("in", "out"):
+            button = page.locator(f".leaflet-control-zoom-{which}").first
+            names[path, which] = (button.get_attribute("title"), button.get_attribute("aria-label"))
+    phone.close()
+    for (path, which), found in names.items():
+        assert found == (("放大",) * 2 if which == "in" else ("缩小",) * 2), (path, found)

@@ -8,6 +8,7 @@ import click
 
 from jingwu.cli.main import cli
 from jingwu.config import Settings
+from jingwu.workorders.sla import RED_POLICY, YELLOW_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,3 +95,12 @@ def test_the_readme_describes_every_domain_with_a_page() -> None:
         ("Audit", "/audit"),
     ]:
         assert domain in what and f"`{page}" in what, domain
+
+
+def test_the_readme_gives_the_tiers_deadlines_as_the_code_has_them() -> None:
+    """The three colours are red, orange and yellow; yellow is done within 24 hours."""
+    text = " ".join((ROOT / "README.md").read_text().split())
+    assert "green" not in text.lower()
+    yellow = (YELLOW_POLICY.response_minutes // 60, YELLOW_POLICY.completion_minutes // 60)
+    assert "yellow: respond in {} h, done within {} h".format(*yellow) in text
+    assert f"red: respond in {RED_POLICY.response_minutes // 60} h" in text

@@ -33,7 +33,9 @@ from jingwu.security import keys
 from jingwu.web.app import create_app
 from jingwu.web.authz import PUBLIC_ACCESS, SIGNED_IN, route_table
 from jingwu.web.deps import SESSION_COOKIE
+from jingwu.workorders.demo_text import AGREEMENTS
 from jingwu.workorders.models import WorkOrder
+from jingwu.workorders.models_cases import Mediation
 from jingwu.workorders.service_feedback import feedback_token
 from tests.conftest import fresh_database_url, upgrade
 from tests.factories.accounts import make_user
@@ -297,3 +299,22 @@ def test_pages_stay_chinese_whatever_the_browser_accepts(app: FastAPI, demo: Run
 def test_is_page_keeps_files_and_machine_endpoints_out() -> None:
     assert not is_page("/healthz") and not is_page("/iot/static/{name}")
     assert is_page("/work-orders/{code}")
+
+
+def test_the_demos_mediation_agreements_fit_their_disputes_and_read_as_chinese(
+    app: FastAPI, demo: Runtime
+) -> None:
+    """Each agreed case's terms are of its order's kind of dispute (not a debt settled for a
+    noise complaint), and the printable agreement uses Chinese punctuation."""
+    with demo.db.unit_of_work(write=False) as session:
+        agreed = session.execute(
+            select(WorkOrder.code, WorkOrder.category, Mediation.agreement_text)
+            .join(Mediation, Mediation.order_id == WorkOrder.id)
+            .where(Mediation.status == "agreed")
+        ).all()
+    assert agreed
+    for code, category, terms in agreed:
+        assert terms in AGREEMENTS[category], (code, category, terms)
+    page = _client(app, demo, "demo-chief").get(f"/work-orders/{agreed[0][0]}/mediation/agreement")
+    assert page.status_code == 200
+    assert "签名（" in page.text and "）：" in page.text and "): " not in page.text

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from jingwu.accounts import service
 from jingwu.cli.context import CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 from jingwu.errors import NotFound
 from jingwu.org.service import unit_by_code
 
@@ -77,7 +78,7 @@ def list_users(ctx: CliContext) -> None:
                 "yes" if user.totp_confirmed else "no",
                 "yes" if user.active else "no",
             )
-    console.print(table)
+    print_table(console, table)
 
 
 @click.command("reset-2fa")

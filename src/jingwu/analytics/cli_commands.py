@@ -12,6 +12,7 @@ from jingwu.analytics.cli_store import run_import, run_refresh, run_store_backte
 from jingwu.analytics.cli_text import OneSentence
 from jingwu.analytics.registry import model_specs
 from jingwu.cli.context import ANYONE, CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 
 
 @click.command("models", cls=OneSentence)
@@ -22,7 +23,7 @@ def models_command() -> None:
     table = Table("name", "kind", "description", box=None)
     for spec in model_specs(150.0):
         table.add_row(spec.name, spec.kind, spec.description)
-    Console().print(table)
+    print_table(Console(), table)
 
 
 @click.command("backtest", cls=OneSentence)

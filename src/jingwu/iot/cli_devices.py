@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from jingwu.accounts.scope import in_scope
 from jingwu.cli.context import OPERATOR, BadFile, CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 from jingwu.errors import Invalid
 from jingwu.iot import devicefile, service_devices
 from jingwu.iot.brokerconf import BrokerConfError, BrokerSettings, broker_files
@@ -100,11 +101,12 @@ def list_devices(ctx: CliContext, station: str | None) -> None:
         )
         if station:
             stmt = stmt.where(Unit.short_code == station.upper())
-        table = Table("code", "station", "class", "status", "last seen")
+        zone = runtime.settings.tz
+        table = Table("code", "station", "class", "status", f"last seen ({zone.key})")
         for d, code in session.execute(stmt.limit(5000)):
-            seen = d.last_seen_at.isoformat(timespec="seconds") if d.last_seen_at else "-"
+            seen = f"{d.last_seen_at.astimezone(zone):%Y-%m-%d %H:%M:%S}" if d.last_seen_at else "-"
             table.add_row(d.code, code, d.device_class, d.status, seen)
-    console.print(table)
+    print_table(console, table)
 
 
 @click.group("gateways")

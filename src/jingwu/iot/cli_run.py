@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 from jingwu.config import ConfigError
 from jingwu.iot import queries
 from jingwu.iot.service_loss import loss_totals, open_gaps, track_sequences
@@ -38,7 +39,7 @@ def density(ctx: CliContext) -> None:
             str(c.short_by) if c.short_by else "",
             ", ".join(m.value for m in c.missing_classes),
         )
-    console.print(table)
+    print_table(console, table)
     short = ", ".join(c.code for c in report.short) or "none"
     click.echo(f"Below {report.min_per_km2:g} devices/km² or missing a class: {short}.")
     if report.outside:

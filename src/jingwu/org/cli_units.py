@@ -10,6 +10,7 @@ from rich.progress import track
 from rich.table import Table
 
 from jingwu.cli.context import BadFile, CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 from jingwu.errors import Invalid, NotFound
 from jingwu.org import importer, queries, service
 
@@ -27,7 +28,7 @@ def list_units(ctx: CliContext, kind: str | None) -> None:
         table = Table("code", "tier", "name", "division code")
         for u in queries.list_units(session, ctx.principal(session), kind=kind):
             table.add_row(u.short_code, u.kind, u.name, u.division_code)
-    console.print(table)
+    print_table(console, table)
 
 
 @click.command("show")
@@ -70,7 +71,7 @@ def staffing(ctx: CliContext) -> None:
                 "ok" if r.meets_standard else "short",
                 f"{r.ab_coverage:.0%}",
             )
-    console.print(table)
+    print_table(console, table)
     click.echo(f"Below minimum: {', '.join(u.short_code for u in report.below_minimum) or 'none'}")
     click.echo(
         f"Below standard: {', '.join(u.short_code for u in report.below_standard) or 'none'}"

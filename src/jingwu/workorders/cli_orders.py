@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
+from jingwu.cli.tables import print_table
 from jingwu.workorders import queries
 from jingwu.workorders.queries import OrderFilter
 from jingwu.workorders.sweep import run_sweep
@@ -63,15 +64,16 @@ def list_orders(
         rows, total = queries.list_orders(
             session, ctx.principal(session), filters=filters, page=1, per_page=limit
         )
-        table = Table("code", "tier", "state", "category", "received", "overdue")
+        zone = runtime.settings.tz
+        table = Table("code", "tier", "state", "category", f"received ({zone.key})", "overdue")
         for o in rows:
             table.add_row(
                 o.code,
                 o.tier or f"({o.suggested_tier})",
                 o.state,
                 o.category,
-                o.received_at.isoformat(timespec="minutes"),
+                f"{o.received_at.astimezone(zone):%Y-%m-%d %H:%M}",
                 "yes" if o.overdue else "",
             )
-    console.print(table)
+    print_table(console, table)
     click.echo(f"{len(rows)} of {total} order(s).")

@@ -53,7 +53,9 @@ def seed_cases(session: Session, rng: random.Random, rows: OrderRows, now: dt.da
                     "subject": life.description,
                     "opened_at": opened,
                     "opened_by_id": mediator,
-                    "agreement_text": rng.choice(text.AGREEMENTS) if agreed else None,
+                    "agreement_text": (
+                        rng.choice(text.AGREEMENTS[life.category]) if agreed else None
+                    ),
                     "agreed_at": agreed,
                     "ended_at": agreed,
                 }

@@ -142,10 +142,13 @@ def _by_time_left(orders: list[WorkOrder]) -> list[WorkOrder]:
 
 
 FILED_SHOWN = 100
+# The rung of the escalation ladder each leading role answers for (escalation.LEVELS).
+ESCALATED_TO = {"chief": 1, "street": 2, "director": 3}
 
 
 def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
-    """Open orders the principal answers for or is assigned, by time left; for a partner,
+    """Open orders the principal answers for, is assigned or that were escalated to its rung
+    (chief, street station, district), by time left; for a partner,
     the orders it filed (newest first), which it follows rather than works."""
     if principal.user_id is None:
         return []
@@ -156,6 +159,9 @@ def my_queue(session: Session, principal: Principal) -> list[WorkOrder]:
     mine = or_(
         WorkOrder.responsible_id == principal.user_id, WorkOrder.assignee_id == principal.user_id
     )
+    rung = ESCALATED_TO.get(principal.role)
+    if rung is not None:  # orders escalated to the principal's rung, in its scope
+        mine = or_(mine, WorkOrder.escalation_level >= rung)
     stmt = visible(select(WorkOrder), principal).where(WorkOrder.state.in_(OPEN), mine)
     return _by_time_left(list(session.scalars(stmt)))
 

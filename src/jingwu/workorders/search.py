@@ -2,8 +2,9 @@
 be the same matter (same caller or same address within 30 days), for marking duplicates.
 
 The phone is never searched in clear: the number typed is normalised and compared through
-its blind index, so only the whole number finds an order. Every query goes through the
-scope filter (a partner finds only the orders it filed).
+its blind index, so only the whole number finds an order (written in groups, with dashes or
+with the country code). A code matches on any part, with or without its dashes. Every
+query goes through the scope filter (a partner finds only the orders it filed).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ def _phone_keys(term: str) -> set[str]:
         return set()
     digits = re.sub(r"\D", "", term)
     spellings = {term, digits}
+    if digits.startswith("86") and len(digits) == 13:  # the country code without its "+"
+        spellings.add(digits[2:])
     if digits.startswith("0"):
         spellings |= {f"{digits[:k]}-{digits[k:]}" for k in (3, 4)}
     keys = set()
@@ -72,6 +75,10 @@ def _term_clause(term: str) -> ColumnElement[bool]:
     ]
     if _CODE_LIKE.match(term):
         options.append(WorkOrder.code.contains(term.upper(), autoescape=True))
+        # a code typed without its dashes (BS0120261207, 202612070002) or with other ones
+        bare = term.upper().replace("-", "")
+        if len(bare) >= 4:
+            options.append(func.replace(WorkOrder.code, "-", "").contains(bare, autoescape=True))
     keys = _phone_keys(term)
     if keys:
         options.append(WorkOrder.reporter_phone_index.in_(sorted(keys)))
@@ -89,7 +96,10 @@ def matched_on(order: WorkOrder | SearchRow, q: str) -> list[str]:
     found: list[str] = []
     for term in terms_of(q):
         folded = term.casefold()
-        if _CODE_LIKE.match(term) and term.upper() in order.code:
+        bare = term.upper().replace("-", "")
+        if _CODE_LIKE.match(term) and (
+            term.upper() in order.code or (len(bare) >= 4 and bare in order.code.replace("-", ""))
+        ):
             found.append("code")
         if order.reporter_phone_index in _phone_keys(term):
             found.append("phone")

@@ -15,7 +15,8 @@ from jingwu.errors import Invalid, NotFound
 from jingwu.notifications import service as notifications
 from jingwu.workorders.models import WorkOrder
 from jingwu.workorders.service_core import add_event, get_order
-from jingwu.workorders.vocab import State
+from jingwu.workorders.states import OPEN_STATES
+from jingwu.workorders.vocab import State, term
 
 
 def _primary(session: Session, principal: Principal, code: str) -> WorkOrder:
@@ -32,6 +33,13 @@ def _primary(session: Session, principal: Principal, code: str) -> WorkOrder:
             "Order {code} was itself merged into {primary}: merge into that order.",
             params={"code": primary.code, "primary": primary.duplicate_of},
             fields={"duplicate_of": "Choose the order it was merged into."},
+        )
+    if primary.state not in OPEN_STATES:
+        raise Invalid(
+            "Order {code} is no longer open ({state}): a report cannot join a finished "
+            "matter; handle it as an order of its own, or reopen {code} first.",
+            params={"code": primary.code, "state": term("state", primary.state)},
+            fields={"duplicate_of": "Choose an open order."},
         )
     return primary
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import LiveServer, sign_in
 
@@ -42,3 +42,29 @@ def test_an_officer_confirms_the_smoke_alarm_into_a_work_order(
     expect(row.locator(".alert-state")).to_contain_text(re.compile(r"BS01-\d{8}-\d{4}"))
     row.locator(".alert-state a").click()
     expect(page).to_have_url(re.compile(r"/work-orders/BS01-\d{8}-\d{4}$"))
+
+
+def test_a_device_charts_time_axis_reads_in_the_sites_zone_on_a_phone_set_to_utc(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    """The axis shows JINGWU_TIME_ZONE's wall time (Asia/Shanghai, UTC+8) even when the
+    browser's own zone is another: each point is drawn 8 hours after its UTC instant."""
+    ctx = browser.new_context(locale="zh-CN", timezone_id="UTC")
+    page = ctx.new_page()
+    sign_in(page, live_server, "demo-officer")
+    page.goto(f"{live_server.url}/iot/devices?station=BS01&device_class=environment")
+    page.click("#devices tbody tr:first-child a")
+    expect(page.locator("#device-chart[data-points]")).to_have_count(1)
+    shift = page.evaluate(
+        """async () => {
+          const el = document.getElementById('device-chart');
+          const metric = document.getElementById('chart-metric').value;
+          const hours = document.getElementById('chart-hours').value;
+          const url = el.dataset.url + '?metric=' + encodeURIComponent(metric) + '&hours=' + hours;
+          const first = (await (await fetch(url)).json()).points[0][0];
+          const option = echarts.getInstanceByDom(el).getOption();
+          return [option.useUTC, option.series[2].data[0][0] - first];
+        }"""
+    )
+    ctx.close()
+    assert shift == [True, 8 * 3600 * 1000]

@@ -87,3 +87,42 @@ def test_a_draft_made_offline_is_kept_and_sent_once_when_back_online(
     assert len(_orders(live_server)) == 1
     page.reload()
     expect(page.locator("#drafts-pending")).to_have_count(0)
+
+
+def test_a_draft_made_offline_on_the_first_visit_is_kept(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The visit that installs the service worker loaded the form before the worker existed;
+    the worker keeps the form at once, so the form reloads without signal with the draft."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-auxiliary")
+    page.goto(f"{live_server.url}/work-orders/new")
+    page.evaluate(  # the worker takes charge of this very page (no reload)
+        """() => new Promise((resolve) => {
+          if (navigator.serviceWorker.controller) { resolve(true); }
+          navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true));
+        })"""
+    )
+    phone.set_offline(True)
+    page.select_option("#category", "public_facility")
+    page.fill("#description", "首次访问时无信号起草：路灯损坏")
+    page.click("#intake-submit")
+    expect(page.locator("#drafts-pending")).to_have_attribute("data-count", "1")
+    page.reload()  # still without signal: the form comes from the worker's copy
+    expect(page.locator("#drafts-pending")).to_have_attribute("data-count", "1")
+    phone.set_offline(False)
+
+
+def test_a_role_that_receives_no_orders_installs_no_service_worker(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The worker fetches the intake form to keep it: a street head, who may not open the
+    form, gets no worker (and no refused request in the audit log)."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-street")
+    page.goto(f"{live_server.url}/work-orders/board", wait_until="load")
+    page.wait_for_timeout(1500)
+    registrations = page.evaluate(
+        "() => navigator.serviceWorker.getRegistrations().then((r) => r.length)"
+    )
+    assert registrations == 0

@@ -34,3 +34,4 @@ def test_one_sweep_pass_as_of_a_given_time_and_a_bad_time_refused(tmp_path: Path
         assert code == 2 and "UTC offset" in out
         code, out = _run(env, "workorders", "list")
         assert code == 0 and "0 of 0 order(s)." in out
+        assert "received (Asia/Shanghai)" in out  # times in the site's zone, said so

@@ -173,3 +173,36 @@ def test_an_accepted_order_is_no_longer_merged(
     step(session, w, o, "accept", "officer", NOW + H)
     with pytest.raises(Conflict):
         step(session, w, o, "mark_duplicate", "officer", NOW + 2 * H, duplicate_of=made[0].code)
+
+
+@pytest.mark.parametrize("finished", ["resolved", "closed", "rejected"])
+def test_a_report_cannot_join_a_finished_order(
+    session: Session, orders: tuple[World, list[WorkOrder]], finished: str
+) -> None:
+    w, made = orders
+    first = made[0]
+    first.state = finished
+    again = new_order(session, w, now=NOW + H)
+    with pytest.raises(Invalid) as refused:
+        step(
+            session, w, again, "mark_duplicate", "officer", NOW + 2 * H,
+            duplicate_of=first.code, reason="同一事项",
+        )  # fmt: skip
+    assert refused.value.fields == {"duplicate_of": "Choose an open order."}
+    assert refused.value.params["code"] == first.code
+    assert again.state == "received" and again.duplicate_of is None
+
+
+def test_a_code_is_found_without_its_dashes_and_a_phone_with_the_country_code(
+    session: Session, orders: tuple[World, list[WorkOrder]]
+) -> None:
+    w, made = orders
+    code = made[1].code  # SA01-20261129-0002, caller 13900001111
+    date, serial = code.split("-")[1:]
+    for q in (date + serial, "SA01" + date, f"{date}-{serial}", serial):
+        assert code in _codes(session, w, "officer", q), q
+    assert code not in _codes(session, w, "officer", "SA01" + serial)  # not contiguous
+    for q in ("8613900001111", "+86 139 0000 1111", "0086-139-0000-1111"):
+        assert _codes(session, w, "officer", q) == [code], q
+    rows, _ = search.find(session, w.p["officer"], q=date + serial)
+    assert search.matched_on(rows[0], date + serial) == ["code"]

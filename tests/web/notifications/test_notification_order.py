@@ -71,3 +71,18 @@ def test_the_page_lists_the_newest_first_and_the_badge_counts_the_red_alert(
     positions = [page.index("红色传感器告警"), *(page.index(c) for c in codes)]
     assert positions == sorted(positions)
     assert 'data-unread="4"' in client.get("/notifications/badge").text
+
+
+def test_the_badge_hides_a_zero_and_caps_a_long_count(client: TestClient, session: Session) -> None:
+    w = make_world(session)
+    assert sign_in(client, w.users["officer"], NOW).status_code == 303
+    empty = client.get("/notifications/badge").text
+    assert 'data-unread="0" hidden>0</span>' in empty and "has-unread" not in empty
+    uid = w.users["officer"].user.id
+    for k in range(120):
+        service.notify(
+            session, user_ids=[uid], kind="wo.assigned", message=MSG,
+            params={"code": f"SA01-20261129-{k:04d}"}, link="/work-orders", now=NOW,
+        )  # fmt: skip
+    full = client.get("/notifications/badge").text
+    assert 'data-unread="120">99+</span>' in full and 'title="通知：120 条未读"' in full

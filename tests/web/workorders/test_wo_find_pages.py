@@ -78,6 +78,24 @@ def test_a_repeat_report_is_merged_from_the_order_page(
     assert state == "duplicate"
 
 
+def test_a_finished_order_is_offered_for_no_merge_and_a_forced_one_is_refused_in_words(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    first = new_order(session, world, now=NOW - H)
+    first.state = "resolved"
+    again = new_order(session, world, description="楼上又在装修，第二次反映")
+    _login(client, world, "auxiliary", clock)
+    page = client.get(f"/work-orders/{again.code}").text
+    listed = page.split(f'data-code="{first.code}"', 1)[1].split("</li>", 1)[0]
+    assert "mark_duplicate" not in listed and "已办结，不能将本工单并入" in listed
+    r = client.post(
+        f"/work-orders/{again.code}/actions/mark_duplicate",
+        data={"duplicate_of": first.code, "reason": "同一事项", "csrf_token": csrf(client)},
+        follow_redirects=False,
+    )
+    assert r.status_code == 422 and f"工单 {first.code} 已不在办理中（已办结）" in r.text
+
+
 def test_the_receipt_gives_the_code_the_station_phone_and_the_response_time(
     client: TestClient, world: World, clock: FrozenClock, session: Session
 ) -> None:

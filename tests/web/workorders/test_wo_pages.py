@@ -157,3 +157,16 @@ def test_the_mediation_link_shows_only_when_a_case_exists(
     page = client.get(f"/work-orders/{o.code}").text
     assert 'id="mediation-link"' not in page and 'id="no-mediation"' in page
     assert f'action="/work-orders/{o.code}/tasks"' not in page  # no workorders.tasks
+
+
+def test_a_met_clock_says_so_in_words_not_as_a_percentage(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    o = new_order(session, world)
+    step(session, world, o, "triage", "officer", NOW, tier="yellow")
+    step(session, world, o, "assign", "chief", NOW, assignee="officer")
+    step(session, world, o, "accept", "officer", NOW + dt.timedelta(minutes=7))
+    _login(client, world, "officer", clock)
+    table = client.get(f"/work-orders/{o.code}").text.split('id="clocks"', 1)[1]
+    table = table.split("</table>", 1)[0]
+    assert "已达成，用时 7 分钟" in table and "%" not in table

@@ -157,3 +157,22 @@ def test_the_board_names_who_answers_for_each_order(
     assert sign_in(client, world.users["chief"], clock.now).status_code == 303
     after = client.get("/work-orders/board").text.split(code, 1)[1]
     assert "auxiliary auxiliary" in after.split("</a>", 1)[0]
+
+
+def test_an_escalated_order_is_in_the_queue_of_the_rung_it_reached(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    code = _held_by_auxiliary(session, world)
+    order = step(session, world, new_order(session, world), "triage", "officer", NOW, tier="yellow")
+    escalated = step(session, world, order, "escalate", "chief", NOW, reason="需街道协调")
+    assert escalated.escalation_level == 2  # the chief escalates to the street station
+    seen = {}
+    for who in ("street", "b_street", "director", "officer2"):
+        client.cookies.clear()
+        assert sign_in(client, world.users[who], clock.now).status_code == 303
+        seen[who] = client.get("/work-orders").text
+    assert escalated.code in seen["street"] and code not in seen["street"]
+    assert "升级到您这一级" in seen["street"]
+    assert escalated.code not in seen["b_street"]  # another street's
+    assert escalated.code not in seen["director"]  # not yet at the district's rung
+    assert escalated.code not in seen["officer2"]

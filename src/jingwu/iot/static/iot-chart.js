@@ -7,6 +7,19 @@
   var chart = echarts.init(el);
   var metric = document.getElementById("chart-metric");
   var hours = document.getElementById("chart-hours");
+  // The axis and tooltip read in the site's zone (JINGWU_TIME_ZONE), whatever the phone's
+  // zone is: each instant is moved by the zone's offset at that instant and drawn as UTC.
+  var zone = el.getAttribute("data-tz");
+  var parts = zone ? new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23",
+    year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    second: "2-digit" }) : null;
+  function wall(ms) {
+    if (!parts) { return ms - new Date(ms).getTimezoneOffset() * 60000; }
+    var f = {};
+    parts.formatToParts(new Date(ms)).forEach(function (p) { f[p.type] = p.value; });
+    var asUtc = Date.UTC(+f.year, +f.month - 1, +f.day, +f.hour % 24, +f.minute, +f.second);
+    return asUtc + (ms % 1000 + 1000) % 1000;
+  }
 
   function draw(data) {
     var pts = data.points;
@@ -17,11 +30,12 @@
       el.setAttribute("data-points", "0");
       return;
     }
-    var mean = pts.map(function (p) { return [p[0], p[1]]; });
-    var low = pts.map(function (p) { return [p[0], p[2]]; });
-    var band = pts.map(function (p) { return [p[0], p[3] - p[2]]; });
+    var mean = pts.map(function (p) { return [wall(p[0]), p[1]]; });
+    var low = pts.map(function (p) { return [wall(p[0]), p[2]]; });
+    var band = pts.map(function (p) { return [wall(p[0]), p[3] - p[2]]; });
     chart.clear();
     chart.setOption({
+      useUTC: true,
       animation: false,
       tooltip: { trigger: "axis" },
       grid: { left: 50, right: 16, top: 16, bottom: 36 },

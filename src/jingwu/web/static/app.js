@@ -152,4 +152,34 @@
     status.textContent = form.dataset.uploading;
     xhr.send(data);
   });
+  // Tab strips that scroll sideways on a phone fade at the edge with more tabs behind it
+  // (data-more="left|right|both"), and the current tab is scrolled into view.
+  function markTabs() {
+    document.querySelectorAll(".tabs").forEach(function (strip) {
+      var left = strip.scrollLeft > 1;
+      var right = strip.scrollLeft + strip.clientWidth < strip.scrollWidth - 1;
+      var more = left && right ? "both" : left ? "left" : right ? "right" : "";
+      if (more) { strip.setAttribute("data-more", more); } else { strip.removeAttribute("data-more"); }
+    });
+  }
+  document.querySelectorAll(".tabs").forEach(function (strip) {
+    var current = strip.querySelector('[aria-current="page"]');
+    if (current && strip.scrollWidth > strip.clientWidth) {
+      strip.scrollLeft = Math.max(0, current.offsetLeft - strip.offsetLeft - strip.clientWidth / 3);
+    }
+    strip.addEventListener("scroll", markTabs, { passive: true });
+  });
+  window.addEventListener("resize", markTabs);
+  markTabs();
+  // Leaflet's zoom buttons are titled in English; the page gives their names in its language.
+  function nameZoomButtons() {
+    ["in", "out"].forEach(function (which) {
+      var name = document.body.getAttribute("data-zoom-" + which);
+      document.querySelectorAll(".leaflet-control-zoom-" + which).forEach(function (button) {
+        if (name) { button.title = name; button.setAttribute("aria-label", name); }
+      });
+    });
+  }
+  nameZoomButtons();
+  window.addEventListener("load", nameZoomButtons);
 })();

@@ -18,7 +18,8 @@
     return meta ? meta.getAttribute("content") : "";
   }
 
-  if ("serviceWorker" in navigator) {
+  // Only those who may receive orders keep drafts (the worker fetches the form to keep it).
+  if (banner.dataset.intake === "yes" && "serviceWorker" in navigator) {
     navigator.serviceWorker.register("/work-orders/sw.js", { scope: "/work-orders/" }).catch(function () {});
   }
 

@@ -4,7 +4,7 @@
 // returns (drafts.js), and the server takes each draft id once.
 importScripts("/work-orders/static/drafts-store.js");
 
-var CACHE = "jingwu-wo-1";
+var CACHE = "jingwu-wo-2";
 var FORM = "/work-orders/new";
 var ASSETS = [
   "/work-orders/static/wo.css",
@@ -19,8 +19,18 @@ var ASSETS = [
   "/static/vendor/leaflet/leaflet.css"
 ];
 
+// The form itself is kept at once too: the visit that installs the worker loaded it before
+// the worker existed, and a draft kept offline on that first visit comes back to the form.
+function keepForm(cache) {
+  return fetch(FORM, { credentials: "same-origin" }).then(function (response) {
+    if (response.ok && new URL(response.url).pathname === FORM) { return cache.put(FORM, response); }
+  }).catch(function () {});
+}
+
 self.addEventListener("install", function (event) {
-  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(ASSETS); }));
+  event.waitUntil(caches.open(CACHE).then(function (cache) {
+    return Promise.all([cache.addAll(ASSETS), keepForm(cache)]);
+  }));
   self.skipWaiting();
 });
 
