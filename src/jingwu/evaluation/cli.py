@@ -17,5 +17,7 @@ cli = LazyGroup(
         "verify-draw": f"{_CHECKS}:verify_draw_cmd",
         "survey-template": f"{_CHECKS}:survey_template",
         "import-survey": f"{_CHECKS}:import_survey",
+        "pdca": "jingwu.evaluation.improvement.cli:pdca",
+        "cases": "jingwu.evaluation.improvement.cli:cases",
     },
 )
