@@ -295,13 +295,18 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             (f"/org/units/{sa01.unit.id}", each("staff", mine)),
         ],
         "auxiliary": [("/work-orders/mediations", ["ZQX-SA01-MEDIATION"])],
-        "chief": [("/work-orders/accountability?month=2026-11", each("overdue", mine))],
+        "chief": [
+            ("/work-orders/accountability?month=2026-11", each("overdue", mine)),
+            ("/evaluation/pdca?quarter=2026-Q4", each("pdca item", mine)),
+            ("/evaluation/cases", each("case", mine)),
+        ],
         "street": [
             ("/work-orders/mediations", [f"ZQX-{p}-MEDIATION" for p in street]),
             ("/work-orders/draws", each("draw", street)),
             ("/work-orders/accountability?month=2026-11", each("overdue", street)),
             ("/api/v1/work-orders?per_page=200", [sa02.order, w.partner_orders["own"]]),
             ("/evaluation/checks", [w.spot_checks["SA00"]]),
+            ("/api/v1/evaluation/cases", each("case", street)),
         ],
         "director": [
             ("/work-orders/draws", each("draw", PLACES)),

@@ -22,5 +22,7 @@ cli = LazyGroup(
         "recompute": f"{_INDICES}:recompute",
         "values-template": f"{_INDICES}:values_template",
         "import-values": f"{_INDICES}:import_values",
+        "pdca": "jingwu.evaluation.improvement.cli:pdca",
+        "cases": "jingwu.evaluation.improvement.cli:cases",
     },
 )

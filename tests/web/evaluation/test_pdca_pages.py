@@ -161,3 +161,19 @@ def test_the_api_keeps_lists_and_cases(
     assert call("officer", "GET", "/cases", params={"tag": "噪音"}).json()["total"] == 1
     months = call("officer", "GET", "/case-counts", params={"year": 2026}).json()
     assert len(months) == 12 and months[10]["count"] == 1 and months[10]["target"] == 50
+
+
+def test_the_pages_read_in_english_too(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    _login(client, world, "chief", clock)
+    _post(client, "/evaluation/pdca", {"unit": "SA01", "quarter": "2026-Q4"})
+    item = session.scalars(select(PdcaItem).order_by(PdcaItem.id)).first()
+    assert item is not None
+    board = client.get("/evaluation/pdca", params={"quarter": "2026-Q4", "lang": "en"}).text
+    assert "Faster response to calls for help" in board and "Completion rate" in board
+    assert "Improvement lists" in board and "Case library" in board
+    page = client.get(f"/evaluation/pdca/items/{item.id}", params={"lang": "en"}).text
+    assert "Stage moves" in page and "Median response to a call for help" in page
+    cases_page = client.get("/evaluation/cases", params={"lang": "en"}).text
+    assert "New cases a month" in cases_page and "Add to the library" in cases_page

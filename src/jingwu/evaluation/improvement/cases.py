@@ -111,38 +111,46 @@ def promote(
     unit = session.get(Unit, order.unit_id)
     assert unit is not None
     month = local_month(now)
-    seq = 1 + (
-        session.scalar(
-            select(func.count())
-            .select_from(Case)
-            .where(Case.unit_id == unit.id, Case.month == month)
-        )
-        or 0
-    )
     first_line = clean.strip().splitlines()[0]
-    row = Case(
-        code=f"{unit.short_code}-AL{month.replace('-', '')}{seq:03d}",
-        unit_id=unit.id,
-        source_kind=source,
-        source_code=order.code,
-        category=order.category,
-        title=f"{category}：{first_line[:60]}"[:200],
-        text=clean,
-        tags="|" + "".join(f"{t}|" for t in dict.fromkeys([category, *chosen])),
-        month=month,
-        seq=seq,
-        promoted_at=now,
-        promoted_by_id=principal.user_id,
+    for _ in range(3):  # a case numbered at the same moment takes the next number
+        seq = 1 + (
+            session.scalar(
+                select(func.max(Case.seq)).where(Case.unit_id == unit.id, Case.month == month)
+            )
+            or 0
+        )
+        row = Case(
+            code=f"{unit.short_code}-AL{month.replace('-', '')}{seq:03d}",
+            unit_id=unit.id,
+            source_kind=source,
+            source_code=order.code,
+            category=order.category,
+            title=f"{category}：{first_line[:60]}"[:200],
+            text=clean,
+            tags="|" + "".join(f"{t}|" for t in dict.fromkeys([category, *chosen])),
+            month=month,
+            seq=seq,
+            promoted_at=now,
+            promoted_by_id=principal.user_id,
+        )
+        try:
+            with session.begin_nested():
+                session.add(row)
+                session.flush()
+            return row
+        except IntegrityError:
+            if _promoted(session, source, order.code):
+                break
+    raise Conflict(
+        "{code} is in the case library already.", params={"code": order.code}, code="exists"
     )
-    try:
-        with session.begin_nested():
-            session.add(row)
-            session.flush()
-    except IntegrityError as exc:
-        raise Conflict(
-            "{code} is in the case library already.", params={"code": order.code}, code="exists"
-        ) from exc
-    return row
+
+
+def _promoted(session: Session, source: str, code: str) -> bool:
+    found = session.scalar(
+        select(Case.id).where(Case.source_kind == source, Case.source_code == code)
+    )
+    return found is not None
 
 
 def tags_of(case: Case) -> list[str]:

@@ -184,8 +184,7 @@ def move(
     except DomainError as exc:
         return _item_failed(request, session, principal, now, item_id, exc)
     if back == "board":
-        item = service.get_item(session, principal, item_id)
-        detail = queries.item_detail(session, principal, item_id=item.id, now=now)
+        detail = queries.item_detail(session, principal, item_id=item_id, now=now)
         return _back(detail.unit.short_code, detail.quarter)
     return RedirectResponse(f"/evaluation/pdca/items/{item_id}", status_code=303)
 

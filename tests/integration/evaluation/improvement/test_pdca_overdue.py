@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.evaluation.improvement import jobs, overdue, service
 from jingwu.evaluation.improvement.models import PdcaItem
+from jingwu.notifications import messages
 from jingwu.notifications.models import Notification
 from jingwu.runtime import Runtime
 from jingwu.worker.runner import JobContext, all_jobs
@@ -96,3 +97,16 @@ def test_the_job_is_scheduled_and_sweeps(runtime: Runtime, w: World, session: Se
     jobs.sweep_overdue(JobContext(runtime, item.due_at + dt.timedelta(days=8), "test"))
     with runtime.db.unit_of_work() as fresh:
         assert fresh.get(PdcaItem, item.id).escalation_level == 2  # type: ignore[union-attr]
+
+
+def test_the_notices_read_in_each_language(session: Session, w: World) -> None:
+    item = one_item(session, w)
+    overdue.sweep(session, now=item.due_at + dt.timedelta(days=8))
+    row = session.scalars(
+        select(Notification).where(Notification.kind == "eval.pdca_escalated")
+    ).first()
+    assert row is not None
+    zh = messages.text(row.message, row.params, "zh_CN")
+    en = messages.text(row.message, row.params, "en")
+    assert zh.startswith("SA01 的改进事项“电动车违规充电整改”超期 8 天")
+    assert en.startswith("Improvement item “电动车违规充电整改” of SA01 is still open 8 days")
