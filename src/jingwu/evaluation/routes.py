@@ -11,6 +11,7 @@ from fastapi.responses import FileResponse
 from jingwu.errors import NotFound
 from jingwu.evaluation.checks import routes as checks_routes
 from jingwu.evaluation.checks import routes_third as checks_third
+from jingwu.evaluation.indices import routes as indices_routes
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 
@@ -18,7 +19,7 @@ STATIC = Path(__file__).parent / "static"
 _MEDIA = {".css": "text/css", ".js": "text/javascript"}
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Evaluation", "/evaluation/checks", "evaluation.view", order=55)]
+NAV = [NavItem("Evaluation", "/evaluation", "evaluation.view", order=55)]
 
 
 @router.get("/evaluation/static/{name}", dependencies=[PUBLIC])
@@ -32,3 +33,4 @@ def static_file(name: str) -> FileResponse:
 
 router.include_router(checks_routes.router)
 router.include_router(checks_third.router)
+router.include_router(indices_routes.router)

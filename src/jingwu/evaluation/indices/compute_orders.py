@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, select
+from sqlalchemy import and_, exists, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,7 +22,14 @@ from jingwu.evaluation.indices.compute_base import (
 )
 from jingwu.evaluation.measures import Measure
 from jingwu.evidence.models import EvidenceItem
-from jingwu.workorders.models import Feedback, FollowUp, Mediation, Task, WorkOrder
+from jingwu.workorders.models import (
+    Feedback,
+    FollowUp,
+    Mediation,
+    OverdueRecord,
+    Task,
+    WorkOrder,
+)
 from jingwu.workorders.vocab import Module, State
 
 _LEFT_OUT = (State.TRANSFERRED, State.REJECTED, State.DUPLICATE)
@@ -41,33 +48,53 @@ def _in(column: Any, w: Window) -> list[ColumnElement[bool]]:
     return [column >= w.start, column < w.end]
 
 
+def _late(clock: str) -> ColumnElement[bool]:
+    """The order has an overdue record of ``clock`` (the sweep writes one at each breach:
+    deadlines of stopped clocks are not kept on the order)."""
+    return exists(
+        select(OverdueRecord.id).where(
+            OverdueRecord.order_id == WorkOrder.id, OverdueRecord.clock == clock
+        )
+    )
+
+
+def _completion_window(w: Window) -> ColumnElement[bool]:
+    """Resolved in the window, or still open when its deadline passed in the window."""
+    return or_(
+        and_(*_in(WorkOrder.resolved_at, w)),
+        and_(WorkOrder.resolved_at.is_(None), *_in(WorkOrder.completion_due_at, w)),
+    )
+
+
 def on_time(m: Measure, w: Window) -> Selection:
     """Orders answered (``clock`` response) or done (completion) by their deadline."""
     if m.param("clock") == "response":
-        where = [*_in(WorkOrder.received_at, w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
-        good = and_(
-            WorkOrder.responded_at.is_not(None), WorkOrder.responded_at <= WorkOrder.response_due_at
-        )
-    else:
+        waiting = and_(WorkOrder.responded_at.is_(None), WorkOrder.response_due_at >= w.end)
         where = [
-            *_in(WorkOrder.completion_due_at, w),
+            *_in(WorkOrder.received_at, w),
             WorkOrder.state.not_in(_LEFT_OUT),
+            not_(waiting),  # received late in the period and still within its time
             *_filters(m),
         ]
-        good = and_(
-            WorkOrder.resolved_at.is_not(None), WorkOrder.resolved_at <= WorkOrder.completion_due_at
-        )
+        good = and_(WorkOrder.responded_at.is_not(None), not_(_late("response")))
+    else:
+        where = [_completion_window(w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
+        good = and_(WorkOrder.resolved_at.is_not(None), not_(_late("completion")))
     return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
 
 
 def served(m: Measure, w: Window) -> Selection:
-    """Orders due in the window resolved by their deadline; rejected ones count as not."""
-    left_out = (State.TRANSFERRED, State.DUPLICATE)
-    where = [*_in(WorkOrder.completion_due_at, w), WorkOrder.state.not_in(left_out), *_filters(m)]
+    """Orders done or due in the window, resolved in time; rejected ones count as not."""
+    rejected = and_(WorkOrder.state == State.REJECTED, *_in(WorkOrder.received_at, w))
+    where = [
+        or_(_completion_window(w), rejected),
+        WorkOrder.state.not_in((State.TRANSFERRED, State.DUPLICATE)),
+        *_filters(m),
+    ]
     good = and_(
         WorkOrder.resolved_at.is_not(None),
-        WorkOrder.resolved_at <= WorkOrder.completion_due_at,
-        WorkOrder.state != "rejected",
+        not_(_late("completion")),
+        WorkOrder.state != State.REJECTED,
     )
     return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
 

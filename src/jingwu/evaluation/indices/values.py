@@ -50,6 +50,7 @@ def store_computed(
             IndicatorValue.period == str(period), IndicatorValue.origin.in_(REPLACED)
         )
     )
+    kept = _kept(session, period)
     rows: list[dict[str, Any]] = []
     w = computations.window(period)
     for m in catalogue:
@@ -63,6 +64,8 @@ def store_computed(
             "to": w.end.isoformat(),
         }
         for s in where:
+            if (m.id, s.id) in kept:  # entered by hand (a measure once entered, say)
+                continue
             sample = found.get(s.id)
             counts = dict(sample.counts) if sample else {}
             value = None if sample is None else min(max(sample.value, m.low), m.high)
@@ -77,7 +80,7 @@ def store_computed(
                     "rows": selection | {"counts": counts},
                 }
             )
-    rows += _from_checks(session, catalogue, period, now=now)
+    rows += _from_checks(session, catalogue, period, kept, now=now)
     if rows:
         session.execute(insert(IndicatorValue), rows)
     return len(rows)
@@ -100,18 +103,27 @@ def _row(
     }
 
 
-def _from_checks(
-    session: Session, catalogue: Catalogue, period: Period, *, now: dt.datetime
-) -> list[dict[str, Any]]:
-    """The surveys' and mystery visits' values of the period, unless one was entered."""
-    kept = {
+def _kept(session: Session, period: Period) -> set[tuple[str, int]]:
+    """The (measure, station) pairs of the period that have a value entered or imported."""
+    return {
         (str(i), int(u))
         for i, u in session.execute(
             select(IndicatorValue.indicator, IndicatorValue.unit_id).where(
-                IndicatorValue.period == str(period)
+                IndicatorValue.period == str(period), IndicatorValue.origin.not_in(REPLACED)
             )
         )
     }
+
+
+def _from_checks(
+    session: Session,
+    catalogue: Catalogue,
+    period: Period,
+    kept: set[tuple[str, int]],
+    *,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """The surveys' and mystery visits' values of the period, unless one was entered."""
     out = []
     for r in feed.indicator_rows(session, SYSTEM, period=str(period)):
         try:
