@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -58,6 +58,9 @@ def _late(clock: str) -> ColumnElement[bool]:
     )
 
 
+_DONE_OR_DUE = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at)
+
+
 def _completion_window(w: Window) -> ColumnElement[bool]:
     """Resolved in the window, or still open when its deadline passed in the window."""
     return or_(
@@ -77,10 +80,12 @@ def on_time(m: Measure, w: Window) -> Selection:
             *_filters(m),
         ]
         good = and_(WorkOrder.responded_at.is_not(None), not_(_late("response")))
+        at: Any = WorkOrder.received_at
     else:
         where = [_completion_window(w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
         good = and_(WorkOrder.resolved_at.is_not(None), not_(_late("completion")))
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+        at = _DONE_OR_DUE
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
 
 
 def served(m: Measure, w: Window) -> Selection:
@@ -96,7 +101,8 @@ def served(m: Measure, w: Window) -> Selection:
         not_(_late("completion")),
         WorkOrder.state != State.REJECTED,
     )
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+    at = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at, WorkOrder.received_at)
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
 
 
 def received(m: Measure, w: Window) -> Selection:
@@ -104,7 +110,9 @@ def received(m: Measure, w: Window) -> Selection:
     where = [*_in(WorkOrder.received_at, w), WorkOrder.state != State.DUPLICATE, *_filters(m)]
     channels = texts(m, "channels")
     good = WorkOrder.channel.in_(channels) if channels else None
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=WorkOrder.received_at
+    )
 
 
 def order_rate(session: Session, m: Measure, w: Window, where: list[Station]) -> dict[int, Sample]:
@@ -116,7 +124,9 @@ def with_evidence(m: Measure, w: Window) -> Selection:
     """Orders resolved in the window that have an evidence item."""
     good = exists(select(EvidenceItem.id).where(EvidenceItem.order_code == WorkOrder.code))
     where = (*_in(WorkOrder.resolved_at, w), *_filters(m))
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, good)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.resolved_at
+    )
 
 
 def response_minutes(m: Measure, w: Window) -> Selection:
@@ -150,6 +160,7 @@ def feedback(m: Measure, w: Window) -> Selection:
         Feedback.unit_id,
         tuple(_in(Feedback.at, w)),
         Feedback.resolved.is_(True),
+        at=Feedback.at,
     )
 
 
@@ -158,8 +169,9 @@ def reopened(m: Measure, w: Window) -> Selection:
     good = exists(
         select(Feedback.id).where(Feedback.order_id == WorkOrder.id, Feedback.reopened.is_(True))
     )
+    where = tuple(_in(WorkOrder.resolved_at, w))
     return Selection(
-        "order", WorkOrder.code, WorkOrder.unit_id, tuple(_in(WorkOrder.resolved_at, w)), good
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.resolved_at
     )
 
 
@@ -167,23 +179,23 @@ def tasks(m: Measure, w: Window) -> Selection:
     """Department tasks due in the window, not cancelled; done by their due time."""
     where = (*_in(Task.due_at, w), Task.status != "cancelled")
     good = and_(Task.done_at.is_not(None), Task.done_at <= Task.due_at)
-    return Selection("task", Task.id, Task.unit_id, where, good)
+    return Selection("task", Task.id, Task.unit_id, where, good, at=Task.due_at)
 
 
 def mediations(m: Measure, w: Window) -> Selection:
     """Mediations ended in the window; agreed ones."""
     where = (*_in(Mediation.ended_at, w), Mediation.status.in_(("agreed", "failed")))
+    agreed = Mediation.status == "agreed"
     return Selection(
-        "mediation", Mediation.id, Mediation.unit_id, where, Mediation.status == "agreed"
+        "mediation", Mediation.id, Mediation.unit_id, where, agreed, at=Mediation.ended_at
     )
 
 
 def follow_ups(m: Measure, w: Window) -> Selection:
     """Follow-up visits due in the window; done by their due time."""
     good = and_(FollowUp.done_at.is_not(None), FollowUp.done_at <= FollowUp.due_at)
-    return Selection(
-        "follow_up", FollowUp.id, FollowUp.unit_id, tuple(_in(FollowUp.due_at, w)), good
-    )
+    where = tuple(_in(FollowUp.due_at, w))
+    return Selection("follow_up", FollowUp.id, FollowUp.unit_id, where, good, at=FollowUp.due_at)
 
 
 def disputes(m: Measure, w: Window) -> Selection:
@@ -192,4 +204,7 @@ def disputes(m: Measure, w: Window) -> Selection:
         select(Mediation.id).where(Mediation.order_id == WorkOrder.id, Mediation.status == "failed")
     )
     where = (*_in(WorkOrder.closed_at, w), WorkOrder.module == Module.DISPUTE)
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, not_(failed))
+    good = not_(failed)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.closed_at
+    )

@@ -15,7 +15,6 @@ import datetime as dt
 import random
 from typing import Any
 
-from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM
@@ -23,7 +22,7 @@ from jingwu.demodata import DemoContext
 from jingwu.evaluation.checks import feed
 from jingwu.evaluation.indices import service
 from jingwu.evaluation.indices.catalogues import active
-from jingwu.evaluation.indices.compute_base import stations
+from jingwu.evaluation.indices.compute_base import bulk_insert, stations
 from jingwu.evaluation.indices.models import IndicatorValue
 from jingwu.evaluation.indices.periods import Period, of_instant
 from jingwu.evaluation.indices.values import ORIGIN_FORM
@@ -116,7 +115,6 @@ def seed(session: Session, ctx: DemoContext) -> None:
                         "line": None,
                     }
                 )
-    if rows:
-        session.execute(insert(IndicatorValue), rows)
+    bulk_insert(session, IndicatorValue, rows)
     # As the worker would have: every month, then every quarter (the spot checks' values too).
     service.recompute_periods(session, [*months, this.shift(-1), this, *quarters], now=ctx.now)

@@ -58,7 +58,7 @@ def recompute_periods(
     _, catalogue = active(session, now=now)
     where = stations(session)
     chosen = list(dict.fromkeys(periods))
-    n_values = sum(values.store_computed(session, catalogue, p, where, now=now) for p in chosen)
+    n_values = values.store_computed(session, catalogue, chosen, where, now=now)
     n_results = sum(results.store(session, catalogue, p, now=now) for p in chosen)
     done = [str(p) for p in chosen]
     return Recomputed(tuple(done), n_values, n_results, catalogue.version)

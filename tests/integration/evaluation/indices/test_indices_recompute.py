@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import SYSTEM
 from jingwu.evaluation.indices import schedule, service, values
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
+from jingwu.evaluation.indices.periods import parse_period
 from tests.integration.evaluation.indices.indices_world import NOW, seeded
 from tests.integration.workorders.wo_factory import World
 
@@ -208,3 +209,20 @@ def test_the_job_recomputes_a_closed_month_once_and_the_month_so_far_when_stale(
     assert schedule.run_due(session, now=NOW) == []
     later = NOW + schedule.REFRESH
     assert schedule.run_due(session, now=later) == ["2026-12", "2026-Q4"]
+
+
+def test_months_in_a_batch_and_quarters_from_them_equal_those_computed_one_by_one(
+    session: Session, w: World
+) -> None:
+    service.recompute(session, "2026-11", now=NOW)  # the month and the quarter on their own
+    alone = _values(session, "2026-11") | {
+        (k[0] + "@Q", k[1]): v for k, v in _values(session, "2026-Q4").items()
+    }
+    periods = [parse_period(p) for p in ("2026-10", "2026-11", "2026-12", "2026-Q4")]
+    service.recompute_periods(session, periods, now=NOW)
+    batched = _values(session, "2026-11") | {
+        (k[0] + "@Q", k[1]): v for k, v in _values(session, "2026-Q4").items()
+    }
+    assert batched.keys() == alone.keys()
+    for key, value in alone.items():
+        assert batched[key] == pytest.approx(value), key
