@@ -21,6 +21,7 @@ ALLOWED_WORDS = frozenset(
         "EN",  # the language switch (each language named in itself)
         "Jingwu",
         "APP",  # as in 国家反诈中心APP
+        "AB",  # as in AB岗 (a post's holder A and backup B)
         "API",
         "ID",
         "PDF",

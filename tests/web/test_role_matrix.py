@@ -178,6 +178,10 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
+    "/evaluation/units/{code}": lambda w: [(f"/evaluation/units/{k}", k) for k in w.places],
+    "/evaluation/values/{value_id}": lambda w: [
+        (f"/evaluation/values/{v}", k) for k, v in w.indicator_values.items()
+    ],
     "/api/v1/evaluation/values/{value_id}": lambda w: [
         (f"/api/v1/evaluation/values/{v}", k) for k, v in w.indicator_values.items()
     ],

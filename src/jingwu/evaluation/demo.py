@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from jingwu.demodata import DemoContext
 from jingwu.evaluation.checks import demo as checks_demo
 from jingwu.evaluation.improvement import demo as pdca_demo
+from jingwu.evaluation.indices import demo as indices_demo
 
 ORDER = 90
 
@@ -18,3 +19,4 @@ def seed(session: Session, ctx: DemoContext) -> None:
     """Each sub-area's seed, in order."""
     checks_demo.seed(session, ctx)
     pdca_demo.seed(session, ctx)
+    indices_demo.seed(session, ctx)

@@ -13,6 +13,7 @@ from jingwu.evaluation.checks import routes as checks_routes
 from jingwu.evaluation.checks import routes_third as checks_third
 from jingwu.evaluation.improvement import routes as pdca_routes
 from jingwu.evaluation.whitepaper import routes as white_paper
+from jingwu.evaluation.indices import routes as indices_routes
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 
@@ -20,7 +21,7 @@ STATIC = Path(__file__).parent / "static"
 _MEDIA = {".css": "text/css", ".js": "text/javascript"}
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Evaluation", "/evaluation/checks", "evaluation.view", order=55)]
+NAV = [NavItem("Evaluation", "/evaluation", "evaluation.view", order=55)]
 
 
 @router.get("/evaluation/static/{name}", dependencies=[PUBLIC])
@@ -36,3 +37,4 @@ router.include_router(checks_routes.router)
 router.include_router(checks_third.router)
 router.include_router(pdca_routes.router)
 router.include_router(white_paper.router)
+router.include_router(indices_routes.router)

@@ -41,7 +41,14 @@ def incidents(m: Measure, w: Window) -> Selection:
     if categories := texts(m, "categories"):
         where.append(IncidentCategory.name.in_(categories))
     join = ((IncidentCategory, IncidentCategory.id == Incident.category_id),)
-    return Selection("incident", Incident.ref, Incident.unit_id, tuple(where), joins=join)
+    return Selection(
+        "incident",
+        Incident.ref,
+        Incident.unit_id,
+        tuple(where),
+        joins=join,
+        at=Incident.occurred_at,
+    )
 
 
 def incident_rate(
@@ -136,7 +143,7 @@ def alerts(m: Measure, w: Window) -> Selection:
     if tiers := texts(m, "tiers"):
         where.append(Alert.tier.in_(tiers))
     join = ((Device, Device.id == Alert.device_id),)
-    return Selection("alert", Alert.id, Alert.unit_id, tuple(where), joins=join)
+    return Selection("alert", Alert.id, Alert.unit_id, tuple(where), joins=join, at=Alert.raised_at)
 
 
 def alert_rate(session: Session, m: Measure, w: Window, where: list[Station]) -> dict[int, Sample]:

@@ -9,11 +9,12 @@ figure and its rows can never disagree about what was counted.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, case, func, select, true
+from sqlalchemy import JSON, Select, Table, case, func, select, true
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -61,6 +62,7 @@ class Selection:
     where: tuple[ColumnElement[bool], ...]
     good: ColumnElement[bool] | None = None  # counted in a share's numerator
     joins: tuple[tuple[Any, ColumnElement[bool]], ...] = ()
+    at: Any = None  # the time that places a row in a period (None: a state, not events)
 
     def rows(self, *columns: Any) -> Select[Any]:
         """The selection as a SELECT of ``columns``."""
@@ -72,6 +74,26 @@ class Selection:
 
 Aggregate = Callable[[Session, Measure, Window, list[Station]], dict[int, Sample]]
 Selector = Callable[[Measure, Window], Selection]
+
+
+def bulk_insert(session: Session, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert many rows of a mapped class at once: COPY on PostgreSQL (its executemany sends
+    them one by one), the driver's executemany on SQLite. JSON columns go as JSON text."""
+    if not rows:
+        return
+    table = cast(Table, model.__table__)
+    conn = session.connection()
+    if conn.dialect.name != "postgresql":
+        conn.execute(table.insert(), rows)
+        return
+    names = list(rows[0])
+    as_json = {c.name for c in table.columns if isinstance(c.type, JSON)}
+    columns = ", ".join(f'"{n}"' for n in names)
+    raw = conn.connection.driver_connection
+    assert raw is not None
+    with raw.cursor() as cur, cur.copy(f"COPY {table.name} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row([json.dumps(row[n]) if n in as_json else row[n] for n in names])
 
 
 def stations(session: Session) -> list[Station]:

@@ -7,7 +7,7 @@ import statistics
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import and_, exists, not_, select
+from sqlalchemy import and_, exists, func, not_, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -22,7 +22,14 @@ from jingwu.evaluation.indices.compute_base import (
 )
 from jingwu.evaluation.measures import Measure
 from jingwu.evidence.models import EvidenceItem
-from jingwu.workorders.models import Feedback, FollowUp, Mediation, Task, WorkOrder
+from jingwu.workorders.models import (
+    Feedback,
+    FollowUp,
+    Mediation,
+    OverdueRecord,
+    Task,
+    WorkOrder,
+)
 from jingwu.workorders.vocab import Module, State
 
 _LEFT_OUT = (State.TRANSFERRED, State.REJECTED, State.DUPLICATE)
@@ -41,35 +48,61 @@ def _in(column: Any, w: Window) -> list[ColumnElement[bool]]:
     return [column >= w.start, column < w.end]
 
 
+def _late(clock: str) -> ColumnElement[bool]:
+    """The order has an overdue record of ``clock`` (the sweep writes one at each breach:
+    deadlines of stopped clocks are not kept on the order)."""
+    return exists(
+        select(OverdueRecord.id).where(
+            OverdueRecord.order_id == WorkOrder.id, OverdueRecord.clock == clock
+        )
+    )
+
+
+_DONE_OR_DUE = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at)
+
+
+def _completion_window(w: Window) -> ColumnElement[bool]:
+    """Resolved in the window, or still open when its deadline passed in the window."""
+    return or_(
+        and_(*_in(WorkOrder.resolved_at, w)),
+        and_(WorkOrder.resolved_at.is_(None), *_in(WorkOrder.completion_due_at, w)),
+    )
+
+
 def on_time(m: Measure, w: Window) -> Selection:
     """Orders answered (``clock`` response) or done (completion) by their deadline."""
     if m.param("clock") == "response":
-        where = [*_in(WorkOrder.received_at, w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
-        good = and_(
-            WorkOrder.responded_at.is_not(None), WorkOrder.responded_at <= WorkOrder.response_due_at
-        )
-    else:
+        waiting = and_(WorkOrder.responded_at.is_(None), WorkOrder.response_due_at >= w.end)
         where = [
-            *_in(WorkOrder.completion_due_at, w),
+            *_in(WorkOrder.received_at, w),
             WorkOrder.state.not_in(_LEFT_OUT),
+            not_(waiting),  # received late in the period and still within its time
             *_filters(m),
         ]
-        good = and_(
-            WorkOrder.resolved_at.is_not(None), WorkOrder.resolved_at <= WorkOrder.completion_due_at
-        )
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+        good = and_(WorkOrder.responded_at.is_not(None), not_(_late("response")))
+        at: Any = WorkOrder.received_at
+    else:
+        where = [_completion_window(w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
+        good = and_(WorkOrder.resolved_at.is_not(None), not_(_late("completion")))
+        at = _DONE_OR_DUE
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
 
 
 def served(m: Measure, w: Window) -> Selection:
-    """Orders due in the window resolved by their deadline; rejected ones count as not."""
-    left_out = (State.TRANSFERRED, State.DUPLICATE)
-    where = [*_in(WorkOrder.completion_due_at, w), WorkOrder.state.not_in(left_out), *_filters(m)]
+    """Orders done or due in the window, resolved in time; rejected ones count as not."""
+    rejected = and_(WorkOrder.state == State.REJECTED, *_in(WorkOrder.received_at, w))
+    where = [
+        or_(_completion_window(w), rejected),
+        WorkOrder.state.not_in((State.TRANSFERRED, State.DUPLICATE)),
+        *_filters(m),
+    ]
     good = and_(
         WorkOrder.resolved_at.is_not(None),
-        WorkOrder.resolved_at <= WorkOrder.completion_due_at,
-        WorkOrder.state != "rejected",
+        not_(_late("completion")),
+        WorkOrder.state != State.REJECTED,
     )
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+    at = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at, WorkOrder.received_at)
+    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
 
 
 def received(m: Measure, w: Window) -> Selection:
@@ -77,7 +110,9 @@ def received(m: Measure, w: Window) -> Selection:
     where = [*_in(WorkOrder.received_at, w), WorkOrder.state != State.DUPLICATE, *_filters(m)]
     channels = texts(m, "channels")
     good = WorkOrder.channel.in_(channels) if channels else None
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=WorkOrder.received_at
+    )
 
 
 def order_rate(session: Session, m: Measure, w: Window, where: list[Station]) -> dict[int, Sample]:
@@ -89,7 +124,9 @@ def with_evidence(m: Measure, w: Window) -> Selection:
     """Orders resolved in the window that have an evidence item."""
     good = exists(select(EvidenceItem.id).where(EvidenceItem.order_code == WorkOrder.code))
     where = (*_in(WorkOrder.resolved_at, w), *_filters(m))
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, good)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.resolved_at
+    )
 
 
 def response_minutes(m: Measure, w: Window) -> Selection:
@@ -123,6 +160,7 @@ def feedback(m: Measure, w: Window) -> Selection:
         Feedback.unit_id,
         tuple(_in(Feedback.at, w)),
         Feedback.resolved.is_(True),
+        at=Feedback.at,
     )
 
 
@@ -131,8 +169,9 @@ def reopened(m: Measure, w: Window) -> Selection:
     good = exists(
         select(Feedback.id).where(Feedback.order_id == WorkOrder.id, Feedback.reopened.is_(True))
     )
+    where = tuple(_in(WorkOrder.resolved_at, w))
     return Selection(
-        "order", WorkOrder.code, WorkOrder.unit_id, tuple(_in(WorkOrder.resolved_at, w)), good
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.resolved_at
     )
 
 
@@ -140,23 +179,23 @@ def tasks(m: Measure, w: Window) -> Selection:
     """Department tasks due in the window, not cancelled; done by their due time."""
     where = (*_in(Task.due_at, w), Task.status != "cancelled")
     good = and_(Task.done_at.is_not(None), Task.done_at <= Task.due_at)
-    return Selection("task", Task.id, Task.unit_id, where, good)
+    return Selection("task", Task.id, Task.unit_id, where, good, at=Task.due_at)
 
 
 def mediations(m: Measure, w: Window) -> Selection:
     """Mediations ended in the window; agreed ones."""
     where = (*_in(Mediation.ended_at, w), Mediation.status.in_(("agreed", "failed")))
+    agreed = Mediation.status == "agreed"
     return Selection(
-        "mediation", Mediation.id, Mediation.unit_id, where, Mediation.status == "agreed"
+        "mediation", Mediation.id, Mediation.unit_id, where, agreed, at=Mediation.ended_at
     )
 
 
 def follow_ups(m: Measure, w: Window) -> Selection:
     """Follow-up visits due in the window; done by their due time."""
     good = and_(FollowUp.done_at.is_not(None), FollowUp.done_at <= FollowUp.due_at)
-    return Selection(
-        "follow_up", FollowUp.id, FollowUp.unit_id, tuple(_in(FollowUp.due_at, w)), good
-    )
+    where = tuple(_in(FollowUp.due_at, w))
+    return Selection("follow_up", FollowUp.id, FollowUp.unit_id, where, good, at=FollowUp.due_at)
 
 
 def disputes(m: Measure, w: Window) -> Selection:
@@ -165,4 +204,7 @@ def disputes(m: Measure, w: Window) -> Selection:
         select(Mediation.id).where(Mediation.order_id == WorkOrder.id, Mediation.status == "failed")
     )
     where = (*_in(WorkOrder.closed_at, w), WorkOrder.module == Module.DISPUTE)
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, where, not_(failed))
+    good = not_(failed)
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, where, good, at=WorkOrder.closed_at
+    )

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jingwu.evaluation import kpi
 from jingwu.evaluation.composite import IndexSpec
 from jingwu.evaluation.indices import ranking
+from jingwu.evaluation.indices.compute_base import bulk_insert
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
 from jingwu.evaluation.indices.periods import Period
 from jingwu.evaluation.measures import Catalogue, Measure
@@ -157,8 +158,8 @@ def safety_results(
     ).reshape(len(stations), len(indicators))
     weights = catalogue.effective_weights()
     w = np.array([weights[i.id] for i in indicators])
-    keep = ~np.all(np.isnan(x), axis=0)
     enough = (~np.isnan(x) * w).sum(axis=1) >= MIN_SAFETY_WEIGHT - 1e-9
+    keep = ~np.all(np.isnan(x[enough]), axis=0)  # an indicator none of them has is dropped
     base = {
         "kind": SAFETY,
         "runs": runs,
@@ -218,6 +219,5 @@ def store(session: Session, catalogue: Catalogue, period: Period, *, now: dt.dat
     rows += safety_results(catalogue, values, nodes, seed=seed_of(period))
     session.execute(delete(IndexResult).where(IndexResult.period == str(period)))
     common = {"period": str(period), "catalogue_version": catalogue.version, "computed_at": now}
-    if rows:
-        session.execute(insert(IndexResult), [r | common for r in rows])
+    bulk_insert(session, IndexResult, [r | common for r in rows])
     return len(rows)

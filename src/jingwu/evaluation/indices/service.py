@@ -7,6 +7,7 @@ results, keeping every entered or imported value: running it twice gives the sam
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -16,9 +17,9 @@ from jingwu.audit import service as audit
 from jingwu.evaluation.indices import results, values
 from jingwu.evaluation.indices.catalogues import active
 from jingwu.evaluation.indices.compute_base import stations
-from jingwu.evaluation.indices.periods import parse_period, ranked_periods
+from jingwu.evaluation.indices.periods import Period, parse_period, ranked_periods
 
-__all__ = ["Recomputed", "recompute"]
+__all__ = ["Recomputed", "recompute", "recompute_periods"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +37,28 @@ def recompute(
 ) -> Recomputed:
     """Recompute a month (and its quarter) or a quarter: values, then index results."""
     principal.require("evaluation.manage")
-    _, catalogue = active(session, now=now)
-    where = stations(session)
-    done, n_values, n_results = [], 0, 0
-    for p in ranked_periods(parse_period(period)):
-        n_values += values.store_computed(session, catalogue, p, where, now=now)
-        n_results += results.store(session, catalogue, p, now=now)
-        done.append(str(p))
+    done = recompute_periods(session, ranked_periods(parse_period(period)), now=now)
     session.flush()
     audit.record(
         session,
         principal=principal,
         action="evaluation.recompute",
         object_type="eval_index_results",
-        detail={"periods": done, "values": n_values, "results": n_results},
+        detail={"periods": list(done.periods), "values": done.values, "results": done.results},
         now=now,
     )
+    return done
+
+
+def recompute_periods(
+    session: Session, periods: Iterable[Period], *, now: dt.datetime
+) -> Recomputed:
+    """The values of every period, then their index results (a month's index reads its
+    quarter's values of quarterly measures). No permission check, no audit."""
+    _, catalogue = active(session, now=now)
+    where = stations(session)
+    chosen = list(dict.fromkeys(periods))
+    n_values = values.store_computed(session, catalogue, chosen, where, now=now)
+    n_results = sum(results.store(session, catalogue, p, now=now) for p in chosen)
+    done = [str(p) for p in chosen]
     return Recomputed(tuple(done), n_values, n_results, catalogue.version)

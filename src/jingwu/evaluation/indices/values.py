@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM, Principal, station_in_scope
@@ -15,9 +16,9 @@ from jingwu.audit import service as audit
 from jingwu.errors import Invalid
 from jingwu.evaluation.checks import feed
 from jingwu.evaluation.checks.surveycsv import decode, refuse
-from jingwu.evaluation.indices import computations, valuecsv
+from jingwu.evaluation.indices import batch, computations, valuecsv
 from jingwu.evaluation.indices.catalogues import active
-from jingwu.evaluation.indices.compute_base import Station
+from jingwu.evaluation.indices.compute_base import Sample, Station, bulk_insert
 from jingwu.evaluation.indices.models import IndicatorValue
 from jingwu.evaluation.indices.periods import Period, parse_period
 from jingwu.evaluation.measures import Catalogue, Measure
@@ -39,48 +40,88 @@ def applies(measure: Measure, period: Period) -> bool:
 def store_computed(
     session: Session,
     catalogue: Catalogue,
-    period: Period,
+    periods: Sequence[Period],
     where: list[Station],
     *,
     now: dt.datetime,
 ) -> int:
-    """Replace the period's computed and check-derived values; entered ones stay."""
+    """Replace the periods' computed and check-derived values; entered ones stay."""
     session.execute(
         delete(IndicatorValue).where(
-            IndicatorValue.period == str(period), IndicatorValue.origin.in_(REPLACED)
+            IndicatorValue.period.in_([str(p) for p in periods]),
+            IndicatorValue.origin.in_(REPLACED),
         )
     )
-    rows: list[dict[str, Any]] = []
-    w = computations.window(period)
+    found = _computed(session, catalogue, periods, where)
+    n = 0
+    for p in periods:
+        kept = _kept(session, p)
+        w = computations.window(p)
+        rows: list[dict[str, Any]] = []
+        for m in catalogue:
+            if (m.id, p) not in found:
+                continue
+            selection = {
+                "query": m.query,
+                "params": {k: list(v) if isinstance(v, tuple) else v for k, v in m.params},
+                "from": w.start.isoformat(),
+                "to": w.end.isoformat(),
+            }
+            rows += [
+                _computed_row(m, s.id, p, catalogue, found[(m.id, p)].get(s.id), selection, now)
+                for s in where
+                if (m.id, s.id) not in kept  # entered by hand (a measure once entered, say)
+            ]
+        rows += _from_checks(session, catalogue, p, kept, now=now)
+        bulk_insert(session, IndicatorValue, rows)
+        n += len(rows)
+    return n
+
+
+def _computed(
+    session: Session, catalogue: Catalogue, periods: Sequence[Period], where: list[Station]
+) -> dict[tuple[str, Period], dict[int, Sample]]:
+    """Every computed measure's values for each period it applies to (months in batches,
+    quarters from their months when all three are among ``periods``)."""
+    found: dict[tuple[str, Period], dict[int, Sample]] = {}
     for m in catalogue:
-        if m.source is not Source.COMPUTED or not applies(m, period):
+        if m.source is not Source.COMPUTED:
             continue
-        found = computations.compute(session, m, period, where)
-        selection = {
-            "query": m.query,
-            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in m.params},
-            "from": w.start.isoformat(),
-            "to": w.end.isoformat(),
-        }
-        for s in where:
-            sample = found.get(s.id)
-            counts = dict(sample.counts) if sample else {}
-            value = None if sample is None else min(max(sample.value, m.low), m.high)
-            if sample is not None and value != sample.value:
-                counts["unclamped"] = sample.value  # a rate beyond the catalogue's range
-            rows.append(
-                _row(m, s.id, period, catalogue, now)
-                | {
-                    "value": value,
-                    "basis": None if sample is None else sample.basis,
-                    "origin": ORIGIN_QUERY,
-                    "rows": selection | {"counts": counts},
-                }
-            )
-    rows += _from_checks(session, catalogue, period, now=now)
-    if rows:
-        session.execute(insert(IndicatorValue), rows)
-    return len(rows)
+        how = batch.kind(m)
+        if how is not None and m.frequency is Frequency.MONTHLY:
+            for run in batch.runs(periods):  # a lone month is computed on its own
+                if len(run) > 1:
+                    found |= {(m.id, p): v for p, v in batch.months(session, m, run, where).items()}
+        for p in periods:
+            if not applies(m, p) or (m.id, p) in found:
+                continue
+            parts = [found.get((m.id, q)) for q in p.parts()]
+            if how is not None and p.months == 3 and all(x is not None for x in parts):
+                found[(m.id, p)] = batch.quarter(how, [x for x in parts if x is not None], where)
+            else:
+                found[(m.id, p)] = computations.compute(session, m, p, where)
+    return found
+
+
+def _computed_row(
+    m: Measure,
+    unit_id: int,
+    period: Period,
+    catalogue: Catalogue,
+    sample: Sample | None,
+    selection: dict[str, Any],
+    now: dt.datetime,
+) -> dict[str, Any]:
+    counts: dict[str, Any] = dict(sample.counts) if sample else {}
+    value = None if sample is None else min(max(sample.value, m.low), m.high)
+    if sample is not None and value != sample.value:
+        counts["unclamped"] = sample.value  # a rate beyond the catalogue's range
+    return _row(m, unit_id, period, catalogue, now) | {
+        "value": value,
+        "basis": None if sample is None else sample.basis,
+        "origin": ORIGIN_QUERY,
+        "rows": selection | {"counts": counts},
+    }
 
 
 def _row(
@@ -100,18 +141,27 @@ def _row(
     }
 
 
-def _from_checks(
-    session: Session, catalogue: Catalogue, period: Period, *, now: dt.datetime
-) -> list[dict[str, Any]]:
-    """The surveys' and mystery visits' values of the period, unless one was entered."""
-    kept = {
+def _kept(session: Session, period: Period) -> set[tuple[str, int]]:
+    """The (measure, station) pairs of the period that have a value entered or imported."""
+    return {
         (str(i), int(u))
         for i, u in session.execute(
             select(IndicatorValue.indicator, IndicatorValue.unit_id).where(
-                IndicatorValue.period == str(period)
+                IndicatorValue.period == str(period), IndicatorValue.origin.not_in(REPLACED)
             )
         )
     }
+
+
+def _from_checks(
+    session: Session,
+    catalogue: Catalogue,
+    period: Period,
+    kept: set[tuple[str, int]],
+    *,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """The surveys' and mystery visits' values of the period, unless one was entered."""
     out = []
     for r in feed.indicator_rows(session, SYSTEM, period=str(period)):
         try:

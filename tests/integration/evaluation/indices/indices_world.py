@@ -8,7 +8,7 @@ import itertools
 
 from sqlalchemy.orm import Session
 
-from jingwu.workorders.models import Feedback, Mediation, Task, WorkOrder
+from jingwu.workorders.models import Feedback, Mediation, OverdueRecord, Task, WorkOrder
 from tests.integration.workorders.wo_factory import World, make_world
 
 NOV = dt.datetime(2026, 11, 3, 2, 0, tzinfo=dt.UTC)  # 10:00 on 3 November in Shanghai
@@ -30,7 +30,13 @@ def order(
     done_in: dt.timedelta | None = dt.timedelta(hours=10),
     channel: str = "walk_in",
 ) -> WorkOrder:
-    """One order received at ``at``: answered and resolved after the given delays (or not)."""
+    """One order received at ``at``: answered and resolved after the given delays (or not).
+
+    As the work orders keep them: a clock's deadline is cleared once it stops, and a breach
+    leaves an overdue record (response within 30 minutes, completion within 24 hours)."""
+    responded = None if answered_in is None else at + answered_in
+    resolved = None if done_in is None else at + done_in
+    response_due, completion_due = at + dt.timedelta(minutes=30), at + dt.timedelta(hours=24)
     o = WorkOrder(
         code=f"{station}-20261103-{next(_codes):04d}",
         unit_id=w.units[station].id,
@@ -43,15 +49,30 @@ def order(
         tier=tier,
         sla={},
         received_at=at,
-        responded_at=None if answered_in is None else at + answered_in,
-        resolved_at=None if done_in is None else at + done_in,
+        responded_at=responded,
+        resolved_at=resolved,
         closed_at=None if done_in is None or state != "closed" else at + done_in,
-        response_due_at=at + dt.timedelta(minutes=30),
-        completion_due_at=at + dt.timedelta(hours=24),
+        response_due_at=None if responded else response_due,
+        completion_due_at=None if resolved else completion_due,
         updated_at=at,
     )
     session.add(o)
     session.flush()
+    for clock, due, done in (
+        ("response", response_due, responded),
+        ("completion", completion_due, resolved),
+    ):
+        if done is None or done > due:
+            session.add(
+                OverdueRecord(
+                    order_id=o.id,
+                    unit_id=o.unit_id,
+                    clock=clock,
+                    tier=tier,
+                    deadline_at=due,
+                    detected_at=due,
+                )
+            )
     return o
 
 

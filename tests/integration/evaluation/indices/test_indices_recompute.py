@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import SYSTEM
 from jingwu.evaluation.indices import schedule, service, values
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
+from jingwu.evaluation.indices.periods import parse_period
 from tests.integration.evaluation.indices.indices_world import NOW, seeded
 from tests.integration.workorders.wo_factory import World
 
@@ -30,13 +31,22 @@ def _values(session: Session, period: str) -> dict[tuple[str, str], float | None
     return {(i, u): v for i, u, v in rows}
 
 
+LATE = "NOT EXISTS (SELECT 1 FROM wo_overdue d WHERE d.order_id = o.id AND d.clock = 'completion')"
+WINDOW = (
+    "((o.resolved_at >= :a AND o.resolved_at < :b) OR (o.resolved_at IS NULL "
+    "AND o.completion_due_at >= :a AND o.completion_due_at < :b))"
+)
+
+
 def _independent_shares(session: Session) -> dict[tuple[str, str], float]:
     """The computed components of the KPI indices, by SQL written apart from the service."""
     queries = {
         "kpi.satisfaction.response": (
-            "SELECT u.short_code, count(*), sum(CASE WHEN o.responded_at <= o.response_due_at "
-            "THEN 1 ELSE 0 END) FROM work_orders o JOIN units u ON u.id = o.unit_id "
+            "SELECT u.short_code, count(*), sum(CASE WHEN o.responded_at IS NOT NULL AND NOT "
+            "EXISTS (SELECT 1 FROM wo_overdue d WHERE d.order_id = o.id AND d.clock = "
+            "'response') THEN 1 ELSE 0 END) FROM work_orders o JOIN units u ON u.id = o.unit_id "
             "WHERE o.state NOT IN ('transferred','rejected','duplicate') "
+            "AND NOT (o.responded_at IS NULL AND o.response_due_at >= :b) "
             "AND o.received_at >= :a AND o.received_at < :b GROUP BY u.short_code"
         ),
         "kpi.satisfaction.resolution": (
@@ -45,10 +55,11 @@ def _independent_shares(session: Session) -> dict[tuple[str, str], float]:
             "WHERE f.at >= :a AND f.at < :b GROUP BY u.short_code"
         ),
         "kpi.efficiency.help_conversion": (
-            "SELECT u.short_code, count(*), sum(CASE WHEN o.resolved_at <= o.completion_due_at "
-            "AND o.state <> 'rejected' THEN 1 ELSE 0 END) FROM work_orders o "
+            "SELECT u.short_code, count(*), sum(CASE WHEN o.resolved_at IS NOT NULL AND "
+            "o.state <> 'rejected' AND " + LATE + " THEN 1 ELSE 0 END) FROM work_orders o "
             "JOIN units u ON u.id = o.unit_id WHERE o.state NOT IN ('transferred','duplicate') "
-            "AND o.completion_due_at >= :a AND o.completion_due_at < :b GROUP BY u.short_code"
+            "AND (" + WINDOW + " OR (o.state = 'rejected' AND o.received_at >= :a "
+            "AND o.received_at < :b)) GROUP BY u.short_code"
         ),
         "kpi.efficiency.cross_department": (
             "SELECT u.short_code, count(*), sum(CASE WHEN t.done_at <= t.due_at THEN 1 ELSE 0 "
@@ -56,11 +67,11 @@ def _independent_shares(session: Session) -> dict[tuple[str, str], float]:
             "AND t.due_at >= :a AND t.due_at < :b GROUP BY u.short_code"
         ),
         "kpi.social.hazards_rectified": (
-            "SELECT u.short_code, count(*), sum(CASE WHEN o.resolved_at <= o.completion_due_at "
-            "THEN 1 ELSE 0 END) FROM work_orders o JOIN units u ON u.id = o.unit_id "
+            "SELECT u.short_code, count(*), sum(CASE WHEN o.resolved_at IS NOT NULL AND "
+            "" + LATE + " THEN 1 ELSE 0 END) FROM work_orders o JOIN units u ON u.id = o.unit_id "
             "WHERE o.state NOT IN ('transferred','rejected','duplicate') AND o.category IN "
-            "('fire_hazard','dangerous_goods','public_facility') "
-            "AND o.completion_due_at >= :a AND o.completion_due_at < :b GROUP BY u.short_code"
+            "('fire_hazard','dangerous_goods','public_facility') AND " + WINDOW + " "
+            "GROUP BY u.short_code"
         ),
         "kpi.social.disputes_resolved": (
             "SELECT u.short_code, count(*), sum(CASE WHEN NOT EXISTS (SELECT 1 FROM "
@@ -198,3 +209,20 @@ def test_the_job_recomputes_a_closed_month_once_and_the_month_so_far_when_stale(
     assert schedule.run_due(session, now=NOW) == []
     later = NOW + schedule.REFRESH
     assert schedule.run_due(session, now=later) == ["2026-12", "2026-Q4"]
+
+
+def test_months_in_a_batch_and_quarters_from_them_equal_those_computed_one_by_one(
+    session: Session, w: World
+) -> None:
+    service.recompute(session, "2026-11", now=NOW)  # the month and the quarter on their own
+    alone = _values(session, "2026-11") | {
+        (k[0] + "@Q", k[1]): v for k, v in _values(session, "2026-Q4").items()
+    }
+    periods = [parse_period(p) for p in ("2026-10", "2026-11", "2026-12", "2026-Q4")]
+    service.recompute_periods(session, periods, now=NOW)
+    batched = _values(session, "2026-11") | {
+        (k[0] + "@Q", k[1]): v for k, v in _values(session, "2026-Q4").items()
+    }
+    assert batched.keys() == alone.keys()
+    for key, value in alone.items():
+        assert batched[key] == pytest.approx(value), key
