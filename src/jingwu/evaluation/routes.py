@@ -12,8 +12,8 @@ from jingwu.errors import NotFound
 from jingwu.evaluation.checks import routes as checks_routes
 from jingwu.evaluation.checks import routes_third as checks_third
 from jingwu.evaluation.improvement import routes as pdca_routes
-from jingwu.evaluation.whitepaper import routes as white_paper
 from jingwu.evaluation.indices import routes as indices_routes
+from jingwu.evaluation.whitepaper import routes as white_paper
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 
