@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 import uvicorn
+from fastapi import FastAPI
 
 from jingwu.cli.context import OPERATOR, CliContext, pass_ctx, requires
 from jingwu.cli.db import upgrade_database
@@ -21,10 +22,12 @@ host_option = click.option("--host", default=None, help="Address to listen on (J
 port_option = click.option("--port", default=None, type=int, help="Port (JINGWU_PORT).")
 
 
-def _serve(runtime: Runtime, host: str | None, port: int | None) -> None:
+def _serve(
+    runtime: Runtime, host: str | None, port: int | None, app: FastAPI | None = None
+) -> None:
     settings = runtime.settings
     uvicorn.run(
-        create_app(runtime),
+        app if app is not None else create_app(runtime),
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
@@ -128,12 +131,15 @@ def demo(ctx: CliContext, host: str | None, port: int | None, seed_only: bool) -
     )
     for role in DEMO_ACCOUNTS:
         click.echo(f"  demo-{role}")
+    # The app imports every domain (numpy among them) before the worker's threads start:
+    # two threads importing the same extension module at once can deadlock the import.
+    app = create_app(runtime)
     stop = threading.Event()
     runner.start_services(runtime, stop)
     threading.Thread(
         target=runner.loop, args=(runtime,), kwargs={"stop": stop}, name="worker", daemon=True
     ).start()
     try:
-        _serve(runtime, host, port)
+        _serve(runtime, host, port, app)
     finally:
         stop.set()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from jingwu.cli import serve
 from jingwu.cli.main import cli
 from jingwu.config import get_settings
 from jingwu.security import keys
@@ -118,3 +119,20 @@ def test_keys_rotate_and_a_wrong_key_stops_start_up(env: dict[str, str]) -> None
 def test_tokens_are_printed_once(env: dict[str, str]) -> None:
     r = run(env, "tokens", "create", "--user", "demo-chief")
     assert r.exit_code == 0 and r.output.startswith("jw_")
+
+
+def test_the_demo_builds_the_app_before_the_worker_threads_start(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app imports every domain (numpy among them); the worker's threads import too, and
+    two threads importing one extension module at once can deadlock (the demo then never
+    served). So the app is built first, then the threads start, then it is served."""
+    steps: list[str] = []
+    build = serve.create_app
+    monkeypatch.setattr(serve, "create_app", lambda rt: steps.append("app") or build(rt))
+    monkeypatch.setattr(serve.runner, "start_services", lambda *a: steps.append("threads"))
+    monkeypatch.setattr(serve.runner, "loop", lambda *a, **k: None)
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **k: steps.append("serve"))
+    result = run(env, "demo", "--port", "1")
+    assert result.exit_code == 0, result.output
+    assert steps == ["app", "threads", "serve"]
