@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from jingwu.accounts.principal import Principal
 from jingwu.org import queries, service
+from jingwu.org.api_edit import router as edit_router
 from jingwu.org.schemas import (
     PostOut,
     StaffingOut,
@@ -107,3 +108,6 @@ def staffing(
         below_standard=[u.short_code for u in report.below_standard],
         ab_incomplete=[u.short_code for u in report.ab_incomplete],
     )
+
+
+router.include_router(edit_router)

@@ -164,6 +164,8 @@ def add_staff(session: Session, principal: Principal, *, unit_id: int, data: Sta
         police_number=data.police_number,
         specialty=data.specialty,
         phone=phone,
+        grade=data.grade,
+        expert_field=(data.expert_field or "") if data.category == "expert" else "",
     )
     session.add(staff)
     session.flush()
