@@ -22,10 +22,10 @@ from jingwu.web.deps import Now, SessionDep
 from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath
 
-router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
+units = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
 
 
-@router.get("/units", response_model=list[UnitOut])
+@units.get("/units", response_model=list[UnitOut])
 def list_units(
     session: SessionDep,
     principal: Annotated[Principal, Requires("org.view")],
@@ -35,7 +35,7 @@ def list_units(
     return [UnitOut.model_validate(u) for u in queries.list_units(session, principal, kind=kind)]
 
 
-@router.post("/units", response_model=UnitOut, status_code=201)
+@units.post("/units", response_model=UnitOut, status_code=201)
 def create_unit(
     session: SessionDep,
     principal: Annotated[Principal, Requires("org.edit")],
@@ -46,7 +46,7 @@ def create_unit(
     return UnitOut.model_validate(service.create_unit(session, principal, data=body, now=now))
 
 
-@router.get("/units/{unit_id}")
+@units.get("/units/{unit_id}")
 def unit_profile(
     session: SessionDep, principal: Annotated[Principal, Requires("org.view")], unit_id: IdPath
 ) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def unit_profile(
     }
 
 
-@router.get("/staffing", response_model=StaffingReportOut)
+@units.get("/staffing", response_model=StaffingReportOut)
 def staffing(
     session: SessionDep, principal: Annotated[Principal, Requires("staff.view")]
 ) -> StaffingReportOut:
@@ -110,4 +110,6 @@ def staffing(
     )
 
 
+router = APIRouter()
+router.include_router(units)
 router.include_router(edit_router)

@@ -38,9 +38,10 @@ from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
 from jingwu.security.pii import mask_phone
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
+from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath
 
-router = APIRouter()
+router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
 Recorder = Annotated[Principal, Requires("org.record")]
 
 
