@@ -131,6 +131,7 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     ),
     "/org/units/{unit_id}": _with("/org/units/{id}", "{id}", _unit_ids),
     "/api/v1/org/units/{unit_id}": _with("/api/v1/org/units/{id}", "{id}", _unit_ids),
+    "/api/v1/org/units/{unit_id}/staff": _with("/api/v1/org/units/{id}/staff", "{id}", _unit_ids),
     "/api/v1/org/staff/{staff_id}/history": _with(
         "/api/v1/org/staff/{id}/history", "{id}", _each("staff_id")
     ),

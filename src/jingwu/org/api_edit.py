@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter
 
 from jingwu.accounts.principal import Principal
-from jingwu.org import checks, editing, premises
+from jingwu.org import checks, editing, premises, queries
 from jingwu.org.editschemas import (
     CheckOut,
     Checks,
@@ -91,6 +91,16 @@ def create_staff(
     """Add a person (officer with police number, auxiliary, or expert with field)."""
     staff, unit = editing.create_staff(session, principal, unit_id=unit_id, data=body, now=now)
     return StaffChanged(staff=staff_out(staff), checks=_checks(session, unit))
+
+
+@router.get("/units/{unit_id}/staff", response_model=list[StaffOut])
+def list_staff(
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("staff.view")],
+    unit_id: IdPath,
+) -> list[StaffOut]:
+    """A unit's people, those who left included (phones masked)."""
+    return [staff_out(s) for s in queries.profile(session, principal, unit_id=unit_id).staff]
 
 
 @router.patch("/staff/{staff_id}", response_model=StaffChanged)

@@ -54,6 +54,8 @@ def test_a_chief_records_staff_and_posts_and_sees_the_check_change(
         headers=h,
     )
     assert r.status_code == 200 and r.json()["checks"][0]["met"] is True
+    listed = client.get(f"/api/v1/org/units/{uid}/staff").json()
+    assert [s["id"] for s in listed] == ids and listed[0]["phone"] == "138****8000"
     hist = client.get(f"/api/v1/org/staff/{ids[0]}/history").json()
     assert hist[0]["short_code"] == "SA02" and hist[0]["ended_at"] is None
 
