@@ -24,6 +24,7 @@ from jingwu.org.editschemas import (
     MoveIn,
     PostIn,
     StaffNew,
+    StaffPatch,
     ZoneIn,
     ZonePatch,
 )
@@ -94,6 +95,32 @@ def add_staff(
             }
         )
         editing.create_staff(session, principal, unit_id=unit_id, data=data, now=now)
+
+    return _change(request, session, principal, unit_id, "staff", act)
+
+
+@router.post("/org/units/{unit_id}/staff/{staff_id}", response_class=HTMLResponse)
+def change_staff(
+    request: Request,
+    session: SessionDep,
+    principal: Recorder,
+    unit_id: IdPath,
+    staff_id: IdPath,
+    form: FormFields,
+) -> Response:
+    """Change a person's details; an empty phone keeps the one recorded."""
+
+    def act() -> None:
+        values: dict[str, Any] = {
+            k: form.get(k, "") for k in ("name", "grade", "specialty") if k in form
+        }
+        for k in ("police_number", "expert_field"):
+            if k in form:
+                values[k] = _opt(form.get(k))
+        if _opt(form.get("phone")):
+            values["phone"] = _opt(form.get("phone"))
+        data = StaffPatch.model_validate(values)
+        editing.update_staff(session, principal, staff_id=staff_id, data=data)
 
     return _change(request, session, principal, unit_id, "staff", act)
 

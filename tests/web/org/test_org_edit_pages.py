@@ -98,3 +98,25 @@ def test_the_staffing_page_checks_streets_and_the_district(
     assert 'id="tier-staffing"' in page and "SA00" in page and "D000" in page
     client.get("/lang/en?next=/staffing")
     assert "1 head + 5 full-time staff" in client.get("/staffing").text
+
+
+def test_a_chief_corrects_a_persons_details_and_an_empty_phone_keeps_it(
+    client: TestClient, session: Session, clock: FrozenClock
+) -> None:
+    t, _ = signed_in(client, session, clock, "SA01", "chief")
+    uid = t["SA01"].id
+    _post(client, f"/org/units/{uid}/staff", name="王伟", category="police",
+          police_number="520001", phone="13800138000")  # fmt: skip
+    staff = session.scalar(select(Staff).where(Staff.unit_id == uid))
+    assert staff is not None
+    r = _post(client, f"/org/units/{uid}/staff/{staff.id}", name="王伟民",
+              police_number="520002", grade="二级警长", phone="")  # fmt: skip
+    assert r.status_code == 303
+    session.expire_all()
+    assert (staff.name, staff.police_number, staff.grade, staff.phone) == (
+        "王伟民", "520002", "二级警长", "13800138000"
+    )  # fmt: skip
+    r = _post(client, f"/org/units/{uid}/staff/{staff.id}", name="王伟民", police_number="")
+    assert r.status_code == 422 and "警号" in r.text
+    session.expire_all()
+    assert staff.police_number == "520002"
