@@ -111,3 +111,18 @@ def test_the_recording_commands_print_the_check(env: dict[str, str], tmp_path: P
     assert run(env, "org", "staff-leave", staff_id).exit_code == 1
     r = run(env, "org", "post-add", "RS01", "--kind", "director")
     assert r.exit_code == 1 and "no post of kind" in r.output
+
+
+def test_a_row_refused_while_storing_leaves_no_earlier_row_or_zone(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    rows = (
+        _row("district", "", "PD00", "330106")
+        + _row("street", "PD00", "PS00", "330106001")
+        + _row("community", "PS00", "PS01", "330106001001", ",60,reception:18,reception:叫号机")
+        + _row("community", "NOPE00", "PS02", "330106001002", ",60,reception:18,")
+    )
+    r = _import(env, tmp_path / "late.csv", rows)
+    assert r.exit_code == 1 and "row 4" in r.output, r.output
+    listed = run(env, "org", "list").output
+    assert "PD00" not in listed and "PS01" not in listed
