@@ -88,6 +88,7 @@ class Place:
     pdca_item: int = 0  # a rectification on the station's improvement list
     pdca_evidence: int = 0
     case: str = ""  # a case in the case library
+    staff_id: int = 0
 
 
 @dataclass
@@ -249,6 +250,7 @@ def _records(session: Session, world: RoleWorld, who: Principal, unit: Unit, pla
         session, unit, f"9{unit.id:05d}", name=world.at(code, "staff", f"ZQX{code}民警")
     )
     org.set_post(session, SYSTEM, unit_id=unit.id, kind="chief", holder_id=staff, backup_id=None)
+    place.staff_id = staff
     order_id = workorders.get_order(session, who, code=place.order).id
     session.add(
         OverdueRecord(

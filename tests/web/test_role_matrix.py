@@ -131,6 +131,10 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     ),
     "/org/units/{unit_id}": _with("/org/units/{id}", "{id}", _unit_ids),
     "/api/v1/org/units/{unit_id}": _with("/api/v1/org/units/{id}", "{id}", _unit_ids),
+    "/api/v1/org/units/{unit_id}/staff": _with("/api/v1/org/units/{id}/staff", "{id}", _unit_ids),
+    "/api/v1/org/staff/{staff_id}/history": _with(
+        "/api/v1/org/staff/{id}/history", "{id}", _each("staff_id")
+    ),
     "/iot/devices/{device_id}": _with("/iot/devices/{id}", "{id}", _each("device_id")),
     "/api/v1/iot/devices/{device_id}": _with(
         "/api/v1/iot/devices/{id}", "{id}", _each("device_id")

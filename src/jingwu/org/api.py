@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from jingwu.accounts.principal import Principal
 from jingwu.org import queries, service
+from jingwu.org.api_edit import router as edit_router
 from jingwu.org.schemas import (
     PostOut,
     StaffingOut,
@@ -21,10 +22,10 @@ from jingwu.web.deps import Now, SessionDep
 from jingwu.web.openapi import API_ERRORS
 from jingwu.web.params import IdPath
 
-router = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
+units = APIRouter(prefix="/api/v1/org", tags=["organisation"], responses=API_ERRORS)
 
 
-@router.get("/units", response_model=list[UnitOut])
+@units.get("/units", response_model=list[UnitOut])
 def list_units(
     session: SessionDep,
     principal: Annotated[Principal, Requires("org.view")],
@@ -34,7 +35,7 @@ def list_units(
     return [UnitOut.model_validate(u) for u in queries.list_units(session, principal, kind=kind)]
 
 
-@router.post("/units", response_model=UnitOut, status_code=201)
+@units.post("/units", response_model=UnitOut, status_code=201)
 def create_unit(
     session: SessionDep,
     principal: Annotated[Principal, Requires("org.edit")],
@@ -45,7 +46,7 @@ def create_unit(
     return UnitOut.model_validate(service.create_unit(session, principal, data=body, now=now))
 
 
-@router.get("/units/{unit_id}")
+@units.get("/units/{unit_id}")
 def unit_profile(
     session: SessionDep, principal: Annotated[Principal, Requires("org.view")], unit_id: IdPath
 ) -> dict[str, Any]:
@@ -80,7 +81,7 @@ def unit_profile(
     }
 
 
-@router.get("/staffing", response_model=StaffingReportOut)
+@units.get("/staffing", response_model=StaffingReportOut)
 def staffing(
     session: SessionDep, principal: Annotated[Principal, Requires("staff.view")]
 ) -> StaffingReportOut:
@@ -107,3 +108,8 @@ def staffing(
         below_standard=[u.short_code for u in report.below_standard],
         ab_incomplete=[u.short_code for u in report.ab_incomplete],
     )
+
+
+router = APIRouter()
+router.include_router(units)
+router.include_router(edit_router)

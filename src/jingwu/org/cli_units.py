@@ -8,11 +8,15 @@ import click
 from rich.console import Console
 from rich.progress import track
 from rich.table import Table
+from sqlalchemy.orm import Session
 
+from jingwu.accounts.scope import Principal
 from jingwu.cli.context import BadFile, CliContext, pass_ctx, requires
 from jingwu.cli.tables import print_table
-from jingwu.errors import Invalid, NotFound
-from jingwu.org import importer, queries, service
+from jingwu.errors import Conflict, Invalid, NotFound
+from jingwu.org import importer, premises, queries, service
+from jingwu.org.editschemas import EquipmentIn
+from jingwu.org.import_premises import UnitImport
 
 console = Console()
 
@@ -84,7 +88,7 @@ def staffing(ctx: CliContext) -> None:
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @pass_ctx
 def import_units(ctx: CliContext, file: Path) -> None:
-    """Import units from CSV or GeoJSON: every row or none."""
+    """Import units from CSV or GeoJSON, with their zones and equipment: every row or none."""
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -110,10 +114,25 @@ def import_units(ctx: CliContext, file: Path) -> None:
         principal = ctx.principal(session)
         for n, data in enumerate(track(units, description="Importing"), start=1):
             try:
-                service.create_unit(session, principal, data=data, now=now)
-            except (Invalid, NotFound) as exc:
+                unit = service.create_unit(session, principal, data=data, now=now)
+                _premises(session, principal, unit.id, data)
+            except (Invalid, NotFound, Conflict) as exc:
                 raise Invalid(
                     "Nothing imported: row {n} ({short_code}): {message}",
                     params={"n": n, "short_code": data.short_code, "message": exc.message},
                 ) from None
     click.echo(f"Imported {len(units)} unit(s).")
+
+
+def _premises(session: Session, principal: Principal, unit_id: int, data: UnitImport) -> None:
+    """The zones and equipment of an imported unit."""
+    zones = {}
+    for z in data.zones:
+        zones[z.kind], _ = premises.create_zone(session, principal, unit_id=unit_id, data=z)
+    for item in data.equipment:
+        premises.create_equipment(
+            session,
+            principal,
+            zone_id=zones[item.zone].id,
+            data=EquipmentIn(name=item.name, quantity=item.quantity),
+        )

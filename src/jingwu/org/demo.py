@@ -312,12 +312,14 @@ def _staff_station(
             backup_id=auxes[(n + 1) % len(auxes)] if len(auxes) > 1 else None,
             is_key=False,
         )
-    for specialty in ("法律顾问", "心理咨询师")[: 1 + k % 2]:
+    for specialty, field in (("法律顾问", "lawyer"), ("心理咨询师", "psychologist"))[: 1 + k % 2]:
         expert = service.add_staff(
             session,
             SYSTEM,
             unit_id=unit_id,
-            data=StaffIn(name=_name(ctx.rng), category="expert", specialty=specialty),
+            data=StaffIn(
+                name=_name(ctx.rng), category="expert", specialty=specialty, expert_field=field
+            ),
         )
         service.set_post(
             session,

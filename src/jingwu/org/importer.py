@@ -2,8 +2,9 @@
 
 CSV columns: kind, parent_code, name, name_en, short_code, division_code, org_code, address,
 phone, lon, lat, floor_area_m2, design, residents, boundary (GeoJSON geometry as text,
-optional). GeoJSON: a FeatureCollection whose features carry the same names as properties
-and the boundary as geometry (a Point geometry sets lon/lat instead).
+optional), zones and equipment (optional; :mod:`jingwu.org.import_premises`). GeoJSON: a
+FeatureCollection whose features carry the same names as properties and the boundary as
+geometry (a Point geometry sets lon/lat instead).
 
 A file that is not CSV or GeoJSON at all raises :class:`jingwu.importfiles.MalformedFile`
 (the command exits 2); well-formed files with bad rows raise :class:`ImportProblems`
@@ -18,7 +19,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from jingwu.importfiles import MalformedFile, csv_rows, has_nul, load_json
-from jingwu.org.schemas import UnitIn
+from jingwu.org.import_premises import UnitImport
 
 __all__ = ["ImportProblems", "MalformedFile", "parse_csv", "parse_geojson"]
 
@@ -48,7 +49,7 @@ def _clean(raw: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _validate(line: int, raw: dict[str, Any], problems: list[tuple[int, str]]) -> UnitIn | None:
+def _validate(line: int, raw: dict[str, Any], problems: list[tuple[int, str]]) -> UnitImport | None:
     missing = [c for c in REQUIRED if not str(raw.get(c) or "").strip()]
     if missing:
         problems.append((line, f"missing {', '.join(missing)}"))
@@ -57,7 +58,7 @@ def _validate(line: int, raw: dict[str, Any], problems: list[tuple[int, str]]) -
         problems.append((line, "a value holds a NUL character"))
         return None
     try:
-        return UnitIn.model_validate(_clean(raw))
+        return UnitImport.model_validate(_clean(raw))
     except ValidationError as exc:
         err = exc.errors()[0]
         where = ".".join(str(p) for p in err["loc"]) or "row"
@@ -69,12 +70,12 @@ def _validate(line: int, raw: dict[str, Any], problems: list[tuple[int, str]]) -
     return None
 
 
-def parse_csv(text: str) -> list[UnitIn]:
+def parse_csv(text: str) -> list[UnitImport]:
     """Units from CSV text; raises MalformedFile (with the line) for a file that is not
     CSV, ImportProblems listing every bad line otherwise."""
     _header, rows = csv_rows(text)
     problems: list[tuple[int, str]] = []
-    units: list[tuple[int, UnitIn]] = []
+    units: list[tuple[int, UnitImport]] = []
     for line, raw in rows:
         unit = _validate(line, raw, problems)
         if unit is not None:
@@ -82,7 +83,7 @@ def parse_csv(text: str) -> list[UnitIn]:
     return _finish(units, problems)
 
 
-def parse_geojson(text: str) -> list[UnitIn]:
+def parse_geojson(text: str) -> list[UnitImport]:
     """Units from a GeoJSON FeatureCollection; 'line' numbers are feature numbers (1-based).
 
     Raises MalformedFile for a file that is not such a collection, ImportProblems listing
@@ -94,7 +95,7 @@ def parse_geojson(text: str) -> list[UnitIn]:
     if not isinstance(features, list):
         raise MalformedFile(1, '"features" must be a list of GeoJSON features')
     problems: list[tuple[int, str]] = []
-    units: list[tuple[int, UnitIn]] = []
+    units: list[tuple[int, UnitImport]] = []
     for n, feature in enumerate(features, start=1):
         props = _feature_properties(n, feature, problems)
         unit = None if props is None else _validate(n, props, problems)
@@ -125,7 +126,9 @@ def _feature_properties(
     return out
 
 
-def _finish(units: list[tuple[int, UnitIn]], problems: list[tuple[int, str]]) -> list[UnitIn]:
+def _finish(
+    units: list[tuple[int, UnitImport]], problems: list[tuple[int, str]]
+) -> list[UnitImport]:
     seen: dict[str, int] = {}
     for line, unit in units:
         if unit.short_code in seen:

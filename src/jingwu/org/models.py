@@ -86,6 +86,21 @@ class Staff(Base):
     specialty: Mapped[str] = mapped_column(String(64), default="")
     phone: Mapped[str | None] = mapped_column(Encrypted("staff.phone"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    grade: Mapped[str] = mapped_column(String(32), default="")  # 警衔 / 职级
+    expert_field: Mapped[str] = mapped_column(String(32), default="")  # the "X" of 3+X
+
+
+class StaffMembership(Base):
+    """A period a person belonged to a unit; moving a person closes one and opens the next."""
+
+    __tablename__ = "staff_memberships"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)  # None: before records
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reason: Mapped[str] = mapped_column(String(120), default="")
 
 
 class Post(Base):

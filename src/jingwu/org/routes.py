@@ -6,15 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
 from jingwu.errors import Invalid, NotFound
-from jingwu.org import queries, service
-from jingwu.org.standard import POST_KINDS, ZONE_LABELS, standard_zone_areas
+from jingwu.org import checks, pages, queries, service
+from jingwu.org.routes_edit import router as edit_router
+from jingwu.org.tiers import TIER_STANDARD
 from jingwu.web.authz import Requires
 from jingwu.web.deps import SessionDep
-from jingwu.web.i18n import error_text
 from jingwu.web.nav import NavItem
 from jingwu.web.params import IdPath
 from jingwu.web.templating import render
@@ -33,22 +32,6 @@ def org_tree(
     return render(request, "org/tree.html", {"roots": queries.tree(session, principal)})
 
 
-def _unit_page(
-    request: Request, session: Session, principal: Principal, unit_id: int, error: str = ""
-) -> Response:
-    profile = queries.profile(session, principal, unit_id=unit_id)
-    standard = standard_zone_areas(profile.unit.floor_area_m2) if profile.unit.floor_area_m2 else {}
-    context = {
-        "p": profile,
-        "zone_labels": ZONE_LABELS,
-        "post_labels": POST_KINDS,
-        "standard": standard,
-        "can_edit_staff": principal.can("staff.edit"),
-        "error": error,
-    }
-    return render(request, "org/unit.html", context, status_code=422 if error else 200)
-
-
 @router.get("/org/units/{unit_id}", response_class=HTMLResponse)
 def unit_page(
     request: Request,
@@ -56,7 +39,7 @@ def unit_page(
     principal: Annotated[Principal, Requires("org.view")],
     unit_id: IdPath,
 ) -> Response:
-    return _unit_page(request, session, principal, unit_id)
+    return pages.unit_page(request, session, principal, unit_id)
 
 
 def _staff_id(value: str) -> int | None:
@@ -95,7 +78,7 @@ def set_post(
                 post_id=post.id,
             )
     except Invalid as exc:
-        return _unit_page(request, session, principal, unit_id, error=error_text(request, exc))
+        return pages.unit_page(request, session, principal, unit_id, exc)
     return RedirectResponse(f"/org/units/{unit_id}#posts", status_code=303)
 
 
@@ -103,6 +86,13 @@ def set_post(
 def staffing(
     request: Request, session: SessionDep, principal: Annotated[Principal, Requires("staff.view")]
 ) -> Response:
-    return render(
-        request, "org/staffing.html", {"report": queries.staffing_report(session, principal)}
-    )
+    context = {
+        "report": queries.staffing_report(session, principal),
+        "tiers": checks.tier_report(session, principal),
+        "tier_standard": TIER_STANDARD,
+        "problem_labels": pages.PROBLEM_LABELS,
+    }
+    return render(request, "org/staffing.html", context)
+
+
+router.include_router(edit_router)

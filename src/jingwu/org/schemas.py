@@ -11,6 +11,8 @@ from jingwu import geo
 from jingwu.org import codes
 
 UnitKind = Literal["district", "street", "community"]
+# The "X" of "3+X": the fields flexible experts come from.
+ExpertField = Literal["lawyer", "psychologist", "social_worker", "mediator", "medical", "other"]
 
 
 class UnitIn(BaseModel):
@@ -122,9 +124,11 @@ class StaffIn(BaseModel):
 
     name: str = Field(min_length=1, max_length=64)
     category: Literal["police", "auxiliary", "expert"]
-    police_number: str | None = None
+    police_number: str | None = Field(default=None, max_length=16)
     specialty: str = Field(default="", max_length=64)
-    phone: str | None = None
+    phone: str | None = Field(default=None, max_length=32)
+    grade: str = Field(default="", max_length=32)
+    expert_field: ExpertField | None = None
 
     @field_validator("police_number")
     @classmethod

@@ -70,7 +70,7 @@ def create_unit(session: Session, principal: Principal, *, data: UnitIn, now: dt
             params={"short_code": data.short_code, "org_code": data.org_code},
             fields={"short_code": "taken"},
         )
-    values = data.model_dump(exclude={"parent_code"})
+    values = data.model_dump(include=set(UnitIn.model_fields) - {"parent_code"})
     unit = Unit(**values, parent_id=parent.id if parent else None, created_at=now)
     session.add(unit)
     try:
@@ -164,6 +164,8 @@ def add_staff(session: Session, principal: Principal, *, unit_id: int, data: Sta
         police_number=data.police_number,
         specialty=data.specialty,
         phone=phone,
+        grade=data.grade,
+        expert_field=(data.expert_field or "") if data.category == "expert" else "",
     )
     session.add(staff)
     session.flush()
