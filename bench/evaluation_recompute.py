@@ -81,7 +81,7 @@ INSERT INTO work_orders (id, code, unit_id, channel, category, module, descripti
   state, suggested_tier, suggestion, tier, sla, sla_provisional, received_at, responded_at,
   resolved_at, closed_at, response_due_at, completion_due_at, paused_seconds, overdue,
   escalation_level, resolve_count, event_count, updated_at, minors_involved, elderly_involved)
-SELECT g, 'B' || lpad(g::text, 10, '0'), 1000 + (g * 7919) % :stations,
+SELECT g, 'B' || lpad(g::text, 10, '0'), 1000 + ((g::bigint * 7919) % :stations)::int,
   (ARRAY['walk_in','phone','online','partner'])[1 + floor(r1 * 4)::int],
   (ARRAY['noise','neighbour','parking','fire_hazard','household_registration','fight',
          'fraud_consultation','public_facility'])[1 + floor(r2 * 8)::int],
@@ -147,6 +147,15 @@ def build(orders: int, stations: int) -> tuple[str, float]:
     with psycopg.connect(_plain(PG_URL), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(PG_URL).set(database=name).render_as_string(False)
+    try:
+        return url, _fill(url, orders, stations)
+    except BaseException:
+        drop(url)
+        raise
+
+
+def _fill(url: str, orders: int, stations: int) -> float:
+    """Migrate and fill the database; the load time."""
     command.upgrade(alembic_config(url), "heads")
     t0 = time.perf_counter()
     with psycopg.connect(_plain(url)) as conn, conn.cursor() as cur:
@@ -158,7 +167,7 @@ def build(orders: int, stations: int) -> tuple[str, float]:
         conn.commit()
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
-    return url, time.perf_counter() - t0
+    return time.perf_counter() - t0
 
 
 def _named(sql: str) -> str:
