@@ -3,13 +3,13 @@
 A PostgreSQL database is migrated and filled inside the server (``INSERT … SELECT`` over
 ``generate_series``, seeded ``random()``), so loading costs no Python per row: a district,
 20 streets and ``--stations`` stations (residents, a boundary each); ``--orders`` work orders
-spread evenly over the 12 months from December 2025, with their states, tiers, categories,
+spread evenly over the 12 months of 2026, with their states, tiers, categories,
 modules and times as the work orders keep them (a stopped clock keeps no deadline; a breach
 leaves an overdue record); feedback on 40 % of the resolved orders, a department task on
 10 % of the orders, mediations on 2 %. Incidents and sensors are left empty: their
 computations run over no rows.
 
-Measured: ``service.recompute_periods`` over the 12 months and their 4 quarters, in one
+Measured: ``service.recompute_periods`` over the 12 months of 2026 and its 4 quarters, in one
 transaction as the worker runs it — every computed measure of the catalogue for every
 station, the spot checks' values, the three KPI indices for stations, streets and the
 district with their rank intervals (500 weight-perturbation runs) and the safety index with
@@ -47,7 +47,7 @@ from jingwu.security import keys
 
 PG_URL = os.environ.get("JINGWU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET_S = 60.0
-START = "2025-11-30 16:00:00+00"  # 1 December 2025 in Shanghai
+START = "2025-12-31 16:00:00+00"  # 1 January 2026 in Shanghai
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 STREETS = 20
 
@@ -194,7 +194,7 @@ def measure(url: str) -> dict[str, float]:
         )
     )
     db = Database.from_url(url)
-    months = [Period(2025, 12, 1).shift(k) for k in range(12)]
+    months = [Period(2026, 1, 1).shift(k) for k in range(12)]
     quarters = sorted({m.containing(Frequency.QUARTERLY) for m in months})
     t0 = time.perf_counter()
     with db.unit_of_work(write=False) as s:
