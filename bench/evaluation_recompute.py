@@ -3,13 +3,13 @@
 A PostgreSQL database is migrated and filled inside the server (``INSERT … SELECT`` over
 ``generate_series``, seeded ``random()``), so loading costs no Python per row: a district,
 20 streets and ``--stations`` stations (residents, a boundary each); ``--orders`` work orders
-spread evenly over the 12 months from December 2025, with their states, tiers, categories,
+spread evenly over the 12 months of 2026, with their states, tiers, categories,
 modules and times as the work orders keep them (a stopped clock keeps no deadline; a breach
 leaves an overdue record); feedback on 40 % of the resolved orders, a department task on
 10 % of the orders, mediations on 2 %. Incidents and sensors are left empty: their
 computations run over no rows.
 
-Measured: ``service.recompute_periods`` over the 12 months and their 4 quarters, in one
+Measured: ``service.recompute_periods`` over the 12 months of 2026 and its 4 quarters, in one
 transaction as the worker runs it — every computed measure of the catalogue for every
 station, the spot checks' values, the three KPI indices for stations, streets and the
 district with their rank intervals (500 weight-perturbation runs) and the safety index with
@@ -47,7 +47,7 @@ from jingwu.security import keys
 
 PG_URL = os.environ.get("JINGWU_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TARGET_S = 60.0
-START = "2025-11-30 16:00:00+00"  # 1 December 2025 in Shanghai
+START = "2025-12-31 16:00:00+00"  # 1 January 2026 in Shanghai
 NOW = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)
 STREETS = 20
 
@@ -81,7 +81,7 @@ INSERT INTO work_orders (id, code, unit_id, channel, category, module, descripti
   state, suggested_tier, suggestion, tier, sla, sla_provisional, received_at, responded_at,
   resolved_at, closed_at, response_due_at, completion_due_at, paused_seconds, overdue,
   escalation_level, resolve_count, event_count, updated_at, minors_involved, elderly_involved)
-SELECT g, 'B' || lpad(g::text, 10, '0'), 1000 + (g * 7919) % :stations,
+SELECT g, 'B' || lpad(g::text, 10, '0'), 1000 + ((g::bigint * 7919) % :stations)::int,
   (ARRAY['walk_in','phone','online','partner'])[1 + floor(r1 * 4)::int],
   (ARRAY['noise','neighbour','parking','fire_hazard','household_registration','fight',
          'fraud_consultation','public_facility'])[1 + floor(r2 * 8)::int],
@@ -147,6 +147,15 @@ def build(orders: int, stations: int) -> tuple[str, float]:
     with psycopg.connect(_plain(PG_URL), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     url = make_url(PG_URL).set(database=name).render_as_string(False)
+    try:
+        return url, _fill(url, orders, stations)
+    except BaseException:
+        drop(url)
+        raise
+
+
+def _fill(url: str, orders: int, stations: int) -> float:
+    """Migrate and fill the database; the load time."""
     command.upgrade(alembic_config(url), "heads")
     t0 = time.perf_counter()
     with psycopg.connect(_plain(url)) as conn, conn.cursor() as cur:
@@ -158,7 +167,7 @@ def build(orders: int, stations: int) -> tuple[str, float]:
         conn.commit()
         conn.autocommit = True
         cur.execute("VACUUM ANALYZE")
-    return url, time.perf_counter() - t0
+    return time.perf_counter() - t0
 
 
 def _named(sql: str) -> str:
@@ -185,7 +194,7 @@ def measure(url: str) -> dict[str, float]:
         )
     )
     db = Database.from_url(url)
-    months = [Period(2025, 12, 1).shift(k) for k in range(12)]
+    months = [Period(2026, 1, 1).shift(k) for k in range(12)]
     quarters = sorted({m.containing(Frequency.QUARTERLY) for m in months})
     t0 = time.perf_counter()
     with db.unit_of_work(write=False) as s:

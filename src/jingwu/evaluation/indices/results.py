@@ -50,9 +50,14 @@ def seed_of(period: Period) -> int:
 def tree(session: Session) -> list[Node]:
     """Every station, street and district, with the stations below each."""
     units = session.execute(select(Unit.id, Unit.kind, Unit.path).order_by(Unit.id)).all()
-    stations = [(u.id, u.path) for u in units if u.kind == "community"]
+    below: dict[int, list[int]] = {u.id: [] for u in units}
+    for u in units:
+        if u.kind == "community":  # a station counts under every unit on its path
+            for part in u.path.strip("/").split("/"):
+                if part.isdigit() and int(part) in below:
+                    below[int(part)].append(u.id)
     return [
-        Node(u.id, u.kind, tuple(s for s, p in stations if p.startswith(u.path)))
+        Node(u.id, u.kind, tuple(below[u.id]))
         for u in units
         if u.kind in ("community", "street", "district")
     ]
@@ -211,9 +216,16 @@ def _value(values: Values, indicator: str, station: int) -> float:
     return np.nan if v is None or v[0] is None else float(v[0])
 
 
-def store(session: Session, catalogue: Catalogue, period: Period, *, now: dt.datetime) -> int:
-    """Replace the period's index results."""
-    nodes = tree(session)
+def store(
+    session: Session,
+    catalogue: Catalogue,
+    period: Period,
+    *,
+    now: dt.datetime,
+    nodes: list[Node] | None = None,
+) -> int:
+    """Replace the period's index results (``nodes``: the unit tree, if read already)."""
+    nodes = tree(session) if nodes is None else nodes
     values = load(session, catalogue, period)
     rows = kpi_results(catalogue, values, nodes)
     rows += safety_results(catalogue, values, nodes, seed=seed_of(period))

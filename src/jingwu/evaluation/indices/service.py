@@ -59,6 +59,7 @@ def recompute_periods(
     where = stations(session)
     chosen = list(dict.fromkeys(periods))
     n_values = values.store_computed(session, catalogue, chosen, where, now=now)
-    n_results = sum(results.store(session, catalogue, p, now=now) for p in chosen)
+    nodes = results.tree(session)
+    n_results = sum(results.store(session, catalogue, p, now=now, nodes=nodes) for p in chosen)
     done = [str(p) for p in chosen]
     return Recomputed(tuple(done), n_values, n_results, catalogue.version)

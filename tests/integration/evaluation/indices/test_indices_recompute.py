@@ -98,6 +98,9 @@ def test_computed_values_agree_with_independent_queries(session: Session, w: Wor
     # a station without rows has the value missing, never 0
     assert stored[("kpi.satisfaction.response", "SB01")] is None
     assert stored[("safety.livelihood.rating_mean", "SA02")] == pytest.approx(5.0)
+    # medians of the minutes to the first response: 120, 120, 10, 10, 10, 10 and 120, 5, 5
+    assert stored[("safety.livelihood.median_response_minutes", "SA01")] == pytest.approx(10.0)
+    assert stored[("safety.livelihood.median_response_minutes", "SA02")] == pytest.approx(5.0)
 
 
 WEIGHTS = {
