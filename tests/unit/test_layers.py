@@ -56,7 +56,10 @@ PURE = [
         for m in ("rules", "engine", "payload", "classes", "density", "gaps", "topics", "ruleset")
     ),
     "jingwu.iot.explain",
-    *(f"jingwu.coverage.{m}" for m in ("network", "travel", "isochrone", "residents")),
+    *(
+        f"jingwu.coverage.{m}"
+        for m in ("network", "travel", "isochrone", "residents", "geojson", "response")
+    ),
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import shapely
 import shapely.geometry
-from shapely.geometry.base import BaseGeometry
 from scipy.sparse.csgraph import dijkstra
+from shapely.geometry.base import BaseGeometry
 
 from jingwu.coverage.network import FloatArray, Plane, RoadGraph
 from jingwu.coverage.travel import WALK_MS, Method, Travel
