@@ -161,6 +161,7 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/work-orders/static/{name}": _fixed("/work-orders/static/none.js"),
     "/audit/static/{name}": _fixed("/audit/static/none.css"),
     "/evaluation/static/{name}": _fixed("/evaluation/static/none.css"),
+    "/coverage/static/{name}": _fixed("/coverage/static/none.css"),
 }
 
 # Lists whose defaults would hide the planted rows.

@@ -12,13 +12,14 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Query, UploadFile
 
 from jingwu.accounts.scope import Principal
-from jingwu.coverage import queries, service, service_import
+from jingwu.coverage import queries, queries_map, service, service_import
 from jingwu.coverage.schemas import (
     UNIT,
     CircleOut,
     ComputeIn,
     ErrorOut,
     GridOut,
+    MapOut,
     NetworkOut,
     ResponseOut,
     RunOut,
@@ -53,6 +54,17 @@ def list_circles(
 ) -> list[CircleOut]:
     """Stored 15-minute circles of stations in scope."""
     return [CircleOut.of(r) for r in queries.circles(session, principal, mode=mode)]
+
+
+@router.get("/map", response_model=MapOut, responses=_errors(401, 403, 422))
+@one_transaction
+def map_layers(
+    session: SessionDep,
+    principal: Viewer,
+    mode: Annotated[Literal["walk", "drive"], Query()] = "walk",
+) -> dict[str, Any]:
+    """The map's layers (GeoJSON): boundaries, stations, circles, uncovered places, sites."""
+    return queries_map.layers(session, principal, mode=mode)
 
 
 @router.get("/runs", response_model=list[RunOut], responses=_errors(401, 403))

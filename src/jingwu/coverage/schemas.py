@@ -24,6 +24,13 @@ class ComputeIn(BaseModel):
     unit: str = Field(pattern=UNIT, description="the unit's short code (a district, usually)")
 
 
+class MapOut(BaseModel):
+    """The map's layers as a GeoJSON FeatureCollection (``properties.layer`` names each)."""
+
+    type: str = Field(description="FeatureCollection")
+    features: list[dict[str, Any]]
+
+
 class NetworkOut(BaseModel):
     """An imported road network."""
 
