@@ -67,7 +67,7 @@ def roads(bounds: tuple[float, float, float, float]) -> bytes:
     ys = [round(lat0 + (j - 1) * STREET_LAT, 6) for j in range(ny + 1)]
     features: list[dict[str, Any]] = []
     for i, x in enumerate(xs):
-        props = {"maxspeed": "50"} if i % 4 == 0 else {"speed_kmh": 30}
+        props: dict[str, Any] = {"maxspeed": "50"} if i % 4 == 0 else {"speed_kmh": 30}
         if i % 7 == 3:
             props["oneway"] = "yes"
         features += _street([(x, y) for y in ys], **props)
