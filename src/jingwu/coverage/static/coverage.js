@@ -48,6 +48,9 @@
           }
         }
       }).addTo(map);
+      var counts = {};
+      d.features.forEach(function (f) { counts[f.properties.layer] = (counts[f.properties.layer] || 0) + 1; });
+      Object.keys(counts).forEach(function (k) { el.setAttribute("data-" + k, String(counts[k])); });
       el.setAttribute("data-features", String(d.features.length));
       var bounds = layer.getBounds();
       if (bounds.isValid()) { map.fitBounds(bounds.pad(0.04), { animate: false }); }
