@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
+from jingwu.cards import Card
 from jingwu.coverage import response
 from jingwu.coverage.models import CoverageRun, ResidentGrid, RoadNetwork, ServiceCircle
 from jingwu.org.models import Unit
@@ -117,3 +118,22 @@ def response_rows(
         u.id: u for u in session.scalars(select(Unit).where(Unit.id.in_({r.unit_id for r in rows})))
     }
     return [ResponseRow(r, units[r.unit_id]) for r in rows]
+
+
+def dashboard_cards(session: Session, principal: Principal) -> list[Card]:
+    """The share of residents within 15 minutes' walk of a station, for the top unit."""
+    if not principal.can("coverage.view"):
+        return []
+    walking = [r for r in runs(session, principal) if r.run.mode == "walk" and r.run.total]
+    if not walking:
+        return []
+    top = walking[0]
+    return [
+        Card(
+            "Residents within 15 minutes' walk",
+            f"{100 * top.share:.1f} %",
+            href="/coverage",
+            tone="good" if top.share >= 0.9 else "warn",
+            order=46,
+        )
+    ]

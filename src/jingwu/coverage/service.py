@@ -10,6 +10,7 @@ pages read rows and never compute.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import OrderedDict
 from dataclasses import asdict
 
@@ -34,6 +35,7 @@ from jingwu.org.models import Unit
 
 _CACHE_SIZE = 2
 _graphs: OrderedDict[tuple[int, str], RoadGraph] = OrderedDict()
+_graphs_lock = threading.Lock()  # requests compute in worker threads
 
 
 def newest(
@@ -54,18 +56,20 @@ def graph(session: Session, network_id: int) -> RoadGraph:
     network = session.get(RoadNetwork, network_id)
     assert network is not None
     key = (network.id, network.sha256)
-    if key in _graphs:
-        _graphs.move_to_end(key)
-        return _graphs[key]
+    with _graphs_lock:
+        if key in _graphs:
+            _graphs.move_to_end(key)
+            return _graphs[key]
     rows = session.execute(
         select(RoadLine.coords, RoadLine.speed_kmh, RoadLine.oneway).where(
             RoadLine.network_id == network_id
         )
     )
     built = build([Road([(p[0], p[1]) for p in c], s, bool(o)) for c, s, o in rows])
-    _graphs[key] = built
-    while len(_graphs) > _CACHE_SIZE:
-        _graphs.popitem(last=False)
+    with _graphs_lock:
+        _graphs[key] = built
+        while len(_graphs) > _CACHE_SIZE:
+            _graphs.popitem(last=False)
     return built
 
 

@@ -59,3 +59,11 @@ def test_the_map_layers_hold_boundaries_circles_places_and_sites(
     layers = client.get("/api/v1/coverage/map?mode=walk").json()
     kinds = {f["properties"]["layer"] for f in layers["features"]}
     assert kinds == {"boundary", "station", "circle", "uncovered", "suggestion"}
+
+
+def test_the_dashboard_shows_the_share_within_15_minutes_walk(
+    client: TestClient, world: World, clock: FrozenClock
+) -> None:
+    assert sign_in(client, world.users["director"], clock.now).status_code == 303
+    page = client.get("/").text
+    assert "步行 15 分钟内可达居民" in page and "80.0 %" in page
