@@ -93,6 +93,8 @@ def compute(
     """Compute and store the circles of every station under the unit and its coverage."""
     principal.require("coverage.import")
     target = target_unit(session, principal, unit)
+    # Two computations of one unit at once would both replace its rows: the second waits.
+    session.execute(select(Unit.id).where(Unit.id == target.id).with_for_update())
     stations = session.execute(
         select(Unit.id, Unit.lon, Unit.lat)
         .where(Unit.id.in_(subtree(target)), Unit.kind == "community")
