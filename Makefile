@@ -39,13 +39,16 @@ static/vendor/.stamp: node_modules/.package-lock.json
 
 assets: static/vendor/.stamp
 
-# Debian's chromium for the browser tests (Playwright drives it with executable_path), and
-# Noto CJK so that Chinese in screenshots and rendered documents is never drawn as boxes.
+# Debian's chromium for the browser tests (Playwright drives it with executable_path),
+# Noto CJK so that Chinese in screenshots and rendered documents is never drawn as boxes, and
+# Pango, which WeasyPrint prints the white paper's PDF with.
+DEBIAN_PACKAGES := chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0
 chromium:
-	@command -v chromium >/dev/null && fc-list :lang=zh family | grep -q . || { \
-	  echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q chromium fonts-noto-cjk >/dev/null; \
-	  else sudo apt-get install -y -q chromium fonts-noto-cjk >/dev/null; fi; }
+	@command -v chromium >/dev/null && fc-list :lang=zh family | grep -q . \
+	  && ldconfig -p | grep -q libpangoft2-1.0 || { \
+	  echo "Installing Debian's $(DEBIAN_PACKAGES) for the browser and PDF tests"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null; \
+	  else sudo apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null; fi; }
 
 demo: install assets
 	$(BIN)/jingwu demo $(DEMO_ARGS)

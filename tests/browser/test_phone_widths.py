@@ -177,3 +177,29 @@ def test_chinese_is_drawn_with_a_cjk_font_not_boxes(
     phone.close()
     # `make test` installs Debian's fonts-noto-cjk (the Makefile's chromium target)
     assert any("CJK" in f["familyName"] for f in fonts), fonts
+
+
+LABELS_OVERFLOWING = """() => [...document.querySelectorAll('td[data-label]')]
+  .filter((td) => td.getBoundingClientRect().height > 0)
+  .map((td) => [td.getAttribute('data-label'),
+                parseFloat(getComputedStyle(td, '::before').height),
+                td.getBoundingClientRect().height])
+  .filter(([, label, cell]) => label > cell + 1)"""
+
+
+def test_a_cards_column_labels_stay_inside_their_cells_on_a_phone(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """On a phone a table's rows become cards, each cell labelled with its column; a long
+    label wraps onto two lines and the cell grows with it instead of running into the next."""
+    page = phone.new_page()
+    sign_in(page, live_server, "demo-director")
+    problems = {}
+    for path in ("/iot/energy", "/work-orders/dashboard", "/work-orders/draws"):
+        page.goto(live_server.url + path)
+        assert page.locator("td[data-label]").count() > 0, path
+        found = page.evaluate(LABELS_OVERFLOWING)
+        if found:
+            problems[path] = found[:3]
+    phone.close()
+    assert not problems, problems

@@ -60,6 +60,7 @@ PURE = [
         f"jingwu.coverage.{m}"
         for m in ("network", "travel", "isochrone", "residents", "geojson", "response")
     ),
+    *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

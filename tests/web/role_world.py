@@ -21,6 +21,9 @@ from jingwu.analytics.service_incidents import NewIncidents, add_incidents, loca
 from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
 from jingwu.evaluation.checks import service as spot_checks
+from jingwu.evaluation.improvement import service as pdca
+from jingwu.evaluation.improvement.models import Case
+from jingwu.evaluation.indices import values as index_values
 from jingwu.evidence import service as evidence
 from jingwu.iot.classes import DeviceClass
 from jingwu.iot.models import Alert
@@ -82,6 +85,9 @@ class Place:
     attachment_id: int = 0
     evidence_item: str = ""
     device_id: int = 0
+    pdca_item: int = 0  # a rectification on the station's improvement list
+    pdca_evidence: int = 0
+    case: str = ""  # a case in the case library
 
 
 @dataclass
@@ -93,6 +99,7 @@ class RoleWorld:
     partner_orders: dict[str, str]  # "own" (filed by the partner) and "other" (another partner)
     markers: list[Marker] = field(default_factory=list)
     spot_checks: dict[str, str] = field(default_factory=dict)  # street code → draw code
+    indicator_values: dict[str, int] = field(default_factory=dict)  # place → value id
 
     def add(self, text: str, kind: str, visible_to: set[str], place: str | None = None) -> str:
         self.markers.append(Marker(text, kind, frozenset(visible_to), place))
@@ -133,6 +140,8 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
     _partner_orders(session, world, units)
     _incidents(session, world)
     _spot_checks(session, world)
+    _improvement(session, blobs, world)
+    _indicator_values(session, world)
     note = "ZQX-MINE-NOTE"
     mine = users["officer"].user_id
     assert mine is not None
@@ -296,6 +305,61 @@ def _spot_checks(session: Session, world: RoleWorld) -> None:
         seen_by = {r for r in ROLES if street in STREET_SCOPE[r] and r != "partner"}
         world.add(row.commitment[:16], "spot check", seen_by, street)
         world.spot_checks[street] = row.code
+
+
+def _improvement(session: Session, blobs: BlobStore, world: RoleWorld) -> None:
+    """A rectification with an evidence file and a library case at each station."""
+    for code, place in world.places.items():
+        item = pdca.open_rectification(
+            session,
+            SYSTEM,
+            unit=code,
+            title=world.at(code, "pdca item", f"ZQX-{code}-PDCA"),
+            due=dt.date(2026, 12, 20),
+            now=NOW,
+        )
+        place.pdca_item = item.id
+        place.pdca_evidence = pdca.attach(
+            session,
+            SYSTEM,
+            blobs,
+            item_id=item.id,
+            stream=io.BytesIO(b"minutes"),
+            filename=world.at(code, "pdca evidence", f"ZQX-{code}-PDCAFILE.txt"),
+            media_type="text/plain",
+            now=NOW,
+        ).id
+        case = Case(
+            code=f"{code}-AL202611001",
+            unit_id=place.unit.id,
+            source_kind="order",
+            source_code=f"{code}-20261101-9001",
+            category="noise",
+            title=world.at(code, "case", f"ZQX-{code}-CASE"),
+            text="某某反映噪音，已协调",
+            tags="|噪音扰民|",
+            month="2026-11",
+            seq=1,
+            promoted_at=NOW,
+        )
+        session.add(case)
+        place.case = case.code
+    session.flush()
+
+
+def _indicator_values(session: Session, world: RoleWorld) -> None:
+    """An entered indicator value of each station."""
+    for place in PLACES:
+        row = index_values.enter(
+            session,
+            SYSTEM,
+            indicator="kpi.social.participation",
+            station=place,
+            period="2026-Q4",
+            value=20.0,
+            now=NOW,
+        )
+        world.indicator_values[place] = row.id
 
 
 def _incidents(session: Session, world: RoleWorld) -> None:

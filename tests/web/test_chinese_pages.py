@@ -10,22 +10,28 @@ same way, JSON messages included.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from starlette.routing import compile_path
 
 from jingwu.accounts import service as accounts
 from jingwu.accounts.models import User
+from jingwu.accounts.roles import allowed
 from jingwu.config import Settings
 from jingwu.demodata import seed_if_empty
 from jingwu.org.models import Unit
 from jingwu.runtime import Runtime, start
 from jingwu.security import keys
 from jingwu.web.app import create_app
+from jingwu.web.authz import PUBLIC_ACCESS, SIGNED_IN, route_table
 from jingwu.web.deps import SESSION_COOKIE
 from jingwu.workorders.models import WorkOrder
 from jingwu.workorders.service_feedback import feedback_token
@@ -107,6 +113,48 @@ def test_every_page_a_role_reaches_is_in_chinese(crawls: dict[str, Crawl], who: 
     assert all(v.status < 500 for v in visits), [v.url for v in visits if v.status >= 500]
     found = _report(visits)
     assert not found, f"English in {len(found)} places:\n" + "\n".join(found[:60])
+
+
+@pytest.mark.parametrize("who", ["visitor", *ROLES])
+def test_every_link_shown_to_a_role_can_be_followed(crawls: dict[str, Crawl], who: str) -> None:
+    """A link or fragment a role is shown never answers 403 or 404: what a role may not
+    open (another unit's page, a case that does not exist, evidence) is not linked."""
+    refused = [f"{v.status} {v.url}" for v in crawls[who].visits if v.status >= 400]
+    assert not refused, "\n".join(refused)
+
+
+class _Forms(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.actions: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "form" and (found.get("method") or "get").lower() == "post":
+            self.actions.append(urlsplit(found.get("action") or "").path)
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_every_form_shown_to_a_role_posts_to_a_route_the_role_may_use(
+    app: FastAPI, crawls: dict[str, Crawl], who: str
+) -> None:
+    """A form is offered only to the roles whose permission its route requires."""
+    role = who.removeprefix("demo-")
+    routes = [
+        (re.compile(compile_path(r.path)[0].pattern), r)
+        for r in route_table(app)
+        if "POST" in r.methods
+    ]
+    refused = set()
+    for visit in crawls[who].visits:
+        forms = _Forms()
+        forms.feed(visit.body)
+        for action in forms.actions:
+            route = next((r for rx, r in routes if action and rx.fullmatch(action)), None)
+            needs = route.permissions - {SIGNED_IN, PUBLIC_ACCESS} if route else set()
+            if any(not allowed(role, p) for p in needs):
+                refused.add(f"{visit.pattern}: {action} needs {sorted(needs)}")
+    assert not refused, "\n".join(sorted(refused))
 
 
 def test_the_walks_reach_every_page_route(app: FastAPI, crawls: dict[str, Crawl]) -> None:

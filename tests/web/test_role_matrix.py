@@ -148,6 +148,20 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/api/v1/evaluation/draws/{code}/verification": _with(
         "/api/v1/evaluation/draws/{code}/verification", "{code}", _spot_checks
     ),
+    "/evaluation/pdca/items/{item_id}": _with(
+        "/evaluation/pdca/items/{id}", "{id}", _each("pdca_item")
+    ),
+    "/evaluation/pdca/items/{item_id}/evidence/{evidence_id}": lambda w: [
+        (f"/evaluation/pdca/items/{p.pdca_item}/evidence/{p.pdca_evidence}", k)
+        for k, p in w.places.items()
+    ],
+    "/api/v1/evaluation/pdca/items/{item_id}": _with(
+        "/api/v1/evaluation/pdca/items/{id}", "{id}", _each("pdca_item")
+    ),
+    "/evaluation/cases/{code}": _with("/evaluation/cases/{code}", "{code}", _each("case")),
+    "/api/v1/evaluation/cases/{code}": _with(
+        "/api/v1/evaluation/cases/{code}", "{code}", _each("case")
+    ),
     # Not records: a point anywhere, a log size, a public tile, files, the language.
     "/api/v1/analytics/cell": lambda w: [
         (f"/api/v1/analytics/cell?lon={lon}&lat={lat}", None) for lon, lat in CENTRES.values()
@@ -162,6 +176,12 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/audit/static/{name}": _fixed("/audit/static/none.css"),
     "/evaluation/static/{name}": _fixed("/evaluation/static/none.css"),
     "/coverage/static/{name}": _fixed("/coverage/static/none.css"),
+    "/api/v1/evaluation/indices": _fixed(
+        "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
+    ),
+    "/api/v1/evaluation/values/{value_id}": lambda w: [
+        (f"/api/v1/evaluation/values/{v}", k) for k, v in w.indicator_values.items()
+    ],
 }
 
 # Lists whose defaults would hide the planted rows.

@@ -301,10 +301,9 @@ def create_user(
     password: Annotated[str, Form()] = "",
 ) -> Response:
     form = {"username": username, "display_name": display_name, "unit_id": unit_id, "role": role}
-    if not unit_id.isdigit():
-        return _users_page(
-            request, session, principal, form=form, errors={"unit_id": "required"}, status=422
-        )
+    unit = unit_id.strip()
+    # none chosen: None (required); not an id the column can hold: 0, a unit that is not there
+    unit_number = None if not unit else int(unit) if unit.isdigit() and len(unit) <= 9 else 0
     try:
         with session.begin_nested():
             service.create_user(
@@ -312,7 +311,7 @@ def create_user(
                 principal,
                 username=username.strip().lower(),
                 display_name=display_name,
-                unit_id=int(unit_id),
+                unit_id=unit_number,
                 role=role,
                 password=password,
                 now=now,

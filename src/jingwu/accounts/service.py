@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts import devicekeys
 from jingwu.accounts.models import ApiToken, RecoveryCode, User, WebSession
 from jingwu.accounts.roles import Role
-from jingwu.accounts.scope import Principal, check_unit, in_scope
+from jingwu.accounts.scope import Principal, check_unit, in_scope, unit_in_scope
 from jingwu.errors import Conflict, Invalid, NotFound, Term
 from jingwu.org.models import Unit
 from jingwu.security import passwords, totp
@@ -91,13 +91,23 @@ def load_principal(session: Session, user_id: int, *, ip: str = "") -> Principal
     return None if row is None else _principal_of_row(row, ip)
 
 
+# The new-user form's fields by their labels (English message ids), for a refusal naming one.
+_FIELD_LABELS = {
+    "username": "Username",
+    "display_name": "Full name",
+    "unit_id": "Unit",
+    "role": "Role",
+    "password": "Initial password",
+}
+
+
 def create_user(
     session: Session,
     principal: Principal,
     *,
     username: str,
     display_name: str,
-    unit_id: int,
+    unit_id: int | None,
     role: str,
     password: str,
     now: dt.datetime,
@@ -114,14 +124,23 @@ def create_user(
         problems["password"] = why
     if not display_name.strip():
         problems["display_name"] = "required"
+    if unit_id is None:
+        problems["unit_id"] = "required"
+    elif unit_in_scope(session, principal, unit_id) is None:
+        problems["unit_id"] = "no such unit in your scope"
+    if len(problems) > 1:
+        raise Invalid(
+            "{n} fields are invalid: see the note beside each.",
+            params={"n": len(problems)},
+            fields=problems,
+        )
     if problems:
         field, why = next(iter(problems.items()))
         raise Invalid(
-            "The {field} is invalid: {why}.",
-            params={"field": field.replace("_", " "), "why": Term(why)},
+            "The field {field} is invalid: {why}.",
+            params={"field": Term(field.replace("_", " "), _FIELD_LABELS[field]), "why": Term(why)},
             fields=problems,
         )
-    check_unit(session, principal, unit_id)
     if session.scalar(select(func.count()).where(User.username == username)):
         raise Conflict(
             "The username '{username}' is taken.",

@@ -5,6 +5,7 @@ forecast model and the latest backtest are on the analysts' page (``/analytics/b
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -26,6 +27,7 @@ from jingwu.web.i18n import gettext
 from jingwu.web.nav import NavItem
 from jingwu.web.templating import is_htmx, render
 from jingwu.worker.runner import request_run
+from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 
 STATIC = Path(__file__).parent / "static"
 _MEDIA = {".js": "text/javascript", ".css": "text/css"}
@@ -63,9 +65,24 @@ def map_page(
         "grid": current_grid(session),
         "can_refresh": principal.can("analytics.refresh"),
         "can_backtests": principal.can("analytics.backtests"),
+        "category_name": category_namer(request),
         **_figures(session, principal, now=now, tz=settings.tz, window=window, category=category),
     }
     return render(request, "analytics/map.html", context)
+
+
+def category_namer(request: Request) -> Callable[[str], str]:
+    """Names categories in the reader's language: a work order's category by the
+    catalogue's name (incidents of completed orders keep its code), others by the
+    domain's catalogue of messages (burglary → 入室盗窃)."""
+    language = getattr(request.state, "language", "zh_CN")
+
+    def name(code: str) -> str:
+        if code in DEFAULT_CATALOGUE:
+            return DEFAULT_CATALOGUE.get(code).name(language)
+        return gettext(language, code)
+
+    return name
 
 
 def _figures(
@@ -100,7 +117,9 @@ def summary_fragment(
     figures = _figures(
         session, principal, now=now, tz=settings.tz, window=window, category=category
     )
-    return render(request, "analytics/_summary.html", figures)
+    return render(
+        request, "analytics/_summary.html", {**figures, "category_name": category_namer(request)}
+    )
 
 
 @router.get("/analytics/backtests", response_class=HTMLResponse)
@@ -140,7 +159,7 @@ def map_svg(
         return gettext(language, message)
 
     local = now.astimezone(settings.tz)
-    what = category or _("all categories")
+    what = category_namer(request)(category) if category else _("all categories")
     text = MapText(
         title=_("Incidents and tomorrow's hotspots"),
         subtitle=f"{local:%Y-%m-%d %H:%M} · {window} {_('days')} · {what}",

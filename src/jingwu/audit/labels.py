@@ -25,11 +25,17 @@ ACTIONS: dict[str, str] = {
     "auth.throttled": "Sign-in throttled",
     "coverage.import_residents": "Resident grid imported",
     "coverage.import_roads": "Road network imported",
+    "evaluation.pdca_demo_seed": "Demo improvement lists created",
+    "evaluation.pdca_overdue": "Overdue improvement items notified",
     "evidence.cosigned": "Evidence checkpoint co-signed",
     "evidence.export": "Evidence exported",
     "evidence.integrity": "Evidence integrity checked",
     "evidence.record": "Evidence recorded",
     "evidence.record_bulk": "Evidence recorded in bulk",
+    "evaluation.catalogue_activated": "Indicator catalogue version chosen",
+    "evaluation.recompute": "Indices recomputed",
+    "evaluation.values_entered": "Indicator value entered",
+    "evaluation.values_imported": "Indicator values imported",
     "incidents.feed": "Incidents passed to analytics",
     "incidents.import": "Incidents imported",
     "iot.escalate": "Sensor alerts escalated",
@@ -64,12 +70,20 @@ TABLES: dict[str, str] = {
     "departments": "Department",
     "device_keys": "Device key",
     "equipment": "Equipment",
+    "eval_cases": "Library case",
+    "eval_catalogue_versions": "Indicator catalogue version",
     "eval_check_draws": "Spot-check draw",
     "eval_check_outcomes": "Spot-check outcome",
     "eval_expert_reviews": "Expert review",
     "eval_experts": "Expert",
+    "eval_index_results": "Index result",
+    "eval_indicator_values": "Indicator value",
     "eval_mystery_plans": "Mystery-visit plan",
     "eval_mystery_visits": "Mystery visit",
+    "eval_pdca_evidence": "PDCA evidence",
+    "eval_pdca_items": "PDCA item",
+    "eval_pdca_lists": "PDCA list",
+    "eval_pdca_moves": "PDCA stage move",
     "eval_survey_imports": "Survey import",
     "eval_survey_results": "Survey result",
     "evidence_checkpoints": "Evidence checkpoint",
@@ -145,9 +159,11 @@ FIELDS: dict[str, str] = {
     "acknowledged_at": "Signed for at",
     "acknowledged_by": "Signed for by",
     "active": "Active",
+    "added": "Added",
     "address": "Address",
     "alerts": "Alerts",
     "assignee_id": "Assignee",
+    "cases": "Library cases",
     "closed_at": "Closed at",
     "closure": "Closure record",
     "code": "Record code",
@@ -156,9 +172,15 @@ FIELDS: dict[str, str] = {
     "description": "Description",
     "display_name": "Display name",
     "duplicate_of": "Duplicate of",
+    "escalated": "Escalated",
     "escalation_level": "Escalation level",
     "event_count": "Timeline entries",
+    "events": "Events",
+    "factor": "Second factor",
     "fields": "Fields",
+    "file": "File",
+    "indicator": "Indicator",
+    "items": "Items",
     "last_login_at": "Last sign-in",
     "last_seen_at": "Last heard from",
     "name": "Name",
@@ -171,7 +193,10 @@ FIELDS: dict[str, str] = {
     "override_reason": "Reason for another tier",
     "password_hash": "Password",
     "path": "Path",
+    "period": "Period",
+    "periods": "Periods",
     "phone": "Phone",
+    "quarter": "Quarter",
     "received_by_id": "Received by",
     "reporter_id_number": "Reporter's ID number",
     "reporter_name": "Reporter's name",
@@ -181,9 +206,12 @@ FIELDS: dict[str, str] = {
     "responded_at": "Responded at",
     "response_due_at": "Response deadline",
     "responsible_id": "Responsible person",
+    "results": "Results",
     "retired": "Retired",
     "role": "Role",
     "rows": "Rows",
+    "sha256": "SHA-256",
+    "size": "Size (bytes)",
     "sla": "Deadlines",
     "sla_provisional": "Provisional deadlines",
     "state": "State",
@@ -199,6 +227,10 @@ FIELDS: dict[str, str] = {
     "unit_id": "Unit",
     "updated_at": "Updated at",
     "username": "User name",
+    "value": "Value",
+    "values": "Values",
+    "version": "Version",
+    "witnesses": "Witnesses",
     "work_order_ref": "Work order",
 }
 
@@ -229,21 +261,72 @@ def field_label(name: str, gettext: Gettext) -> str:
     return gettext(FIELDS[name]) if name in FIELDS else name
 
 
-def detail_text(detail: Mapping[str, Any] | None, gettext: Gettext, action: str = "") -> str:
-    """The detail of an entry as one readable line: "Fields: State, Tier; Path: /x" (a new
-    record's field list says nothing the action does not)."""
+# Labels of a detail key that means something else in one action (an error's code).
+ACTION_FIELDS: dict[tuple[str, str], str] = {("access.denied", "code"): "Reason"}
+
+# Values from a vocabulary, in words: the second factor of a sign-in, a refusal's reason.
+VALUES: dict[str, dict[str, str]] = {
+    "factor": {
+        "code": "One-time code",
+        "device_key": "Device key",
+        "none": "None yet (may only enrol)",
+    },
+    "code": {
+        "not_found": "Not found or outside the scope",
+        "forbidden": "Not permitted",
+        "forbidden_role": "The role lacks the permission",
+        "role_forbidden": "The role lacks the permission",
+        "unauthenticated": "Not signed in",
+        "invalid": "Invalid input",
+        "conflict": "Conflicts with the record's state",
+        "wrong_state": "Not allowed in this state",
+        "too_many_requests": "Too many requests",
+        "payload_too_large": "Request too large",
+    },
+}
+
+# One value of a detail: its text and whether it is data (a code, a path, a user name)
+# that stays as it is in every language (shown with translate="no").
+Piece = tuple[str, bool]
+
+
+def _pieces(key: str, value: Any, gettext: Gettext) -> list[Piece]:
+    if isinstance(value, list):
+        return [(gettext(FIELDS[str(v)]), False) if str(v) in FIELDS else (str(v), True)
+                for v in value]  # fmt: skip
+    if isinstance(value, bool):
+        return [(gettext("yes") if value else gettext("no"), False)]
+    if isinstance(value, int | float):
+        return [(str(value), False)]
+    words = VALUES.get(key, {})
+    if isinstance(value, str) and value in words:
+        return [(gettext(words[value]), False)]
+    return [(str(value), True)]
+
+
+def detail_parts(
+    detail: Mapping[str, Any] | None, gettext: Gettext, action: str = ""
+) -> list[tuple[str, list[Piece]]]:
+    """The detail of an entry as (label, values) in words; a new record's field list is
+    left out (it says nothing the action does not)."""
     if not detail:
-        return ""
+        return []
     parts = []
     for key, value in detail.items():
         if key == "fields" and action.endswith(".create"):
             continue
-        if isinstance(value, list):
-            shown = ", ".join(field_label(str(v), gettext) for v in value)
-        else:
-            shown = str(value)
-        parts.append(f"{field_label(key, gettext)}: {shown}")
-    return "; ".join(parts)
+        special = ACTION_FIELDS.get((action, key))
+        label = gettext(special) if special else field_label(key, gettext)
+        parts.append((label, _pieces(key, value, gettext)))
+    return parts
+
+
+def detail_text(detail: Mapping[str, Any] | None, gettext: Gettext, action: str = "") -> str:
+    """The detail as one line: "Fields: State, Tier; Path: /x"."""
+    return "; ".join(
+        f"{label}: {', '.join(text for text, _ in pieces)}"
+        for label, pieces in detail_parts(detail, gettext, action)
+    )
 
 
 def action_choices(gettext: Gettext) -> list[tuple[str, str]]:

@@ -161,6 +161,7 @@ class AuditRow:
     unit: str
     outcome: str
     detail: str
+    detail_parts: list[tuple[str, list[labels.Piece]]]
 
 
 def rows_of(
@@ -194,6 +195,7 @@ def rows_of(
                 unit=units.get(e.unit_id, "") if e.unit_id is not None else "",
                 outcome=labels.outcome_label(e.outcome, gettext),
                 detail=labels.detail_text(e.detail, gettext, e.action),
+                detail_parts=labels.detail_parts(e.detail, gettext, e.action),
             )
         )
     return out

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.demodata import DemoContext
 from jingwu.evaluation.checks import demo as checks_demo
+from jingwu.evaluation.improvement import demo as pdca_demo
 
 ORDER = 90
 
@@ -16,3 +17,4 @@ ORDER = 90
 def seed(session: Session, ctx: DemoContext) -> None:
     """Each sub-area's seed, in order."""
     checks_demo.seed(session, ctx)
+    pdca_demo.seed(session, ctx)

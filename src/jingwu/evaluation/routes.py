@@ -11,6 +11,8 @@ from fastapi.responses import FileResponse
 from jingwu.errors import NotFound
 from jingwu.evaluation.checks import routes as checks_routes
 from jingwu.evaluation.checks import routes_third as checks_third
+from jingwu.evaluation.improvement import routes as pdca_routes
+from jingwu.evaluation.whitepaper import routes as white_paper
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
 
@@ -32,3 +34,5 @@ def static_file(name: str) -> FileResponse:
 
 router.include_router(checks_routes.router)
 router.include_router(checks_third.router)
+router.include_router(pdca_routes.router)
+router.include_router(white_paper.router)

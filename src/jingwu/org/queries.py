@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from jingwu.accounts.scope import Principal, check_unit, scoped
+from jingwu.accounts.scope import Principal, check_unit, scoped, unit_in_scope
 from jingwu.cards import Card
 from jingwu.org.models import Post, Staff, Unit, Zone
 from jingwu.org.standard import PostFact, StaffingResult, ZoneShare, check_staffing, zone_shares
@@ -56,6 +56,7 @@ class StationProfile:
     staff: list[Staff]
     posts: list[Post]
     staffing: StaffingResult | None
+    parent_in_scope: bool = True  # False: the breadcrumb names the parent without a link
 
 
 def profile(session: Session, principal: Principal, *, unit_id: int) -> StationProfile:
@@ -89,7 +90,10 @@ def profile(session: Session, principal: Principal, *, unit_id: int) -> StationP
         else []
     )
     staffing = check_staffing(_facts(posts)) if unit.kind == "community" else None
-    return StationProfile(unit, parent, children, shares, zone_rows, staff, posts, staffing)
+    linked = parent is not None and unit_in_scope(session, principal, parent.id) is not None
+    return StationProfile(
+        unit, parent, children, shares, zone_rows, staff, posts, staffing, parent_in_scope=linked
+    )
 
 
 def _facts(posts: list[Post]) -> list[PostFact]:

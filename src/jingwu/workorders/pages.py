@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal
@@ -22,6 +23,7 @@ from jingwu.web.templating import render
 from jingwu.workorders import queries, search
 from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 from jingwu.workorders.guards import escalation_target
+from jingwu.workorders.models_cases import Mediation
 from jingwu.workorders.service_core import actor_of
 from jingwu.workorders.vocab import (
     ACTION_LABELS,
@@ -75,6 +77,9 @@ def order_page(
         "departments": reference.departments(session),
         "candidates": search.duplicate_candidates(session, principal, order) if merging else [],
         "merged": search.merged_into(session, principal, order),
+        # the link to the mediation case only when there is one the reader may open
+        "has_mediation": principal.can("workorders.mediations")
+        and session.scalar(select(Mediation.id).where(Mediation.order_id == order.id)) is not None,
         **labels(),
     }
     return render(request, "workorders/order.html", ctx, status_code=error.status if error else 200)

@@ -175,3 +175,28 @@ def test_an_unknown_category_or_window_is_refused_on_the_page_and_the_fragment(
     assert sign_in(client, users["officer"], clock.now).status_code == 303
     assert client.get("/analytics", params={"category": "nope"}).status_code == 422
     assert client.get("/analytics/summary", params={"window": 8}).status_code == 422
+
+
+def test_work_order_categories_are_named_in_chinese_on_the_page_and_the_map(
+    client: TestClient,
+    session: Session,
+    world: tuple[World, dict[str, Account]],
+    clock: FrozenClock,
+) -> None:
+    """Completed work orders feed incidents under their category codes (noise, parking…):
+    the filter, the figures and the SVG name them as the order pages do."""
+    _, users = world
+    scatter(session, 5, days=3, seed=9, source="workorders")
+    noise = IncidentCategory(name="noise")
+    session.add(noise)
+    session.flush()
+    incident = session.scalars(select(Incident).where(Incident.source == "workorders")).first()
+    assert incident is not None
+    incident.category_id = noise.id
+    session.flush()
+    assert sign_in(client, users["director"], clock.now).status_code == 303
+    page = client.get("/analytics").text
+    assert '<option value="noise" >噪音扰民</option>' in page and ">noise<" not in page
+    summary = client.get("/analytics/summary", params={"category": "noise"}).text
+    assert "（噪音扰民）" in summary
+    assert "噪音扰民" in client.get("/analytics/map.svg", params={"category": "noise"}).text

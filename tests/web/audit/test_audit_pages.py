@@ -17,6 +17,7 @@ from jingwu.audit import service as audit
 from jingwu.workorders.models import WorkOrder
 from tests.factories.accounts import make_user, sign_in
 from tests.integration.workorders.wo_factory import NOW, World, make_world, new_order
+from tests.untranslated import english_text
 
 D1 = dt.datetime(2026, 12, 1, 2, 0, tzinfo=dt.UTC)  # 10:00 on 1 December in Shanghai
 D3 = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
@@ -78,12 +79,37 @@ def test_an_inspector_reads_words_and_names_not_codes_and_ids(client: TestClient
     officer = log.w.users["officer"].user
     assert f"{officer.display_name}（officer）" in page and "社区民警" in page
     assert "单位SB01（SB01）" in page
-    assert "报警人姓名, 报警人电话" in page
+    assert "报警人姓名、报警人电话" in page
     # the internal codes are not what the reader reads
     cells = re.sub(r"<[^>]+>", " ", page)
     for code in ("work_orders.create", "access.denied", "pii.unmask", "wo_events"):
         assert code not in cells, code
     assert f" {log.a_order.id} " not in cells
+
+
+def test_the_detail_reads_in_words_with_data_values_marked(
+    client: TestClient, log: Log, session: Session
+) -> None:
+    """A detail's keys and vocabulary values are translated (the second factor, a refusal's
+    reason); user names and paths are data, marked translate="no", and nothing else is
+    English."""
+    audit.record(
+        session, principal=None, action="auth.sign_in", object_type="user", object_id="x",
+        outcome="ok", detail={"username": "demo-chief", "factor": "code"}, now=D3,
+    )  # fmt: skip
+    audit.record(
+        session, principal=log.w.p["partner"], action="access.denied", object_type="request",
+        object_id="GET /evidence/orders/X", outcome="denied",
+        detail={"status": 403, "code": "forbidden_role", "path": "/evidence/orders/X"}, now=D3,
+    )  # fmt: skip
+    session.flush()
+    _as(client, log, "inspector")
+    details = re.findall(r'<small class="audit-detail">(.*?)</small>', client.get("/audit").text)
+    shown = " | ".join(details)
+    assert '用户名：<span translate="no">demo-chief</span>；双重认证：动态口令' in shown
+    assert '理由：角色无此权限；路径：<span translate="no">/evidence/orders/X</span>' in shown
+    words = [re.sub(r'<span translate="no">.*?</span>', "", d) for d in details]
+    assert not [w for w in words if english_text(w)], words
 
 
 def test_filters_by_date_actor_unit_record_and_action(client: TestClient, log: Log) -> None:

@@ -130,3 +130,30 @@ def test_the_badge_counts_unread_notifications_live(
     assert 'data-unread="3"' in badge and 'hx-trigger="every' in badge
     assert _post(client, "/notifications/read", {}).status_code == 303
     assert 'data-unread="0"' in client.get("/notifications/badge").text
+
+
+def test_the_order_page_offers_a_partner_no_form_or_link_it_would_be_refused(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    o = new_order(session, world, who="partner", channel="partner", category="parking")
+    _login(client, world, "partner", clock)
+    page = client.get(f"/work-orders/{o.code}").text
+    for refused in (
+        "/evidence/orders/",  # evidence.view
+        f"/work-orders/{o.code}/mediation",  # workorders.mediations
+        f"/work-orders/{o.code}/tasks",  # workorders.tasks
+        f"/work-orders/{o.code}/attachments?",  # workorders.record
+        f"/work-orders/{o.code}/feedback",
+        f"/work-orders/{o.code}/actions/",
+    ):
+        assert refused not in page, refused
+
+
+def test_the_mediation_link_shows_only_when_a_case_exists(
+    client: TestClient, world: World, clock: FrozenClock, session: Session
+) -> None:
+    o = new_order(session, world, category="parking")
+    _login(client, world, "inspector", clock)  # may read cases, may open none
+    page = client.get(f"/work-orders/{o.code}").text
+    assert 'id="mediation-link"' not in page and 'id="no-mediation"' in page
+    assert f'action="/work-orders/{o.code}/tasks"' not in page  # no workorders.tasks
