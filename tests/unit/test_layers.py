@@ -56,6 +56,10 @@ PURE = [
         for m in ("rules", "engine", "payload", "classes", "density", "gaps", "topics", "ruleset")
     ),
     "jingwu.iot.explain",
+    *(
+        f"jingwu.coverage.{m}"
+        for m in ("network", "travel", "isochrone", "residents", "geojson", "response")
+    ),
     *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
 ]
 

@@ -179,6 +179,7 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/work-orders/static/{name}": _fixed("/work-orders/static/none.js"),
     "/audit/static/{name}": _fixed("/audit/static/none.css"),
     "/evaluation/static/{name}": _fixed("/evaluation/static/none.css"),
+    "/coverage/static/{name}": _fixed("/coverage/static/none.css"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
