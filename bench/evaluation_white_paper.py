@@ -127,7 +127,7 @@ def in_process(env: dict[str, str], repeat: int) -> dict[str, float]:
         "pdf": pdf,
         "baseline": base,
         "indicators": len(paper.figures.figures),
-        "stations": len(paper.stations),
+        "stations": len(paper.figures.stations),
     }
 
 

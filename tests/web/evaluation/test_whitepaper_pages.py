@@ -31,7 +31,11 @@ def test_the_director_reads_the_white_paper_and_downloads_its_pdf(
     text = page.text
     assert "2026年度社区警务评估白皮书" in text and 'id="download-pdf"' in text
     assert text.count('class="wp-figure"') >= 30 and text.count("<svg") >= 30
-    assert 'id="station-table"' in text and "红色预警1小时响应率" in text
+    assert (
+        'id="station-table-service"' in text
+        and 'id="station-table-quality"' in text
+        and "红色预警1小时响应率" in text
+    )
     assert 'id="wp-methods"' in text and 'id="wp-dates"' in text
     assert "<style" not in text and 'style="' not in text
     assert not english(text), english(text)

@@ -34,7 +34,8 @@ def white_paper(ctx: CliContext, year: int | None, output: Path, lang: str, html
         output.write_text(render.print_html(paper, lang), encoding="utf-8")
     else:
         output.write_bytes(render.pdf(paper, lang))
+    kf, took = paper.figures, time.perf_counter() - started
     click.echo(
-        f"Wrote the {chosen} white paper ({len(paper.figures.figures)} key indicators, "
-        f"{len(paper.stations)} stations) to {output} in {time.perf_counter() - started:.1f} s."
+        f"Wrote the {chosen} white paper ({len(kf.figures)} key indicators, "
+        f"{len(kf.stations)} stations) to {output} in {took:.1f} s."
     )

@@ -20,7 +20,7 @@ from jingwu.evaluation.checks import mystery, queries, surveys
 from jingwu.evaluation.checks.periods import LOCAL
 from jingwu.evaluation.measures import Measure
 from jingwu.evaluation.whitepaper.figures import Figure, KeyFigures, key_figures, window
-from jingwu.evaluation.whitepaper.specs import SECTIONS, FigureSpec
+from jingwu.evaluation.whitepaper.specs import SECTIONS, TABLES, FigureSpec
 from jingwu.org.models import Unit
 
 MAX_AGE = dt.timedelta(days=30)
@@ -40,10 +40,19 @@ SOURCE_LABELS = {
 
 @dataclass(frozen=True)
 class StationRow:
-    """A station's line of the per-station table (one value per column)."""
+    """A station's line of a per-station table (one value per column)."""
 
     unit: Unit
     values: list[float | None]
+
+
+@dataclass(frozen=True)
+class StationTable:
+    """A per-station table: its key (``specs.TABLES``), columns and rows."""
+
+    key: str
+    columns: list[FigureSpec]
+    rows: list[StationRow]
 
 
 @dataclass(frozen=True)
@@ -65,8 +74,7 @@ class WhitePaper:
     catalogue_version: str
     figures: KeyFigures
     sections: list[tuple[str, list[Figure]]]
-    columns: list[FigureSpec]
-    stations: list[StationRow]
+    tables: list[StationTable]
     checks: ChecksSummary
     halves: list[mystery.HalfReport]
     survey_imports: list[surveys.ImportLine]
@@ -112,16 +120,18 @@ def _checks(session: Session, principal: Principal, year: int) -> ChecksSummary:
     return ChecksSummary(kinds, cover.pool, cover.checked)
 
 
+def _table(kf: KeyFigures, key: str, ids: tuple[str, ...]) -> StationTable:
+    figures = [f for f in (kf.find(i) for i in ids) if f is not None]
+    rows = [StationRow(s, [f.result.stations.get(s.id) for f in figures]) for s in kf.stations]
+    return StationTable(key, [f.spec for f in figures], rows)
+
+
 def build(session: Session, principal: Principal, *, year: int, now: dt.datetime) -> WhitePaper:
     """The white paper of ``year`` in the principal's scope; Conflict when the data are stale."""
     kf = key_figures(session, principal, year=year, now=now)
     newest = max((d for d in kf.newest.values() if d is not None), default=None)
     check_fresh(newest, year=year, now=now)
-    columns = [f.spec for f in kf.figures if f.spec.column]
-    rows = [
-        StationRow(s, [f.result.stations.get(s.id) for f in kf.figures if f.spec.column])
-        for s in kf.stations
-    ]
+    tables = [_table(kf, key, ids) for key, ids in TABLES.items()]
     imports = [
         line
         for line in surveys.list_imports(session, principal)
@@ -136,8 +146,7 @@ def build(session: Session, principal: Principal, *, year: int, now: dt.datetime
         catalogue_version=default_catalogue().version,
         figures=kf,
         sections=[(s, [f for f in kf.figures if f.spec.section == s]) for s in SECTIONS],
-        columns=columns,
-        stations=rows,
+        tables=tables,
         checks=_checks(session, principal, year),
         halves=[mystery.half_report(session, principal, half=f"{year}-H{h}") for h in (1, 2)],
         survey_imports=imports,

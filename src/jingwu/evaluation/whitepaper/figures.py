@@ -56,7 +56,14 @@ class KeyFigures:
 
     def get(self, figure_id: str) -> Figure:
         """One figure by id (KeyError when unknown)."""
-        return next(f for f in self.figures if f.id == figure_id)
+        found = self.find(figure_id)
+        if found is None:
+            raise KeyError(figure_id)
+        return found
+
+    def find(self, figure_id: str) -> Figure | None:
+        """One figure by id, or None."""
+        return next((f for f in self.figures if f.id == figure_id), None)
 
 
 Source = Callable[

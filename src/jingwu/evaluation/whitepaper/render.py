@@ -19,7 +19,7 @@ from jingwu.evaluation.vocab import Unit
 from jingwu.evaluation.whitepaper.charts import Series, bar_chart, line_chart
 from jingwu.evaluation.whitepaper.content import SOURCE_LABELS, WhitePaper, measures
 from jingwu.evaluation.whitepaper.figures import Figure
-from jingwu.evaluation.whitepaper.specs import SECTION_LABELS, FigureSpec
+from jingwu.evaluation.whitepaper.specs import SECTION_LABELS, TABLE_LABELS, FigureSpec
 from jingwu.evaluation.whitepaper.tally import Kind
 from jingwu.i18n import translations
 from jingwu.web.templating import environment
@@ -122,7 +122,15 @@ def view(paper: WhitePaper, language: str) -> dict[str, Any]:
         "sections": sections,
         "headlines": [views[i] for i in HEADLINES if i in views],
         "figure_count": len(paper.figures.figures),
-        "columns": [(name(c, language, _), c.unit) for c in paper.columns],
+        "tables": [
+            (
+                t.key,
+                _(TABLE_LABELS[t.key]),
+                [(name(c, language, _), c.unit) for c in t.columns],
+                t.rows,
+            )
+            for t in paper.tables
+        ],
         "number": number,
         "sources": [(_(SOURCE_LABELS[k]), v) for k, v in paper.figures.newest.items()],
     }

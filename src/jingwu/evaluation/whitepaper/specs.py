@@ -22,6 +22,34 @@ SECTION_LABELS = {
     "third": "Mystery visits, surveys and experts",
 }
 
+# The per-station tables: their figures, as columns.
+TABLES = {
+    "service": (
+        "wp.orders",
+        "kpi.satisfaction.response",
+        "safety.prevention.red_response_1h",
+        "safety.livelihood.yellow_done_24h",
+        "wp.completed_on_time",
+        "safety.livelihood.median_response_minutes",
+        "safety.prevention.dept_tasks_on_time",
+        "safety.hazards.alerts_on_time",
+    ),
+    "quality": (
+        "safety.livelihood.rating_mean",
+        "wp.satisfied",
+        "safety.livelihood.resolved_by_citizen",
+        "safety.livelihood.reopen_share",
+        "safety.livelihood.mediation_agreed",
+        "wp.checks",
+        "wp.checks_found",
+        "wp.mystery_score",
+    ),
+}
+TABLE_LABELS = {
+    "service": "Service and response, station by station",
+    "quality": "Satisfaction and supervision, station by station",
+}
+
 
 @dataclass(frozen=True)
 class FigureSpec:
@@ -34,7 +62,6 @@ class FigureSpec:
     higher_better: bool | None  # None: neither (a volume)
     label: str = ""  # English message id (wp.… figures; catalogue ones use the catalogue's)
     definition: str = ""  # English message id (wp.… figures)
-    column: bool = False  # a column of the per-station table
 
 
 def _wp(
@@ -45,16 +72,12 @@ def _wp(
     better: bool | None,
     label: str,
     text: str,
-    *,
-    column: bool = False,
 ) -> FigureSpec:
-    return FigureSpec(f"wp.{name}", section, unit, kind, better, label, text, column)
+    return FigureSpec(f"wp.{name}", section, unit, kind, better, label, text)
 
 
-def _cat(
-    cid: str, section: str, unit: Unit, kind: Kind, better: bool, *, column: bool = False
-) -> FigureSpec:
-    return FigureSpec(cid, section, unit, kind, better, column=column)
+def _cat(cid: str, section: str, unit: Unit, kind: Kind, better: bool) -> FigureSpec:
+    return FigureSpec(cid, section, unit, kind, better)
 
 
 P, N, M, S = Unit.PERCENT, Unit.COUNT, Unit.MINUTES, Kind.SHARE
@@ -67,7 +90,6 @@ SPECS: tuple[FigureSpec, ...] = (
         None,
         "Work orders received",
         "Work orders received in the period by the stations in scope (all channels).",
-        column=True,
     ),
     _wp(
         "orders_red",
@@ -96,7 +118,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "Yellow orders received",
         "Work orders received in the period and triaged yellow.",
     ),
-    _cat("kpi.satisfaction.response", "orders", P, S, True, column=True),
+    _cat("kpi.satisfaction.response", "orders", P, S, True),
     _cat("safety.prevention.red_response_1h", "orders", P, S, True),
     _cat("safety.prevention.red_closed_5d", "orders", P, S, True),
     _cat("safety.livelihood.yellow_done_24h", "orders", P, S, True),
@@ -110,7 +132,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "Share of the orders whose completion deadline fell in the period that were resolved "
         "by it (an order still open at its deadline counts as late).",
     ),
-    _cat("safety.livelihood.median_response_minutes", "orders", M, Kind.MEDIAN, False, column=True),
+    _cat("safety.livelihood.median_response_minutes", "orders", M, Kind.MEDIAN, False),
     _wp(
         "completion_hours",
         "orders",
@@ -143,7 +165,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "Feedback received",
         "Citizens' ratings of resolved orders given in the period (by link or by call).",
     ),
-    _cat("safety.livelihood.rating_mean", "feedback", Unit.SCORE_5, Kind.MEAN, True, column=True),
+    _cat("safety.livelihood.rating_mean", "feedback", Unit.SCORE_5, Kind.MEAN, True),
     _wp(
         "satisfied",
         "feedback",
@@ -153,7 +175,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "Citizens satisfied (4 or 5 stars)",
         "Share of the feedback given in the period that rated the service 4 or 5 of 5.",
     ),
-    _cat("safety.livelihood.resolved_by_citizen", "feedback", P, S, True, column=True),
+    _cat("safety.livelihood.resolved_by_citizen", "feedback", P, S, True),
     _cat("safety.livelihood.reopen_share", "feedback", P, S, False),
     _wp(
         "mediations",
@@ -164,7 +186,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "Mediations opened",
         "Dispute mediations opened in the period.",
     ),
-    _cat("safety.livelihood.mediation_agreed", "feedback", P, S, True, column=True),
+    _cat("safety.livelihood.mediation_agreed", "feedback", P, S, True),
     _cat("safety.livelihood.follow_up_on_time", "feedback", P, S, True),
     _wp(
         "iot_alerts",
@@ -175,7 +197,7 @@ SPECS: tuple[FigureSpec, ...] = (
         "IoT alerts raised",
         "Alerts raised by the stations' sensors in the period (all tiers).",
     ),
-    _cat("safety.hazards.alerts_on_time", "iot", P, S, True, column=True),
+    _cat("safety.hazards.alerts_on_time", "iot", P, S, True),
     _wp(
         "alerts_resolved",
         "iot",
@@ -226,7 +248,6 @@ SPECS: tuple[FigureSpec, ...] = (
         "Spot-check outcomes recorded",
         "Outcomes of double-random checks (stations, orders, re-inspections and home visits) "
         "recorded in the period.",
-        column=True,
     ),
     _wp(
         "checks_found",
@@ -264,7 +285,6 @@ SPECS: tuple[FigureSpec, ...] = (
         True,
         "Mean mystery-visit score",
         "Mean total score (0 to 100) of the mystery visits' scoring sheets.",
-        column=True,
     ),
     _wp(
         "mystery_passed",

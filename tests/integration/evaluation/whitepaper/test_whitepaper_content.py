@@ -56,8 +56,11 @@ def test_the_paper_has_every_section_and_at_least_30_key_indicators(
         "checks",
         "third",
     ]
-    assert [r.unit.short_code for r in paper.stations] == ["SA01", "SA02", "SB01"]
-    assert all(len(r.values) == len(paper.columns) for r in paper.stations)
+    assert [t.key for t in paper.tables] == ["service", "quality"]
+    for table in paper.tables:
+        assert [r.unit.short_code for r in table.rows] == ["SA01", "SA02", "SB01"]
+        assert len(table.columns) == 8
+        assert all(len(r.values) == len(table.columns) for r in table.rows)
     assert paper.newest == NOW and [h.half for h in paper.halves] == ["2026-H1", "2026-H2"]
     catalogue_ids = [f.id for f in paper.figures.figures if paper.measure(f.id) is not None]
     assert len(catalogue_ids) >= 20
