@@ -97,3 +97,14 @@ def test_a_year_without_data_is_refused_with_one_sentence_and_exit_1(
     assert result.exit_code == 1
     assert "There are no data for 2001" in result.output
     assert not out.exists()
+
+
+def test_the_command_writes_the_english_html_it_prints_from(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    out = tmp_path / "white-paper.html"
+    r = run(env, "evaluation", "white-paper", "--lang", "en", "--html", "-o", str(out))
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "Community policing white paper" in html and 'href="white_paper.css"' in html
+    assert html.count('class="wp-figure"') >= 30 and "<script" not in html
