@@ -20,6 +20,7 @@ from jingwu.evaluation.checks import mystery, queries, surveys
 from jingwu.evaluation.checks.periods import LOCAL
 from jingwu.evaluation.measures import Measure
 from jingwu.evaluation.whitepaper.figures import Figure, KeyFigures, key_figures, window
+from jingwu.evaluation.whitepaper.rankings import Ranking, rankings
 from jingwu.evaluation.whitepaper.specs import SECTIONS, TABLES, FigureSpec
 from jingwu.org.models import Unit
 
@@ -75,6 +76,7 @@ class WhitePaper:
     figures: KeyFigures
     sections: list[tuple[str, list[Figure]]]
     tables: list[StationTable]
+    rankings: list[Ranking]
     checks: ChecksSummary
     halves: list[mystery.HalfReport]
     survey_imports: list[surveys.ImportLine]
@@ -147,6 +149,7 @@ def build(session: Session, principal: Principal, *, year: int, now: dt.datetime
         figures=kf,
         sections=[(s, [f for f in kf.figures if f.spec.section == s]) for s in SECTIONS],
         tables=tables,
+        rankings=rankings(session, principal, year=year, through=kf.through),
         checks=_checks(session, principal, year),
         halves=[mystery.half_report(session, principal, half=f"{year}-H{h}") for h in (1, 2)],
         survey_imports=imports,

@@ -15,6 +15,7 @@ from typing import Any
 
 from markupsafe import Markup
 
+from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.vocab import Unit
 from jingwu.evaluation.whitepaper.charts import Series, bar_chart, line_chart
 from jingwu.evaluation.whitepaper.content import SOURCE_LABELS, WhitePaper, measures
@@ -80,6 +81,14 @@ def definition(spec: FigureSpec, language: str, _: Gettext) -> str:
     return measure.definition(language) if measure is not None else _(spec.definition)
 
 
+def index_name(index: str, language: str, _: Gettext) -> str:
+    """An index's name: the catalogue's for the KPI indices; the safety index's translated."""
+    for kpi_index in default_catalogue().indices:
+        if kpi_index.id == index:
+            return kpi_index.name_en if language == "en" else kpi_index.name_zh
+    return _("Community safety index")
+
+
 def chart(figure: Figure, title: str) -> Markup:
     """Volumes as bars, shares and means as a line, month by month."""
     months = list(figure.result.months)
@@ -132,6 +141,7 @@ def view(paper: WhitePaper, language: str) -> dict[str, Any]:
             for t in paper.tables
         ],
         "number": number,
+        "rankings": [(index_name(r.index, language, _), r) for r in paper.rankings],
         "sources": [(_(SOURCE_LABELS[k]), v) for k, v in paper.figures.newest.items()],
     }
 
