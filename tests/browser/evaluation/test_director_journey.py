@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, ViewportSize, expect
 from sqlalchemy import select
 
 from jingwu.evaluation.checks.documents import digest
@@ -21,7 +21,7 @@ from jingwu.workorders.models import WorkOrder
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.evaluation.test_checks_journey import _sign_the_log
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -135,6 +135,7 @@ def test_the_director_ranks_and_drills_into_a_station_on_a_phone(
     # A shape on the map opens its station's scorecard for the period ranked, here a quarter.
     quarter = page.locator("#ranking-form optgroup").nth(1).locator("option").first
     quarter_value = quarter.get_attribute("value")
+    assert quarter_value is not None
     page.locator("#ranking-form select[name=period]").select_option(quarter_value)
     page.locator("#ranking-form button[type=submit]").click()
     expect(page).to_have_url(re.compile(rf"period={quarter_value}"))
