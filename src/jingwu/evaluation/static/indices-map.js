@@ -10,6 +10,7 @@
   var missing = el.getAttribute("data-missing") || "";
   var rankWord = el.getAttribute("data-rank") || "";
   var english = el.getAttribute("data-language") === "en";
+  var period = el.getAttribute("data-period") || "";
   var ranks = (geo.features || []).map(function (f) { return f.properties.rank; })
     .filter(function (r) { return r !== null; });
   var n = ranks.length ? Math.max.apply(null, ranks) : 1;
@@ -27,7 +28,8 @@
       var p = f.properties;
       var name = english && p.name_en ? p.name_en : p.name;
       var figure = p.value === null ? missing : p.value + " · " + rankWord + " " + p.rank;
-      l.bindPopup("<a href=\"/evaluation/units/" + encodeURIComponent(p.code) + "\">" +
+      l.bindPopup("<a href=\"/evaluation/units/" + encodeURIComponent(p.code) +
+        (period ? "?period=" + encodeURIComponent(period) : "") + "\">" +
         text(name) + "</a><br>" + text(figure));
     }
   });
