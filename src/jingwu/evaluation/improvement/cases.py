@@ -64,7 +64,13 @@ def _order_source(order: WorkOrder) -> tuple[str, list[str]]:
 
 def _mediation_source(session: Session, order: WorkOrder) -> tuple[str, list[str]]:
     row = session.scalar(select(Mediation).where(Mediation.order_id == order.id))
-    if row is None or row.status not in ("agreed", "failed") or row.ended_at is None:
+    if row is None:
+        raise Conflict(
+            "{code} has no mediation; promote the order itself.",
+            params={"code": order.code},
+            code="wrong_state",
+        )
+    if row.status not in ("agreed", "failed") or row.ended_at is None:
         raise Conflict(
             "Only a finished mediation becomes a case; the mediation of {code} is not.",
             params={"code": order.code},

@@ -52,7 +52,7 @@ def test_only_closed_orders_and_finished_mediations_in_scope(session: Session, w
     order = new_order(session, w)
     with pytest.raises(Conflict):
         cases.promote(session, w.p["chief"], source="order", code=order.code, now=NOW)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="has no mediation"):  # not "not finished"
         cases.promote(session, w.p["chief"], source="mediation", code=order.code, now=NOW)
     other = closed(session, w, station="SB01")
     with pytest.raises(NotFound):
