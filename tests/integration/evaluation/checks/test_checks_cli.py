@@ -63,7 +63,9 @@ def test_a_demo_draw_verifies_and_exits_0(env: dict[str, str]) -> None:
 def test_a_tampered_draw_exits_1_with_one_sentence(env: dict[str, str]) -> None:
     code = f"XH00-{months_ago(2)}-S"
     assert run(env, "evaluation", "verify-draw", code).exit_code == 0
-    _sql(env, "UPDATE eval_check_draws SET targets = '[\"BS01\"]' WHERE code = :c", c=code)
+    # A pool of one station the district does not have: the re-run cannot give the published
+    # pairs, whichever station the demo's draw happened to pick.
+    _sql(env, "UPDATE eval_check_draws SET targets = '[\"ZZ99\"]' WHERE code = :c", c=code)
     r = run(env, "evaluation", "verify-draw", code)
     assert r.exit_code == 1
     assert r.output.strip().count("\n") == 0 and r.output.strip().endswith(".")
