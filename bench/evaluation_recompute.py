@@ -257,13 +257,17 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--stations", type=int, default=2000)
     ap.add_argument("--keep", action="store_true", help="keep the database (prints its URL)")
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--reuse", default=None, help="measure a database kept by --keep")
     args = ap.parse_args(argv)
-    url, load_s = build(args.orders, args.stations)
+    if args.reuse:
+        url, load_s = args.reuse, 0.0
+    else:
+        url, load_s = build(args.orders, args.stations)
     print(f"loaded in {load_s:.1f} s: {url if args.keep else ''}", flush=True)
     try:
         result = measure(url)
     finally:
-        if not args.keep:
+        if not (args.keep or args.reuse):
             drop(url)
     text_ = markdown(argv, args, load_s, result)
     print(text_)

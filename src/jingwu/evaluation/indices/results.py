@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 from sqlalchemy.orm import Session
 
 from jingwu.evaluation import kpi
@@ -21,6 +21,7 @@ from jingwu.evaluation.indices import ranking
 from jingwu.evaluation.indices.compute_base import bulk_insert
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
 from jingwu.evaluation.indices.periods import Period
+from jingwu.evaluation.indices.values import REPLACED, Stored
 from jingwu.evaluation.measures import Catalogue, Measure
 from jingwu.evaluation.uncertainty import uncertainty
 from jingwu.evaluation.vocab import Rollup
@@ -63,9 +64,14 @@ def tree(session: Session) -> list[Node]:
     ]
 
 
-def load(session: Session, catalogue: Catalogue, period: Period) -> dict[tuple[str, int], Any]:
-    """Each measure's value for ``period``: its own, or that of the period containing it."""
+def load(
+    session: Session, catalogue: Catalogue, period: Period, known: Stored | None = None
+) -> dict[tuple[str, int], Any]:
+    """Each measure's value for ``period``: its own, or that of the period containing it.
+    ``known``: values this recompute has just stored (their periods' other values, those
+    entered or imported, are read)."""
     wanted = {m.id: str(period.containing(m.frequency)) for m in catalogue}
+    fresh = {p for p in set(wanted.values()) if known is not None and p in known}
     stmt = select(
         IndicatorValue.indicator,
         IndicatorValue.unit_id,
@@ -73,11 +79,19 @@ def load(session: Session, catalogue: Catalogue, period: Period) -> dict[tuple[s
         IndicatorValue.value,
         IndicatorValue.basis,
     ).where(IndicatorValue.period.in_(set(wanted.values())))
-    return {
+    if fresh:
+        stmt = stmt.where(
+            or_(IndicatorValue.period.not_in(fresh), IndicatorValue.origin.not_in(REPLACED))
+        )
+    out = {
         (ind, unit): (value, basis)
         for ind, unit, p, value, basis in session.execute(stmt)
         if wanted.get(ind) == p
     }
+    for p in fresh:
+        assert known is not None
+        out |= {key: v for key, v in known[p].items() if wanted.get(key[0]) == p}
+    return out
 
 
 def _component(c: Measure, v: tuple[float | None, float | None] | None) -> kpi.ComponentValue:
@@ -223,10 +237,12 @@ def store(
     *,
     now: dt.datetime,
     nodes: list[Node] | None = None,
+    known: Stored | None = None,
 ) -> int:
-    """Replace the period's index results (``nodes``: the unit tree, if read already)."""
+    """Replace the period's index results (``nodes``: the unit tree, if read already;
+    ``known``: the values just stored, see :func:`load`)."""
     nodes = tree(session) if nodes is None else nodes
-    values = load(session, catalogue, period)
+    values = load(session, catalogue, period, known)
     rows = kpi_results(catalogue, values, nodes)
     rows += safety_results(catalogue, values, nodes, seed=seed_of(period))
     session.execute(delete(IndexResult).where(IndexResult.period == str(period)))

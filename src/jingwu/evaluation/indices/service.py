@@ -58,8 +58,11 @@ def recompute_periods(
     _, catalogue = active(session, now=now)
     where = stations(session)
     chosen = list(dict.fromkeys(periods))
-    n_values = values.store_computed(session, catalogue, chosen, where, now=now)
+    stored: values.Stored = {}
+    n_values = values.store_computed(session, catalogue, chosen, where, now=now, stored=stored)
     nodes = results.tree(session)
-    n_results = sum(results.store(session, catalogue, p, now=now, nodes=nodes) for p in chosen)
+    n_results = sum(
+        results.store(session, catalogue, p, now=now, nodes=nodes, known=stored) for p in chosen
+    )
     done = [str(p) for p in chosen]
     return Recomputed(tuple(done), n_values, n_results, catalogue.version)

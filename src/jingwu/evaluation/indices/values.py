@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,7 +19,7 @@ from jingwu.evaluation.checks import feed
 from jingwu.evaluation.checks.surveycsv import decode, refuse
 from jingwu.evaluation.indices import batch, computations, valuecsv
 from jingwu.evaluation.indices.catalogues import active
-from jingwu.evaluation.indices.compute_base import Sample, Station, bulk_insert
+from jingwu.evaluation.indices.compute_base import JsonText, Sample, Station, insert_tuples
 from jingwu.evaluation.indices.models import IndicatorValue
 from jingwu.evaluation.indices.periods import Period, parse_period
 from jingwu.evaluation.measures import Catalogue, Measure
@@ -37,6 +38,27 @@ def applies(measure: Measure, period: Period) -> bool:
     return period.months >= _ORDER[measure.frequency]
 
 
+Stored = dict[str, dict[tuple[str, int], tuple[float | None, float | None]]]
+"""What a recompute stored: period → (measure, station) → (value, basis), values only."""
+
+_COLUMNS = [
+    "indicator",
+    "unit_id",
+    "period",
+    "value",
+    "basis",
+    "source",
+    "origin",
+    "catalogue_version",
+    "computed_at",
+    "rows",
+    "entered_by_id",
+    "filename",
+    "sha256",
+    "line",
+]
+
+
 def store_computed(
     session: Session,
     catalogue: Catalogue,
@@ -44,8 +66,10 @@ def store_computed(
     where: list[Station],
     *,
     now: dt.datetime,
+    stored: Stored | None = None,
 ) -> int:
-    """Replace the periods' computed and check-derived values; entered ones stay."""
+    """Replace the periods' computed and check-derived values; entered ones stay. The values
+    written (those that are not missing) are added to ``stored`` when it is given."""
     session.execute(
         delete(IndicatorValue).where(
             IndicatorValue.period.in_([str(p) for p in periods]),
@@ -56,26 +80,60 @@ def store_computed(
     n = 0
     for p in periods:
         kept = _kept(session, p)
-        w = computations.window(p)
-        rows: list[dict[str, Any]] = []
+        mine = stored.setdefault(str(p), {}) if stored is not None else {}
+        rows: list[tuple[Any, ...]] = []
         for m in catalogue:
-            if (m.id, p) not in found:
-                continue
-            selection = {
-                "query": m.query,
-                "params": {k: list(v) if isinstance(v, tuple) else v for k, v in m.params},
-                "from": w.start.isoformat(),
-                "to": w.end.isoformat(),
-            }
-            rows += [
-                _computed_row(m, s.id, p, catalogue, found[(m.id, p)].get(s.id), selection, now)
-                for s in where
-                if (m.id, s.id) not in kept  # entered by hand (a measure once entered, say)
-            ]
-        rows += _from_checks(session, catalogue, p, kept, now=now)
-        bulk_insert(session, IndicatorValue, rows)
+            if (m.id, p) in found:
+                rows += _computed_rows(m, p, catalogue, found[(m.id, p)], where, kept, now, mine)
+        for r in _from_checks(session, catalogue, p, kept, now=now):
+            rows.append(tuple(r[c] for c in _COLUMNS))
+            mine[(r["indicator"], r["unit_id"])] = (r["value"], r["basis"])
+        insert_tuples(session, IndicatorValue, _COLUMNS, rows)
         n += len(rows)
     return n
+
+
+_NONE = (None, None, None, None)  # entered_by_id, filename, sha256, line
+
+
+def _computed_rows(
+    m: Measure,
+    p: Period,
+    catalogue: Catalogue,
+    samples: dict[int, Sample],
+    where: list[Station],
+    kept: set[tuple[str, int]],
+    now: dt.datetime,
+    stored: dict[tuple[str, int], tuple[float | None, float | None]],
+) -> list[tuple[Any, ...]]:
+    """The rows of one measure's computed values for one period, one per station (a missing
+    value included, as NULL) unless one was entered by hand for that station."""
+    w = computations.window(p)
+    selection = {
+        "query": m.query,
+        "params": {k: list(v) if isinstance(v, tuple) else v for k, v in m.params},
+        "from": w.start.isoformat(),
+        "to": w.end.isoformat(),
+    }
+    head = json.dumps(selection)[:-1] + ', "counts": '  # the JSON the rows share
+    period, source, version = str(p), str(m.source), catalogue.version
+    out = []
+    for s in where:
+        if (m.id, s.id) in kept:  # entered by hand (a measure once entered, say)
+            continue
+        sample = samples.get(s.id)
+        counts: dict[str, Any] = dict(sample.counts) if sample else {}
+        value = basis = None
+        if sample is not None:
+            value, basis = min(max(sample.value, m.low), m.high), sample.basis
+            if value != sample.value:
+                counts["unclamped"] = sample.value  # a rate beyond the catalogue's range
+            stored[(m.id, s.id)] = (value, basis)
+        rows = JsonText(head + json.dumps(counts) + "}")
+        out.append(
+            (m.id, s.id, period, value, basis, source, ORIGIN_QUERY, version, now, rows, *_NONE)
+        )
+    return out
 
 
 def _computed(
@@ -101,27 +159,6 @@ def _computed(
             else:
                 found[(m.id, p)] = computations.compute(session, m, p, where)
     return found
-
-
-def _computed_row(
-    m: Measure,
-    unit_id: int,
-    period: Period,
-    catalogue: Catalogue,
-    sample: Sample | None,
-    selection: dict[str, Any],
-    now: dt.datetime,
-) -> dict[str, Any]:
-    counts: dict[str, Any] = dict(sample.counts) if sample else {}
-    value = None if sample is None else min(max(sample.value, m.low), m.high)
-    if sample is not None and value != sample.value:
-        counts["unclamped"] = sample.value  # a rate beyond the catalogue's range
-    return _row(m, unit_id, period, catalogue, now) | {
-        "value": value,
-        "basis": None if sample is None else sample.basis,
-        "origin": ORIGIN_QUERY,
-        "rows": selection | {"counts": counts},
-    }
 
 
 def _row(

@@ -8,7 +8,8 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM
-from jingwu.evaluation.indices import schedule, service, values
+from jingwu.evaluation.indices import results, schedule, service, values
+from jingwu.evaluation.indices.catalogues import active
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
 from jingwu.evaluation.indices.periods import parse_period
 from tests.integration.evaluation.indices.indices_world import NOW, seeded
@@ -229,3 +230,35 @@ def test_months_in_a_batch_and_quarters_from_them_equal_those_computed_one_by_on
     assert batched.keys() == alone.keys()
     for key, value in alone.items():
         assert batched[key] == pytest.approx(value), key
+
+
+def _results(session: Session) -> dict[tuple[str, int, str], tuple[object, ...]]:
+    return {
+        (r.index_id, r.unit_id, r.period): (r.value, r.rank, r.rank_p05, r.rank_p95, r.method)
+        for r in session.scalars(select(IndexResult))
+    }
+
+
+def test_index_results_from_the_values_just_stored_equal_those_read_back(
+    session: Session, w: World
+) -> None:
+    """The recompute ranks from the values it has just written (not read back); reading
+    them back, entered ones included, gives the same results."""
+    values.enter(
+        session,
+        w.p["chief"],
+        indicator="kpi.social.participation",
+        station="SA01",
+        period="2026-Q4",
+        value=30.0,
+        now=NOW,
+    )
+    periods = [parse_period(p) for p in ("2026-10", "2026-11", "2026-12", "2026-Q4")]
+    service.recompute_periods(session, periods, now=NOW)
+    first = _results(session)
+    assert any(v[0] is not None for v in first.values())
+    _, catalogue = active(session, now=NOW)
+    nodes = results.tree(session)
+    for p in periods:
+        results.store(session, catalogue, p, now=NOW, nodes=nodes)  # reads every value back
+    assert _results(session) == first
