@@ -14,16 +14,19 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import case, func, literal_column
+from sqlalchemy import case, func, literal, literal_column
 from sqlalchemy.orm import Session
 
+from jingwu.evaluation.indices import compute_orders as orders
 from jingwu.evaluation.indices.computations import QUERIES
 from jingwu.evaluation.indices.compute_base import Sample, Station, Window, per_10k
 from jingwu.evaluation.indices.periods import Period
 from jingwu.evaluation.measures import Measure
-from jingwu.workorders.models import Feedback
+from jingwu.evaluation.vocab import Frequency
+from jingwu.workorders.models import Feedback, WorkOrder
 
 COUNTED = {"order_rate", "incident_rate", "iot_alert_rate"}
+MEDIAN = "order_response_minutes_median"  # batched on PostgreSQL (:func:`medians`)
 MEANS = {"feedback_rating_mean": Feedback.rating}
 Raw = dict[int, tuple[int, float]]  # station → (rows, numerator or total)
 
@@ -40,9 +43,9 @@ def kind(measure: Measure) -> str | None:
     return "mean" if measure.query in MEANS else None
 
 
-def runs(periods: Iterable[Period]) -> list[list[Period]]:
-    """The months among ``periods`` in runs of consecutive months."""
-    months = sorted(p for p in set(periods) if p.months == 1)
+def runs(periods: Iterable[Period], length: int = 1) -> list[list[Period]]:
+    """The periods of ``length`` months among ``periods`` in runs of consecutive ones."""
+    months = sorted(p for p in set(periods) if p.months == length)
     out: list[list[Period]] = []
     for m in months:
         if out and out[-1][-1].shift(1) == m:
@@ -74,6 +77,51 @@ def months(
     for unit, k, n, x in session.execute(stmt):
         raw[int(k)][int(unit)] = (int(n), float(x or 0))
     return {m: samples(how or "", raw[k], where) for k, m in enumerate(run)}
+
+
+def batched(
+    session: Session, measure: Measure, periods: Iterable[Period], where: list[Station]
+) -> dict[Period, dict[int, Sample]]:
+    """The values of a monthly measure for those of ``periods`` that are computed in runs:
+    consecutive months of a batchable measure (:func:`kind`); on PostgreSQL, consecutive
+    months and consecutive quarters of the median response time."""
+    if measure.frequency is not Frequency.MONTHLY:
+        return {}
+    chosen = list(periods)
+    found: dict[Period, dict[int, Sample]] = {}
+    if kind(measure) is not None:
+        for run in runs(chosen):  # a lone month is computed on its own
+            if len(run) > 1:
+                found |= months(session, measure, run, where)
+    if measure.query == MEDIAN and session.get_bind().dialect.name == "postgresql":
+        for length in (1, 3):
+            for run in runs(chosen, length):
+                if len(run) > 1:
+                    found |= medians(session, measure, run)
+    return found
+
+
+def medians(
+    session: Session, measure: Measure, run: list[Period]
+) -> dict[Period, dict[int, Sample]]:
+    """Each period's median minutes to the first response (periods of one length, in a run),
+    one query on PostgreSQL: ``percentile_cont`` per station and period, unanswered orders
+    counted up to their own period's end, as :func:`compute_orders.median_response` does."""
+    sel = orders.response_minutes(measure, Window(run[0].window()[0], run[-1].window()[1]))
+    ends = [p.window()[1] for p in run]
+    got = WorkOrder.received_at
+    bucket = case(*((got < e, k) for k, e in enumerate(ends[:-1])), else_=len(run) - 1)
+    end = case(*((got < e, literal(e)) for e in ends[:-1]), else_=literal(ends[-1]))
+    until = func.least(func.coalesce(WorkOrder.responded_at, end), end)
+    minutes = func.greatest(0.0, func.extract("epoch", until - got) / 60.0)
+    median = func.percentile_cont(0.5).within_group(minutes)
+    stmt = sel.rows(WorkOrder.unit_id, bucket.label("period_k"), func.count(), median)
+    stmt = stmt.group_by(WorkOrder.unit_id, literal_column("period_k"))
+    out: dict[Period, dict[int, Sample]] = {p: {} for p in run}
+    for unit, k, n, x in session.execute(stmt):
+        if n:
+            out[run[int(k)]][int(unit)] = Sample(float(x), float(n), {"rows": n})
+    return out
 
 
 def samples(how: str, raw: Raw, where: list[Station]) -> dict[int, Sample]:

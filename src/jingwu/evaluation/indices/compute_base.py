@@ -63,12 +63,15 @@ class Selection:
     good: ColumnElement[bool] | None = None  # counted in a share's numerator
     joins: tuple[tuple[Any, ColumnElement[bool]], ...] = ()
     at: Any = None  # the time that places a row in a period (None: a state, not events)
+    outer: tuple[tuple[Any, ColumnElement[bool]], ...] = ()  # at most one row each
 
     def rows(self, *columns: Any) -> Select[Any]:
         """The selection as a SELECT of ``columns``."""
         stmt = select(*columns)
         for target, on in self.joins:
             stmt = stmt.join(target, on)
+        for target, on in self.outer:
+            stmt = stmt.outerjoin(target, on)
         return stmt.where(*self.where)
 
 
@@ -118,46 +121,22 @@ def copy_rows(
     rows: Iterable[Sequence[Any]],
     as_json: Collection[str] = (),
 ) -> None:
-    """COPY rows (values in the order of ``names``) into a PostgreSQL table, as text written
-    here in large chunks: psycopg's per-row ``write_row`` costs several times more."""
+    """COPY rows (values in the order of ``names``) into a PostgreSQL table; JSON columns as
+    JSON text (:class:`JsonText` as it is)."""
     raw = session.connection().connection.driver_connection
     assert raw is not None
-    encode = [_json_cell if n in as_json else _cell for n in names]
     columns = ", ".join(f'"{n}"' for n in names)
+    encoded = [k for k, n in enumerate(names) if n in as_json]
     with raw.cursor() as cur, cur.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-        chunk: list[str] = []
         for row in rows:
-            chunk.append("\t".join([f(v) for f, v in zip(encode, row, strict=True)]))
-            if len(chunk) >= 5000:
-                copy.write("\n".join(chunk) + "\n")
-                chunk = []
-        if chunk:
-            copy.write("\n".join(chunk) + "\n")
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _cell(value: Any) -> str:
-    """A value in COPY's text format: NULL as ``\\N``, special characters escaped."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is None:
-            raise ValueError("naive datetime: store timezone-aware UTC times only")
-        return value.isoformat()
-    return str(value).translate(_ESCAPES)
-
-
-def _json_cell(value: Any) -> str:
-    if value is None:
-        return "\\N"
-    text = value if isinstance(value, JsonText) else json.dumps(value)
-    return text.translate(_ESCAPES)
+            if encoded:
+                cells = list(row)
+                for k in encoded:
+                    if cells[k] is not None and not isinstance(cells[k], JsonText):
+                        cells[k] = json.dumps(cells[k])
+                copy.write_row(cells)
+            else:
+                copy.write_row(row)
 
 
 def _decoded(row: dict[str, Any], as_json: Collection[str]) -> dict[str, Any]:

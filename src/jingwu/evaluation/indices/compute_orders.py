@@ -8,7 +8,7 @@ from collections import defaultdict
 from typing import Any
 
 from sqlalchemy import and_, exists, func, literal, not_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from jingwu.evaluation.indices.compute_base import (
@@ -48,14 +48,20 @@ def _in(column: Any, w: Window) -> list[ColumnElement[bool]]:
     return [column >= w.start, column < w.end]
 
 
+_OVERDUE = {c: aliased(OverdueRecord, name=f"overdue_{c}") for c in ("response", "completion")}
+
+
 def _late(clock: str) -> ColumnElement[bool]:
     """The order has an overdue record of ``clock`` (the sweep writes one at each breach:
-    deadlines of stopped clocks are not kept on the order)."""
-    return exists(
-        select(OverdueRecord.id).where(
-            OverdueRecord.order_id == WorkOrder.id, OverdueRecord.clock == clock
-        )
-    )
+    deadlines of stopped clocks are not kept on the order); the selection outer-joins
+    :func:`_overdue` (a hash join: a correlated EXISTS costs an index probe per order)."""
+    return _OVERDUE[clock].id.is_not(None)
+
+
+def _overdue(*clocks: str) -> tuple[tuple[Any, ColumnElement[bool]], ...]:
+    """The outer joins :func:`_late` reads (an order has at most one record per clock)."""
+    joins = ((_OVERDUE[c], c) for c in clocks)
+    return tuple((o, and_(o.order_id == WorkOrder.id, o.clock == c)) for o, c in joins)
 
 
 _DONE_OR_DUE = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at)
@@ -81,11 +87,15 @@ def on_time(m: Measure, w: Window) -> Selection:
         ]
         good = and_(WorkOrder.responded_at.is_not(None), not_(_late("response")))
         at: Any = WorkOrder.received_at
+        clock = "response"
     else:
         where = [_completion_window(w), WorkOrder.state.not_in(_LEFT_OUT), *_filters(m)]
         good = and_(WorkOrder.resolved_at.is_not(None), not_(_late("completion")))
         at = _DONE_OR_DUE
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
+        clock = "completion"
+    return Selection(
+        "order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at, outer=_overdue(clock)
+    )
 
 
 def served(m: Measure, w: Window) -> Selection:
@@ -102,7 +112,15 @@ def served(m: Measure, w: Window) -> Selection:
         WorkOrder.state != State.REJECTED,
     )
     at = func.coalesce(WorkOrder.resolved_at, WorkOrder.completion_due_at, WorkOrder.received_at)
-    return Selection("order", WorkOrder.code, WorkOrder.unit_id, tuple(where), good, at=at)
+    return Selection(
+        "order",
+        WorkOrder.code,
+        WorkOrder.unit_id,
+        tuple(where),
+        good,
+        at=at,
+        outer=_overdue("completion"),
+    )
 
 
 def received(m: Measure, w: Window) -> Selection:

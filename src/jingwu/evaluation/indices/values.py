@@ -146,10 +146,7 @@ def _computed(
         if m.source is not Source.COMPUTED:
             continue
         how = batch.kind(m)
-        if how is not None and m.frequency is Frequency.MONTHLY:
-            for run in batch.runs(periods):  # a lone month is computed on its own
-                if len(run) > 1:
-                    found |= {(m.id, p): v for p, v in batch.months(session, m, run, where).items()}
+        found |= {(m.id, p): v for p, v in batch.batched(session, m, periods, where).items()}
         for p in periods:
             if not applies(m, p) or (m.id, p) in found:
                 continue
