@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import case, func, literal, literal_column
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 from sqlalchemy.orm import Session
 
 from jingwu.evaluation.indices import compute_orders as orders
@@ -55,49 +55,78 @@ def runs(periods: Iterable[Period], length: int = 1) -> list[list[Period]]:
     return out
 
 
+def family(measure: Measure) -> str:
+    """Measures of one family read the same rows (kind, joins) placed by the same time, so
+    one query serves them all (:func:`months`)."""
+    sel = QUERIES[measure.query or ""].select(measure, _ANY)
+    joins = ";".join(f"{target}:{on}" for target, on in sel.joins)
+    return f"{sel.kind}|{sel.at}|{joins}"
+
+
 def months(
-    session: Session, measure: Measure, run: list[Period], where: list[Station]
-) -> dict[Period, dict[int, Sample]]:
-    """Each month's values of a batchable measure (see :func:`kind`), one query."""
-    how = kind(measure)
-    query = QUERIES[measure.query or ""]
-    sel = query.select(measure, Window(run[0].window()[0], run[-1].window()[1]))
+    session: Session, measures: list[Measure], run: list[Period], where: list[Station]
+) -> dict[tuple[str, Period], dict[int, Sample]]:
+    """Each month's values of batchable measures of one :func:`family`, one query: each
+    measure's rows and numerator (or total) counted with its own filter."""
+    w = Window(run[0].window()[0], run[-1].window()[1])
+    sels = [QUERIES[m.query or ""].select(m, w) for m in measures]
+    base = sels[0]
     ends = [m.window()[1] for m in run[:-1]]
-    bucket = case(*((sel.at < end, k) for k, end in enumerate(ends)), else_=len(run) - 1)
-    second: Any
-    if how == "share" and sel.good is not None:
-        second = func.sum(case((sel.good, 1), else_=0))
-    elif how == "mean":
-        second = func.sum(MEANS[measure.query or ""])
-    else:
-        second = func.count()
-    stmt = sel.rows(sel.unit, bucket.label("month_k"), func.count(), second)
-    stmt = stmt.group_by(sel.unit, literal_column("month_k"))
-    raw: dict[int, Raw] = defaultdict(dict)
-    for unit, k, n, x in session.execute(stmt):
-        raw[int(k)][int(unit)] = (int(n), float(x or 0))
-    return {m: samples(how or "", raw[k], where) for k, m in enumerate(run)}
+    bucket = case(*((base.at < end, k) for k, end in enumerate(ends)), else_=len(run) - 1)
+    columns: list[Any] = []
+    for m, sel in zip(measures, sels, strict=True):
+        cond = and_(*sel.where)
+        columns.append(func.count().filter(cond))
+        if kind(m) == "share" and sel.good is not None:
+            columns.append(func.count().filter(and_(cond, sel.good)))
+        elif kind(m) == "mean":
+            columns.append(func.sum(MEANS[m.query or ""]).filter(cond))
+        else:
+            columns.append(func.count().filter(cond))
+    stmt = select(base.unit, bucket.label("month_k"), *columns)
+    for target, on in base.joins:
+        stmt = stmt.join(target, on)
+    outer = {id(target): (target, on) for sel in sels for target, on in sel.outer}
+    for target, on in outer.values():  # at most one row each: no row is counted twice
+        stmt = stmt.outerjoin(target, on)
+    stmt = stmt.where(or_(*(and_(*sel.where) for sel in sels)))
+    stmt = stmt.group_by(base.unit, literal_column("month_k"))
+    raw: dict[tuple[int, int], Raw] = defaultdict(dict)
+    for unit, k, *figures in session.execute(stmt):
+        for i in range(len(measures)):
+            n, x = figures[2 * i], figures[2 * i + 1]
+            if n:
+                raw[(i, int(k))][int(unit)] = (int(n), float(x or 0))
+    return {
+        (m.id, p): samples(kind(m) or "", raw[(i, k)], where)
+        for i, m in enumerate(measures)
+        for k, p in enumerate(run)
+    }
 
 
 def batched(
-    session: Session, measure: Measure, periods: Iterable[Period], where: list[Station]
-) -> dict[Period, dict[int, Sample]]:
-    """The values of a monthly measure for those of ``periods`` that are computed in runs:
-    consecutive months of a batchable measure (:func:`kind`); on PostgreSQL, consecutive
-    months and consecutive quarters of the median response time."""
-    if measure.frequency is not Frequency.MONTHLY:
-        return {}
+    session: Session, measures: Iterable[Measure], periods: Iterable[Period], where: list[Station]
+) -> dict[tuple[str, Period], dict[int, Sample]]:
+    """The values of monthly measures for those of ``periods`` that are computed in runs:
+    consecutive months of batchable measures (:func:`kind`), a family at a time; on
+    PostgreSQL, consecutive months and consecutive quarters of the median response time."""
     chosen = list(periods)
-    found: dict[Period, dict[int, Sample]] = {}
-    if kind(measure) is not None:
-        for run in runs(chosen):  # a lone month is computed on its own
-            if len(run) > 1:
-                found |= months(session, measure, run, where)
-    if measure.query == MEDIAN and session.get_bind().dialect.name == "postgresql":
-        for length in (1, 3):
-            for run in runs(chosen, length):
-                if len(run) > 1:
-                    found |= medians(session, measure, run)
+    monthly = [m for m in measures if m.frequency is Frequency.MONTHLY]
+    families: dict[str, list[Measure]] = defaultdict(list)
+    for m in monthly:
+        if kind(m) is not None:
+            families[family(m)].append(m)
+    found: dict[tuple[str, Period], dict[int, Sample]] = {}
+    for run in runs(chosen):  # a lone month is computed on its own
+        if len(run) > 1:
+            for group in families.values():
+                found |= months(session, group, run, where)
+    if session.get_bind().dialect.name == "postgresql":
+        for m in (m for m in monthly if m.query == MEDIAN):
+            for length in (1, 3):
+                for run in runs(chosen, length):
+                    if len(run) > 1:
+                        found |= {(m.id, p): v for p, v in medians(session, m, run).items()}
     return found
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from jingwu.evaluation import kpi
@@ -72,19 +72,23 @@ def load(
     entered or imported, are read)."""
     wanted = {m.id: str(period.containing(m.frequency)) for m in catalogue}
     fresh = {p for p in set(wanted.values()) if known is not None and p in known}
-    stmt = select(
+    columns = (
         IndicatorValue.indicator,
         IndicatorValue.unit_id,
         IndicatorValue.period,
         IndicatorValue.value,
         IndicatorValue.basis,
-    ).where(IndicatorValue.period.in_(set(wanted.values())))
-    if fresh:
-        stmt = stmt.where(
-            or_(IndicatorValue.period.not_in(fresh), IndicatorValue.origin.not_in(REPLACED))
+    )
+    stmts = [select(*columns).where(IndicatorValue.period.in_(set(wanted.values()) - fresh))]
+    if fresh:  # of those, only the values not replaced by the recompute
+        stmts.append(
+            select(*columns).where(
+                IndicatorValue.period.in_(fresh), IndicatorValue.origin.not_in(REPLACED)
+            )
         )
     out = {
         (ind, unit): (value, basis)
+        for stmt in stmts
         for ind, unit, p, value, basis in session.execute(stmt)
         if wanted.get(ind) == p
     }

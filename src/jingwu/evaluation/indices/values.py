@@ -141,12 +141,10 @@ def _computed(
 ) -> dict[tuple[str, Period], dict[int, Sample]]:
     """Every computed measure's values for each period it applies to (months in batches,
     quarters from their months when all three are among ``periods``)."""
-    found: dict[tuple[str, Period], dict[int, Sample]] = {}
-    for m in catalogue:
-        if m.source is not Source.COMPUTED:
-            continue
+    computed = [m for m in catalogue if m.source is Source.COMPUTED]
+    found = batch.batched(session, computed, periods, where)
+    for m in computed:
         how = batch.kind(m)
-        found |= {(m.id, p): v for p, v in batch.batched(session, m, periods, where).items()}
         for p in periods:
             if not applies(m, p) or (m.id, p) in found:
                 continue
