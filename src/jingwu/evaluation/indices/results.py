@@ -21,7 +21,7 @@ from jingwu.evaluation.indices import ranking
 from jingwu.evaluation.indices.compute_base import bulk_insert
 from jingwu.evaluation.indices.models import IndexResult, IndicatorValue
 from jingwu.evaluation.indices.periods import Period
-from jingwu.evaluation.indices.values import REPLACED, Stored
+from jingwu.evaluation.indices.values import Stored
 from jingwu.evaluation.measures import Catalogue, Measure
 from jingwu.evaluation.uncertainty import uncertainty
 from jingwu.evaluation.vocab import Rollup
@@ -68,8 +68,8 @@ def load(
     session: Session, catalogue: Catalogue, period: Period, known: Stored | None = None
 ) -> dict[tuple[str, int], Any]:
     """Each measure's value for ``period``: its own, or that of the period containing it.
-    ``known``: values this recompute has just stored (their periods' other values, those
-    entered or imported, are read)."""
+    ``known``: every value of the periods this recompute has just stored (those entered or
+    imported included), which are not read again."""
     wanted = {m.id: str(period.containing(m.frequency)) for m in catalogue}
     fresh = {p for p in set(wanted.values()) if known is not None and p in known}
     columns = (
@@ -79,16 +79,9 @@ def load(
         IndicatorValue.value,
         IndicatorValue.basis,
     )
-    stmts = [select(*columns).where(IndicatorValue.period.in_(set(wanted.values()) - fresh))]
-    if fresh:  # of those, only the values not replaced by the recompute
-        stmts.append(
-            select(*columns).where(
-                IndicatorValue.period.in_(fresh), IndicatorValue.origin.not_in(REPLACED)
-            )
-        )
+    stmt = select(*columns).where(IndicatorValue.period.in_(set(wanted.values()) - fresh))
     out = {
         (ind, unit): (value, basis)
-        for stmt in stmts
         for ind, unit, p, value, basis in session.execute(stmt)
         if wanted.get(ind) == p
     }

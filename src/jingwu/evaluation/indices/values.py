@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -39,7 +39,8 @@ def applies(measure: Measure, period: Period) -> bool:
 
 
 Stored = dict[str, dict[tuple[str, int], tuple[float | None, float | None]]]
-"""What a recompute stored: period → (measure, station) → (value, basis), values only."""
+"""A recompute's periods' values after it: period → (measure, station) → (value, basis),
+those entered or imported included, missing ones left out."""
 
 _COLUMNS = [
     "indicator",
@@ -68,8 +69,9 @@ def store_computed(
     now: dt.datetime,
     stored: Stored | None = None,
 ) -> int:
-    """Replace the periods' computed and check-derived values; entered ones stay. The values
-    written (those that are not missing) are added to ``stored`` when it is given."""
+    """Replace the periods' computed and check-derived values; entered ones stay. The
+    periods' values after it (see :data:`Stored`) go into ``stored`` when it is given."""
+    entered = _entered(session, periods)  # read before the delete leaves dead rows behind
     session.execute(
         delete(IndicatorValue).where(
             IndicatorValue.period.in_([str(p) for p in periods]),
@@ -79,13 +81,14 @@ def store_computed(
     found = _computed(session, catalogue, periods, where)
     n = 0
     for p in periods:
-        kept = _kept(session, p)
+        kept = entered.get(str(p), {})
         mine = stored.setdefault(str(p), {}) if stored is not None else {}
+        mine |= {key: v for key, v in kept.items() if v[0] is not None}
         rows: list[tuple[Any, ...]] = []
         for m in catalogue:
             if (m.id, p) in found:
                 rows += _computed_rows(m, p, catalogue, found[(m.id, p)], where, kept, now, mine)
-        for r in _from_checks(session, catalogue, p, kept, now=now):
+        for r in _from_checks(session, catalogue, p, set(kept), now=now):
             rows.append(tuple(r[c] for c in _COLUMNS))
             mine[(r["indicator"], r["unit_id"])] = (r["value"], r["basis"])
         insert_tuples(session, IndicatorValue, _COLUMNS, rows)
@@ -102,7 +105,7 @@ def _computed_rows(
     catalogue: Catalogue,
     samples: dict[int, Sample],
     where: list[Station],
-    kept: set[tuple[str, int]],
+    kept: Mapping[tuple[str, int], object],
     now: dt.datetime,
     stored: dict[tuple[str, int], tuple[float | None, float | None]],
 ) -> list[tuple[Any, ...]]:
@@ -173,16 +176,24 @@ def _row(
     }
 
 
-def _kept(session: Session, period: Period) -> set[tuple[str, int]]:
-    """The (measure, station) pairs of the period that have a value entered or imported."""
-    return {
-        (str(i), int(u))
-        for i, u in session.execute(
-            select(IndicatorValue.indicator, IndicatorValue.unit_id).where(
-                IndicatorValue.period == str(period), IndicatorValue.origin.not_in(REPLACED)
-            )
-        )
-    }
+def _entered(
+    session: Session, periods: Sequence[Period]
+) -> dict[str, dict[tuple[str, int], tuple[float | None, float | None]]]:
+    """The periods' values entered or imported: period → (measure, station) → value, basis."""
+    stmt = select(
+        IndicatorValue.period,
+        IndicatorValue.indicator,
+        IndicatorValue.unit_id,
+        IndicatorValue.value,
+        IndicatorValue.basis,
+    ).where(
+        IndicatorValue.period.in_([str(p) for p in periods]),
+        IndicatorValue.origin.not_in(REPLACED),
+    )
+    out: dict[str, dict[tuple[str, int], tuple[float | None, float | None]]] = {}
+    for period, indicator, unit, value, basis in session.execute(stmt):
+        out.setdefault(str(period), {})[(str(indicator), int(unit))] = (value, basis)
+    return out
 
 
 def _from_checks(
