@@ -1,0 +1,221 @@
+"""The facts of many stations at once, from the platform's records (for the scorecards).
+
+One query per kind of record for all the stations asked about, never one per station, so
+a district's 2,000 stations take a handful of queries:
+
+- org: floor area and design, zones with areas, zones with equipment, posts (A/B), experts;
+- iot: devices registered to the station (not retired) per class, over the area of the
+  station's boundary; solar output (``pv_energy``) per local day over the last days;
+- work orders: orders per functional module over the last days;
+- coverage: the share of residents inside a 15-minute walking circle (the station's own
+  coverage run, else the nearest unit above it that has one);
+- help requests (phone, online) answered on site within the limit (``coverage.response``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from jingwu.coverage import response
+from jingwu.coverage.models import CoverageRun
+from jingwu.geo import GeometryError, area_m2
+from jingwu.iot.models import Device, EnergyDay
+from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
+from jingwu.org.standard import PostFact
+from jingwu.standard.requirements import StandardVersion
+from jingwu.standard.verdicts import AssessmentFact, StationFacts
+from jingwu.standard.models import Assessment
+from jingwu.workorders.models import OrderEvent, WorkOrder
+
+_CHUNK = 900  # ids per IN (…) list, under SQLite's parameter limit
+
+
+def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
+    for start in range(0, len(ids), _CHUNK):
+        yield list(ids[start : start + _CHUNK])
+
+
+def _days(version: StandardVersion, query: str, default: int = 90) -> int:
+    for r in version.requirements:
+        if r.query == query:
+            return int(r.param("days"))
+    return default
+
+
+def _area_km2(unit: Unit) -> float | None:
+    if not unit.boundary:
+        return None
+    try:
+        return area_m2(unit.boundary) / 1e6 or None
+    except (GeometryError, ValueError, KeyError, TypeError):
+        return None
+
+
+class _Facts:
+    """The facts being gathered, per station id."""
+
+    def __init__(self, units: Sequence[Unit]) -> None:
+        self.units = units
+        self.ids = [u.id for u in units]
+        self.zones: dict[int, dict[str, float]] = defaultdict(dict)
+        self.equipped: dict[int, set[str]] = defaultdict(set)
+        self.posts: dict[int, list[PostFact]] = defaultdict(list)
+        self.experts: dict[int, int] = defaultdict(int)
+        self.devices: dict[int, dict[str, int]] = defaultdict(dict)
+        self.solar: dict[int, dict[dt.date, float]] = defaultdict(dict)
+        self.modules: dict[int, dict[str, int]] = defaultdict(dict)
+        self.circle: dict[int, tuple[int, int]] = {}
+        self.help: dict[int, tuple[int, int]] = {}
+        self.assessed: dict[int, dict[str, AssessmentFact]] = defaultdict(dict)
+
+    def build(self) -> list[StationFacts]:
+        return [
+            StationFacts(
+                unit_id=u.id,
+                floor_area_m2=u.floor_area_m2,
+                design=u.design,
+                zones=self.zones[u.id],
+                equipped_zones=frozenset(self.equipped[u.id]),
+                posts=tuple(self.posts[u.id]),
+                experts=self.experts[u.id],
+                area_km2=_area_km2(u),
+                devices_by_class=self.devices[u.id],
+                solar_days=tuple(self.solar[u.id].values()),
+                modules=self.modules[u.id],
+                circle=self.circle.get(u.id),
+                help_requests=self.help.get(u.id),
+                assessments=self.assessed[u.id],
+            )
+            for u in self.units
+        ]
+
+
+def _org(session: Session, f: _Facts, ids: list[int]) -> None:
+    for unit_id, kind, area in session.execute(
+        select(Zone.unit_id, Zone.kind, Zone.area_m2).where(Zone.unit_id.in_(ids))
+    ):
+        f.zones[unit_id][kind] = area
+    for unit_id, kind in session.execute(
+        select(Zone.unit_id, Zone.kind)
+        .join(Equipment, Equipment.zone_id == Zone.id)
+        .where(Zone.unit_id.in_(ids), Equipment.quantity > 0)
+        .distinct()
+    ):
+        f.equipped[unit_id].add(kind)
+    for p in session.execute(
+        select(Post.unit_id, Post.kind, Post.is_key, Post.holder_id, Post.backup_id).where(
+            Post.unit_id.in_(ids)
+        )
+    ):
+        f.posts[p.unit_id].append(PostFact(p.kind, p.is_key, p.holder_id, p.backup_id))
+    for unit_id, count in session.execute(
+        select(Staff.unit_id, func.count())
+        .where(Staff.unit_id.in_(ids), Staff.category == "expert", Staff.active.is_(True))
+        .group_by(Staff.unit_id)
+    ):
+        f.experts[unit_id] = int(count)
+
+
+def _iot(session: Session, f: _Facts, ids: list[int], since: dt.date) -> None:
+    for unit_id, cls, count in session.execute(
+        select(Device.unit_id, Device.device_class, func.count())
+        .where(Device.unit_id.in_(ids), Device.retired.is_(False))
+        .group_by(Device.unit_id, Device.device_class)
+    ):
+        f.devices[unit_id][cls] = int(count)
+    for unit_id, day, kwh in session.execute(
+        select(Device.unit_id, EnergyDay.day, func.sum(EnergyDay.kwh))
+        .join(Device, Device.id == EnergyDay.device_id)
+        .where(
+            Device.unit_id.in_(ids), EnergyDay.metric == "pv_energy", EnergyDay.day >= since
+        )
+        .group_by(Device.unit_id, EnergyDay.day)
+    ):
+        f.solar[unit_id][day] = float(kwh)
+
+
+def _orders(session: Session, f: _Facts, ids: list[int], since: dt.datetime) -> None:
+    for unit_id, module, count in session.execute(
+        select(WorkOrder.unit_id, WorkOrder.module, func.count())
+        .where(WorkOrder.unit_id.in_(ids), WorkOrder.received_at >= since)
+        .group_by(WorkOrder.unit_id, WorkOrder.module)
+    ):
+        f.modules[unit_id][module] = int(count)
+
+
+def _help(
+    session: Session, f: _Facts, ids: list[int], since: dt.datetime, now: dt.datetime
+) -> None:
+    first = (
+        select(OrderEvent.order_id, func.min(OrderEvent.at).label("at"))
+        .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
+        .where(OrderEvent.kind == "action", OrderEvent.action.in_(response.ON_SITE_ACTIONS))
+        .where(WorkOrder.unit_id.in_(ids), WorkOrder.received_at >= since)
+        .group_by(OrderEvent.order_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(WorkOrder.unit_id, WorkOrder.received_at, first.c.at)
+        .outerjoin(first, first.c.order_id == WorkOrder.id)
+        .where(WorkOrder.unit_id.in_(ids), WorkOrder.received_at >= since)
+        .where(WorkOrder.channel.in_(response.HELP_CHANNELS))
+    )
+    requests = [response.Request(u, r, a) for u, r, a in rows]
+    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for row in response.month_rows(requests, now=now, zone=ZoneInfo("UTC")):
+        totals[row.unit_id][0] += row.within
+        totals[row.unit_id][1] += row.requests
+    for unit_id, (within, count) in totals.items():
+        f.help[unit_id] = (within, count)
+
+
+def _circles(session: Session, f: _Facts) -> None:
+    runs = {
+        unit_id: (covered, total)
+        for unit_id, covered, total in session.execute(
+            select(CoverageRun.unit_id, CoverageRun.covered, CoverageRun.total).where(
+                CoverageRun.mode == "walk"
+            )
+        )
+    }
+    if not runs:
+        return
+    for u in f.units:
+        # the station's own run, else the nearest unit above it with one
+        chain = [int(x) for x in reversed(u.path.strip("/").split("/")) if x]
+        for unit_id in [u.id, *chain]:
+            if unit_id in runs:
+                f.circle[u.id] = runs[unit_id]
+                break
+
+
+def _assessments(session: Session, f: _Facts, ids: list[int]) -> None:
+    for a in session.scalars(select(Assessment).where(Assessment.unit_id.in_(ids))):
+        f.assessed[a.unit_id][a.requirement_id] = AssessmentFact(
+            a.claims_met, a.status, a.verify_reason
+        )
+
+
+def station_facts(
+    session: Session, units: Sequence[Unit], version: StandardVersion, *, now: dt.datetime, tz: ZoneInfo
+) -> list[StationFacts]:
+    """The facts of ``units`` (stations already in the caller's scope), in their order."""
+    f = _Facts(units)
+    today = now.astimezone(tz).date()
+    solar_since = today - dt.timedelta(days=_days(version, "solar", 7))
+    orders_since = now - dt.timedelta(days=_days(version, "module_mix"))
+    help_since = now - dt.timedelta(days=_days(version, "response_time"))
+    for ids in _chunks(f.ids):
+        _org(session, f, ids)
+        _iot(session, f, ids, solar_since)
+        _orders(session, f, ids, orders_since)
+        _help(session, f, ids, help_since, now)
+        _assessments(session, f, ids)
+    _circles(session, f)
+    return f.build()
