@@ -30,6 +30,7 @@ from jingwu.workorders.vocab import Module
 DATA = Path(__file__).parent / "data"
 SHIPPED = ("1.0", "2.0")
 DEFAULT_VERSION = "1.0"
+MAX_FILE_BYTES = 1024**2  # a version file; the shipped ones are about 11 kB
 METHODS = ("query", "self_assessment")
 _VERSION_RE = re.compile(r"\d{1,2}\.\d{1,2}")
 _ID_RE = re.compile(r"[a-z][a-z0-9]*(\.[a-z][a-z0-9_]*)+")
@@ -152,6 +153,12 @@ def shipped(version: str) -> StandardVersion:
 
 def load_version(text: str | bytes) -> StandardVersion:
     """Parse and check a version given as JSON text."""
+    if len(text) > MAX_FILE_BYTES:
+        raise Invalid(
+            "A standard file may hold at most {limit} MB.",
+            params={"limit": MAX_FILE_BYTES // 1024**2},
+            fields={"file": "too large"},
+        )
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:

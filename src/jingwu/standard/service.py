@@ -44,6 +44,7 @@ __all__ = [
     "scorecard_of",
     "scorecards",
     "stations",
+    "units_above_stations",
     "unmet_by_station",
     "versions",
 ]
@@ -146,6 +147,13 @@ def stations(session: Session, principal: Principal, *, unit: str | None = None)
     return list(session.scalars(stmt.order_by(Unit.short_code)))
 
 
+def units_above_stations(session: Session, principal: Principal) -> list[Unit]:
+    """The districts and streets in scope (to narrow the list), by path."""
+    principal.require("standard.view")
+    stmt = scoped(select(Unit), principal, Unit.id).where(Unit.kind != "community")
+    return list(session.scalars(stmt.order_by(Unit.path)))
+
+
 def _cards(
     session: Session, units: Sequence[Unit], version: StandardVersion, now: dt.datetime, tz: ZoneInfo | None
 ) -> list[StationCard]:
@@ -202,13 +210,9 @@ def unmet_by_station(
         units = stations(session, principal_or_unit_ids)
     else:
         ids = sorted(set(principal_or_unit_ids))
-        units = (
-            list(
-                session.scalars(
-                    select(Unit).where(Unit.id.in_(ids), Unit.kind == "community").order_by(Unit.id)
-                )
-            )
-            if ids
-            else []
-        )
+        units = []
+        for start in range(0, len(ids), 900):  # under SQLite's parameter limit
+            chunk = ids[start : start + 900]
+            stmt = select(Unit).where(Unit.id.in_(chunk), Unit.kind == "community")
+            units += list(session.scalars(stmt.order_by(Unit.id)))
     return {c.unit.id: c.card.unmet for c in _cards(session, units, chosen, at, None)}
