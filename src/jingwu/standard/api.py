@@ -67,7 +67,10 @@ def list_versions(session: SessionDep, principal: Viewer) -> list[VersionOut]:
 
 
 @router.post(
-    "/versions", response_model=VersionOut, status_code=201, responses=_errors(401, 403, 409, 413, 422)
+    "/versions",
+    response_model=VersionOut,
+    status_code=201,
+    responses=_errors(401, 403, 409, 413, 422),
 )
 @one_transaction
 def load_version(
@@ -100,7 +103,11 @@ def list_scorecards(
 )
 @one_transaction
 def get_scorecard(
-    session: SessionDep, principal: Viewer, now: Now, station: StationPath, version: VersionQuery = None
+    session: SessionDep,
+    principal: Viewer,
+    now: Now,
+    station: StationPath,
+    version: VersionQuery = None,
 ) -> ScorecardOut:
     """One station's scorecard for a version."""
     return ScorecardOut.of(
@@ -109,11 +116,17 @@ def get_scorecard(
 
 
 @router.get(
-    "/stations/{station}/modules", response_model=ModuleMixOut, responses=_errors(401, 403, 404, 422)
+    "/stations/{station}/modules",
+    response_model=ModuleMixOut,
+    responses=_errors(401, 403, 404, 422),
 )
 @one_transaction
 def get_module_mix(
-    session: SessionDep, principal: Viewer, now: Now, station: StationPath, version: VersionQuery = None
+    session: SessionDep,
+    principal: Viewer,
+    now: Now,
+    station: StationPath,
+    version: VersionQuery = None,
 ) -> ModuleMixOut:
     """A station's work orders by functional module against the standard's 40/30/30."""
     mix = queries.module_mix(session, principal, station=station, version=version, now=now)
@@ -186,7 +199,12 @@ def verify(
 ) -> AssessmentOut:
     """The inspector accepts (with every named evidence) or rejects (with a reason)."""
     row = assess.verify(
-        session, principal, assessment_id=assessment_id, accept=body.accept, reason=body.reason, now=now
+        session,
+        principal,
+        assessment_id=assessment_id,
+        accept=body.accept,
+        reason=body.reason,
+        now=now,
     )
     return AssessmentOut.of(row)
 
@@ -260,4 +278,3 @@ def close_rectification(
         session, principal, rectification_id=rectification_id, note=body.note, now=now
     )
     return RectificationOut.of(row)
-

@@ -131,6 +131,8 @@ def attach(
     principal.require("standard.assess")
     row = get_assessment(session, principal, assessment_id)
     requirement = _self_assessed(session, row.version, row.requirement_id)
+    if not evidence_kind and len(requirement.evidence) == 1:
+        evidence_kind = requirement.evidence[0].id
     if evidence_kind not in {e.id for e in requirement.evidence}:
         raise Invalid(
             "Requirement {id} asks for: {kinds}.",
@@ -209,7 +211,11 @@ def verify(
                 fields={"evidence": "missing"},
             )
     row.status = "accepted" if accept else "rejected"
-    row.verified_by_id, row.verified_at, row.verify_reason = principal.user_id, now, reason.strip()[:2000]
+    row.verified_by_id, row.verified_at, row.verify_reason = (
+        principal.user_id,
+        now,
+        reason.strip()[:2000],
+    )
     session.flush()
     audit.record(
         session,

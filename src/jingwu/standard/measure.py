@@ -28,9 +28,9 @@ from jingwu.geo import GeometryError, area_m2
 from jingwu.iot.models import Device, EnergyDay
 from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
 from jingwu.org.standard import PostFact
+from jingwu.standard.models import Assessment
 from jingwu.standard.requirements import StandardVersion
 from jingwu.standard.verdicts import AssessmentFact, StationFacts
-from jingwu.standard.models import Assessment
 from jingwu.workorders.models import OrderEvent, WorkOrder
 
 _CHUNK = 900  # ids per IN (…) list, under SQLite's parameter limit
@@ -132,9 +132,7 @@ def _iot(session: Session, f: _Facts, ids: list[int], since: dt.date) -> None:
     for unit_id, day, kwh in session.execute(
         select(Device.unit_id, EnergyDay.day, func.sum(EnergyDay.kwh))
         .join(Device, Device.id == EnergyDay.device_id)
-        .where(
-            Device.unit_id.in_(ids), EnergyDay.metric == "pv_energy", EnergyDay.day >= since
-        )
+        .where(Device.unit_id.in_(ids), EnergyDay.metric == "pv_energy", EnergyDay.day >= since)
         .group_by(Device.unit_id, EnergyDay.day)
     ):
         f.solar[unit_id][day] = float(kwh)
@@ -203,7 +201,12 @@ def _assessments(session: Session, f: _Facts, ids: list[int]) -> None:
 
 
 def station_facts(
-    session: Session, units: Sequence[Unit], version: StandardVersion, *, now: dt.datetime, tz: ZoneInfo
+    session: Session,
+    units: Sequence[Unit],
+    version: StandardVersion,
+    *,
+    now: dt.datetime,
+    tz: ZoneInfo,
 ) -> list[StationFacts]:
     """The facts of ``units`` (stations already in the caller's scope), in their order."""
     f = _Facts(units)

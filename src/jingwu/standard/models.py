@@ -85,8 +85,6 @@ class RectificationFile(Base):
     __tablename__ = "std_rectification_files"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rectification_id: Mapped[int] = mapped_column(
-        ForeignKey("std_rectifications.id"), index=True
-    )
+    rectification_id: Mapped[int] = mapped_column(ForeignKey("std_rectifications.id"), index=True)
     evidence_kind: Mapped[str] = mapped_column(String(32))
     pdca_evidence_id: Mapped[int] = mapped_column(ForeignKey("eval_pdca_evidence.id"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from jingwu.errors import Gettext, fill, translate
 from jingwu.standard.requirements import Requirement
 from jingwu.standard.verdicts import Verdict
 
@@ -90,3 +91,18 @@ def gap(v: Verdict) -> tuple[str, dict[str, Any]] | None:
     if v.gap is None:
         return None
     return GAP_LABELS.get(v.requirement.unit, "{gap}"), {"gap": _number(v.gap)}
+
+
+def reason(v: Verdict, gettext: Gettext) -> str:
+    """Why the verdict is what it is, in the language of ``gettext`` ("" when nothing to say)."""
+    return translate(v.reason, v.params, gettext) if v.reason else ""
+
+
+def reason_en(v: Verdict) -> str:
+    """The reason in English (the API's)."""
+    return fill(v.reason, dict(v.params)) if v.reason else ""
+
+
+def say(message: tuple[str, dict[str, Any]] | None, gettext: Gettext) -> str:
+    """A (message id, parameters) pair in the language of ``gettext``."""
+    return "" if message is None else translate(message[0], message[1], gettext)

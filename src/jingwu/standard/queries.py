@@ -75,17 +75,29 @@ class StationPage:
 
 
 def list_page(
-    session: Session, principal: Principal, *, version: str | None, unit: str | None, now: dt.datetime
+    session: Session,
+    principal: Principal,
+    *,
+    version: str | None,
+    unit: str | None,
+    now: dt.datetime,
 ) -> ListPage:
     """The list of stations in scope (below ``unit``) with their scores."""
     chosen = service.get_version(session, version)
     cards = service.scorecards(session, principal, version=chosen.version, unit=unit, now=now)
     top = unit_in_scope(session, principal, unit) if unit else None
     streets = [
-        u for u in service.units_above_stations(session, principal) if u.kind in {"street", "district"}
+        u
+        for u in service.units_above_stations(session, principal)
+        if u.kind in {"street", "district"}
     ]
     meeting = {
-        r.id: sum(1 for c in cards for v in c.card.verdicts if v.requirement.id == r.id and v.status == MET)
+        r.id: sum(
+            1
+            for c in cards
+            for v in c.card.verdicts
+            if v.requirement.id == r.id and v.status == MET
+        )
         for r in chosen.requirements
     }
     return ListPage(chosen, service.versions(session), top, streets, cards, meeting)
@@ -121,7 +133,12 @@ def module_mix(
         for m, expected in shares.items()
     ]
     return ModuleMix(
-        unit, chosen.version, int(requirement.param("days")), requirement.param("tolerance"), total, rows
+        unit,
+        chosen.version,
+        int(requirement.param("days")),
+        requirement.param("tolerance"),
+        total,
+        rows,
     )
 
 

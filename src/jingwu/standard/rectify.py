@@ -199,7 +199,9 @@ def close(
     item = pdca.get_item(session, principal, row.pdca_item_id)
     while item.done_at is None:  # the remaining stages, each recorded with the note
         at = pdca.ORDER[pdca.ORDER.index(item.stage) + 1]
-        pdca.move(session, principal, item_id=item.id, to=at, note=note, now=now, evidence_checked=True)
+        pdca.move(
+            session, principal, item_id=item.id, to=at, note=note, now=now, evidence_checked=True
+        )
     row.closed_at = now
     session.flush()
     audit.record(
@@ -215,7 +217,9 @@ def close(
     return row
 
 
-def for_station(session: Session, principal: Principal, *, station: str | int) -> list[RectificationView]:
+def for_station(
+    session: Session, principal: Principal, *, station: str | int
+) -> list[RectificationView]:
     """A station's rectifications, newest first, with their PDCA items."""
     principal.require("standard.view")
     unit = unit_in_scope(session, principal, station, kind="community")

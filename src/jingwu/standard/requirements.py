@@ -65,9 +65,19 @@ QUERIES: dict[str, dict[str, str]] = {
     "device_density": {"min": "number"},
     "device_classes": {"classes": "texts"},
     "solar": {"min": "number", "days": "days"},
-    "module_mix": {"shares": "shares", "tolerance": "percent", "days": "days", "min_orders": "count"},
+    "module_mix": {
+        "shares": "shares",
+        "tolerance": "percent",
+        "days": "days",
+        "min_orders": "count",
+    },
     "service_circle": {"min": "percent", "minutes": "minutes"},
-    "response_time": {"minutes": "minutes", "min": "percent", "days": "days", "min_requests": "count"},
+    "response_time": {
+        "minutes": "minutes",
+        "min": "percent",
+        "days": "days",
+        "min_requests": "count",
+    },
 }
 
 
@@ -196,7 +206,9 @@ def parse_version(data: object) -> StandardVersion:
     top = _obj(data, "standard", _TOP)
     version = _text(top, "version", "standard")
     if not _VERSION_RE.fullmatch(version):
-        raise _fail("version", "The standard version {version} is not of the form 1.0.", version=version)
+        raise _fail(
+            "version", "The standard version {version} is not of the form 1.0.", version=version
+        )
     items = top.get("requirements")
     if not isinstance(items, list) or not items:
         raise _fail("requirements", "A standard version needs at least one requirement.")
@@ -231,7 +243,9 @@ def _requirement(data: object, n: int, version: str) -> Requirement:
         raise _fail(rid, "The thresholds of {where} must be an object.")
     if method == "query":
         if query not in QUERIES:
-            raise _fail(rid, "Requirement {where} names an unknown query {query}.", query=str(query))
+            raise _fail(
+                rid, "Requirement {where} names an unknown query {query}.", query=str(query)
+            )
         checked = _params(rid, str(query), params)
     else:
         if query is not None or params:
@@ -282,10 +296,17 @@ def _params(rid: str, query: str, raw: Mapping[str, Any]) -> tuple[tuple[str, Pa
     for key, kind in sorted(spec.items()):
         value = _param(rid, key, kind, raw[key])
         known = _NAMES.get((query, key))
-        names = [v[0] if isinstance(v, tuple) else v for v in value] if isinstance(value, tuple) else []
+        names = (
+            [v[0] if isinstance(v, tuple) else v for v in value] if isinstance(value, tuple) else []
+        )
         wrong = sorted(str(n) for n in names if known is not None and n not in known)
         if wrong:
-            raise _fail(rid, "The threshold {field} of {where} names an unknown {name}.", field=key, name=wrong[0])
+            raise _fail(
+                rid,
+                "The threshold {field} of {where} names an unknown {name}.",
+                field=key,
+                name=wrong[0],
+            )
         out.append((key, value))
     values = dict(out)
     _consistent(rid, values)
@@ -294,7 +315,11 @@ def _params(rid: str, query: str, raw: Mapping[str, Any]) -> tuple[tuple[str, Pa
 
 def _param(rid: str, key: str, kind: str, value: object) -> ParamValue:
     if kind == "texts":
-        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, str) and v for v in value)
+        ):
             raise _fail(rid, "The threshold {field} of {where} must be a list of names.", field=key)
         if len(set(value)) != len(value):
             raise _fail(rid, "The threshold {field} of {where} names something twice.", field=key)
@@ -340,7 +365,8 @@ def _consistent(rid: str, values: Mapping[str, ParamValue]) -> None:
     if isinstance(vertical, float) and isinstance(low, float) and vertical < low:
         raise _fail(
             rid,
-            "The vertical design's minimum {vertical} of {where} is below the traditional minimum {low}.",
+            "The vertical design's minimum {vertical} of {where} is below the traditional "
+            "minimum {low}.",
             vertical=f"{vertical:g}",
             low=f"{low:g}",
         )
@@ -351,7 +377,7 @@ def version_to_data(v: StandardVersion) -> dict[str, Any]:
 
     def value(x: ParamValue) -> Any:
         if isinstance(x, tuple) and x and isinstance(x[0], tuple):
-            return dict(x)  # type: ignore[arg-type]
+            return dict(x)
         return list(x) if isinstance(x, tuple) else x
 
     return {
@@ -368,7 +394,11 @@ def version_to_data(v: StandardVersion) -> dict[str, Any]:
                 "en": r.clause_en,
                 "quantity": r.quantity,
                 "unit": r.unit,
-                "measure": {"method": r.method, "query": r.query, "params": {k: value(x) for k, x in r.params}}
+                "measure": {
+                    "method": r.method,
+                    "query": r.query,
+                    "params": {k: value(x) for k, x in r.params},
+                }
                 if r.method == "query"
                 else {"method": r.method, "params": {}},
                 "evidence": [{"id": e.id, "zh": e.name_zh, "en": e.name_en} for e in r.evidence],

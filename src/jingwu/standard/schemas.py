@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from jingwu.standard.models import Assessment, Rectification
+from jingwu.standard.present import reason_en
 from jingwu.standard.queries import ModuleMix
 from jingwu.standard.requirements import Requirement, StandardVersion
 from jingwu.standard.service import StationCard
@@ -44,7 +45,7 @@ class RequirementOut(BaseModel):
             clause_en=r.clause_en,
             quantity=r.quantity,
             unit=r.unit,
-            method=r.method,  # type: ignore[arg-type]
+            method=r.method,
             query=r.query,
             thresholds={k: r.param(k) for k, _ in r.params},
             evidence=[e.id for e in r.evidence],
@@ -80,10 +81,10 @@ class VerdictOut(BaseModel):
 
     @classmethod
     def of(cls, v: Verdict) -> VerdictOut:
-        reason = v.reason.format(**v.params) if v.params else v.reason
+        reason = reason_en(v)
         return cls(
             requirement=v.requirement.id,
-            status=v.status,  # type: ignore[arg-type]
+            status=v.status,
             value=v.value,
             gap=v.gap,
             reason=reason,
@@ -145,7 +146,10 @@ class ModuleMixOut(BaseModel):
             tolerance=m.tolerance,
             total=m.total,
             within=m.within,
-            modules=[ModuleRowOut(module=r.module, orders=r.orders, share=r.share, expected=r.expected) for r in m.rows],
+            modules=[
+                ModuleRowOut(module=r.module, orders=r.orders, share=r.share, expected=r.expected)
+                for r in m.rows
+            ],
         )
 
 

@@ -95,7 +95,9 @@ def get_version(session: Session, version: str | None) -> StandardVersion:
     return parse_version(row.data)
 
 
-def load(session: Session, principal: Principal, *, content: bytes, now: dt.datetime) -> StandardVersion:
+def load(
+    session: Session, principal: Principal, *, content: bytes, now: dt.datetime
+) -> StandardVersion:
     """Check a version file whole and keep it; nothing is stored when a threshold is wrong."""
     principal.require("standard.manage")
     version = load_version(content)
@@ -155,7 +157,11 @@ def units_above_stations(session: Session, principal: Principal) -> list[Unit]:
 
 
 def _cards(
-    session: Session, units: Sequence[Unit], version: StandardVersion, now: dt.datetime, tz: ZoneInfo | None
+    session: Session,
+    units: Sequence[Unit],
+    version: StandardVersion,
+    now: dt.datetime,
+    tz: ZoneInfo | None,
 ) -> list[StationCard]:
     facts = station_facts(session, units, version, now=now, tz=tz or get_settings().tz)
     return [StationCard(u, scorecard(version, f)) for u, f in zip(units, facts, strict=True)]

@@ -14,10 +14,12 @@ from typing import Any
 
 from jingwu.org.standard import OFFICER_POSTS, PostFact
 from jingwu.standard.requirements import Requirement, StandardVersion
+from jingwu.standard.vocab import term
 
 MET, NOT_MET, NOT_MEASURABLE = "met", "not_met", "not_measurable"
 STATUSES = (MET, NOT_MET, NOT_MEASURABLE)
 __all__ = ["MET", "NOT_MEASURABLE", "NOT_MET", "PostFact", "StationFacts", "Verdict", "scorecard"]
+
 
 @dataclass(frozen=True, slots=True)
 class AssessmentFact:
@@ -99,7 +101,7 @@ def _zone_shares(r: Requirement, f: StationFacts) -> Verdict:
         off = abs(actual - expected)
         if off > worst:
             worst, at = off, kind
-    return _measured(r, worst, worst - tolerance, "Largest deviation: {zone}", zone=at)
+    return _measured(r, worst, worst - tolerance, "Largest deviation: {zone}", zone=term(at))
 
 
 def _equipment(r: Requirement, f: StationFacts) -> Verdict:
@@ -107,7 +109,7 @@ def _equipment(r: Requirement, f: StationFacts) -> Verdict:
     missing = [z for z in zones if z not in f.equipped_zones]
     done = len(zones) - len(missing)
     if missing:
-        return _measured(r, done, len(missing), "Without equipment: {zone}", zone=missing[0])
+        return _measured(r, done, len(missing), "Without equipment: {zone}", zone=term(missing[0]))
     return _measured(r, done, 0)
 
 
@@ -145,7 +147,7 @@ def _people(r: Requirement, needs: Mapping[str, tuple[int, float]]) -> Verdict:
     if not short:
         return _measured(r, total, 0)
     first = next(iter(short))
-    return _measured(r, total, sum(short.values()), "Short of {who}", who=first)
+    return _measured(r, total, sum(short.values()), "Short of {who}", who=term(first))
 
 
 def _ab(r: Requirement, f: StationFacts) -> Verdict:
@@ -173,13 +175,17 @@ def _classes(r: Requirement, f: StationFacts) -> Verdict:
     missing = [c for c in wanted if not f.devices_by_class.get(c)]
     present = len(wanted) - len(missing)
     if missing:
-        return _measured(r, present, len(missing), "Missing class: {device_class}", device_class=missing[0])
+        return _measured(
+            r, present, len(missing), "Missing class: {device_class}", device_class=term(missing[0])
+        )
     return _measured(r, present, 0)
 
 
 def _solar(r: Requirement, f: StationFacts) -> Verdict:
     if not f.solar_days:
-        return _unknown(r, "No solar meter readings in the last {days} days.", days=int(r.param("days")))
+        return _unknown(
+            r, "No solar meter readings in the last {days} days.", days=int(r.param("days"))
+        )
     mean = sum(f.solar_days) / len(f.solar_days)
     return _measured(r, mean, r.param("min") - mean)
 
@@ -189,7 +195,11 @@ def _modules(r: Requirement, f: StationFacts) -> Verdict:
     need = int(r.param("min_orders"))
     if total < need:
         return _unknown(
-            r, "Only {count} work orders in the last {days} days; {need} needed.", count=total, days=int(r.param("days")), need=need
+            r,
+            "Only {count} work orders in the last {days} days; {need} needed.",
+            count=total,
+            days=int(r.param("days")),
+            need=need,
         )
     shares: dict[str, float] = r.param("shares")
     worst, at = 0.0, ""
@@ -197,7 +207,9 @@ def _modules(r: Requirement, f: StationFacts) -> Verdict:
         off = abs(100 * f.modules.get(module, 0) / total - expected)
         if off > worst:
             worst, at = off, module
-    return _measured(r, worst, worst - r.param("tolerance"), "Largest deviation: {module}", module=at)
+    return _measured(
+        r, worst, worst - r.param("tolerance"), "Largest deviation: {module}", module=term(at)
+    )
 
 
 def _circle(r: Requirement, f: StationFacts) -> Verdict:
@@ -212,7 +224,11 @@ def _response(r: Requirement, f: StationFacts) -> Verdict:
     if f.help_requests is None or f.help_requests[1] < need:
         count = 0 if f.help_requests is None else f.help_requests[1]
         return _unknown(
-            r, "Only {count} help requests in the last {days} days; {need} needed.", count=count, days=int(r.param("days")), need=need
+            r,
+            "Only {count} help requests in the last {days} days; {need} needed.",
+            count=count,
+            days=int(r.param("days")),
+            need=need,
         )
     share = 100 * f.help_requests[0] / f.help_requests[1]
     return _measured(r, share, r.param("min") - share)
@@ -223,7 +239,9 @@ def _self_assessed(r: Requirement, f: StationFacts) -> Verdict:
     if a is None:
         return _unknown(r, "Not self-assessed yet.")
     if a.status == "rejected":
-        return Verdict(r, NOT_MET, None, None, "Rejected by the inspector: {why}", {"why": a.reason})
+        return Verdict(
+            r, NOT_MET, None, None, "Rejected by the inspector: {why}", {"why": a.reason}
+        )
     if not a.claims_met:
         return Verdict(r, NOT_MET, None, None, "The chief assessed it as not met.")
     if a.status != "accepted":

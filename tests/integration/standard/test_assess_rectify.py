@@ -52,7 +52,14 @@ def test_the_chief_assesses_with_evidence_and_the_inspector_verifies(
     inspector = principal(session, make_user(session, t["D000"], "inspector"))
     assert _verdict(session, chief, "SA01", REQ) == NOT_MEASURABLE
     row = assess.assess(
-        session, chief, station="SA01", requirement_id=REQ, version="1.0", claims_met=True, note="调解室已建成", now=NOW
+        session,
+        chief,
+        station="SA01",
+        requirement_id=REQ,
+        version="1.0",
+        claims_met=True,
+        note="调解室已建成",
+        now=NOW,
     )
     assert _verdict(session, chief, "SA01", REQ) == NOT_MEASURABLE  # awaiting verification
     _file(session, chief, runtime, row.id, "photos")
@@ -65,7 +72,9 @@ def test_the_chief_assesses_with_evidence_and_the_inspector_verifies(
     assert _verdict(session, chief, "SA01", REQ) == MET
     with pytest.raises(Conflict):
         assess.verify(session, inspector, assessment_id=row.id, accept=False, reason="x", now=NOW)
-    actions = set(session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("standard.%"))))
+    actions = set(
+        session.scalars(select(AuditEntry.action).where(AuditEntry.action.like("standard.%")))
+    )
     assert {"standard.assessed", "standard.verified"} <= actions
 
 
@@ -74,11 +83,20 @@ def test_a_rejection_needs_a_reason_and_makes_the_requirement_not_met(session: S
     chief = principal(session, make_user(session, t["SA01"], "chief"))
     inspector = principal(session, make_user(session, t["D000"], "inspector"))
     row = assess.assess(
-        session, chief, station="SA01", requirement_id=REQ, version="1.0", claims_met=True, note="有", now=NOW
+        session,
+        chief,
+        station="SA01",
+        requirement_id=REQ,
+        version="1.0",
+        claims_met=True,
+        note="有",
+        now=NOW,
     )
     with pytest.raises(Invalid, match="why"):
         assess.verify(session, inspector, assessment_id=row.id, accept=False, reason=" ", now=NOW)
-    assess.verify(session, inspector, assessment_id=row.id, accept=False, reason="照片不清", now=NOW)
+    assess.verify(
+        session, inspector, assessment_id=row.id, accept=False, reason="照片不清", now=NOW
+    )
     assert _verdict(session, chief, "SA01", REQ) == NOT_MET
 
 
@@ -86,25 +104,57 @@ def test_a_chief_cannot_assess_another_station_or_a_measured_requirement(session
     t = make_tree(session)
     chief = principal(session, make_user(session, t["SA01"], "chief"))
     with pytest.raises(NotFound):
-        assess.assess(session, chief, station="SB01", requirement_id=REQ, version="1.0", claims_met=True, note="x", now=NOW)
+        assess.assess(
+            session,
+            chief,
+            station="SB01",
+            requirement_id=REQ,
+            version="1.0",
+            claims_met=True,
+            note="x",
+            now=NOW,
+        )
     with pytest.raises(Invalid, match="measured"):
         assess.assess(
-            session, chief, station="SA01", requirement_id="org4.floor_area", version="1.0", claims_met=True, note="x", now=NOW
+            session,
+            chief,
+            station="SA01",
+            requirement_id="org4.floor_area",
+            version="1.0",
+            claims_met=True,
+            note="x",
+            now=NOW,
         )
 
 
-def test_a_rectification_closes_only_with_the_named_evidence(session: Session, runtime: Runtime) -> None:
+def test_a_rectification_closes_only_with_the_named_evidence(
+    session: Session, runtime: Runtime
+) -> None:
     t = make_tree(session)
     make_user(session, t["SA02"], "chief")
     street = principal(session, make_user(session, t["SA00"], "street"))
     due = (NOW + dt.timedelta(days=30)).date()
     row = rectify.open_for(
-        session, street, station="SA02", requirement_id="org4.floor_area", version="1.0", due=due, now=NOW
+        session,
+        street,
+        station="SA02",
+        requirement_id="org4.floor_area",
+        version="1.0",
+        due=due,
+        now=NOW,
     )
     item = session.get(PdcaItem, row.pdca_item_id)
     assert item is not None and item.kind == "rectification" and item.owner_id is not None
     with pytest.raises(Conflict):
-        rectify.open_for(session, street, station="SA02", requirement_id="org4.floor_area", version="1.0", due=due, now=NOW)
+        rectify.open_for(
+            session,
+            street,
+            station="SA02",
+            requirement_id="org4.floor_area",
+            version="1.0",
+            due=due,
+            now=NOW,
+        )
     with pytest.raises(Invalid, match="evidence its requirement names") as e:
         rectify.close(session, street, rectification_id=row.id, note="done", now=NOW)
     assert e.value.code == "evidence_missing"
@@ -114,12 +164,26 @@ def test_a_rectification_closes_only_with_the_named_evidence(session: Session, r
         pdca.move(session, street, item_id=item.id, to="done", note="x", now=NOW)
     with pytest.raises(Invalid, match="asks for"):
         rectify.attach(
-            session, street, runtime.blobs, rectification_id=row.id, evidence_kind="photos",
-            stream=io.BytesIO(b"x"), filename="a.jpg", media_type="image/jpeg", now=NOW,
+            session,
+            street,
+            runtime.blobs,
+            rectification_id=row.id,
+            evidence_kind="photos",
+            stream=io.BytesIO(b"x"),
+            filename="a.jpg",
+            media_type="image/jpeg",
+            now=NOW,
         )
     rectify.attach(
-        session, street, runtime.blobs, rectification_id=row.id, evidence_kind="floor_plan",
-        stream=io.BytesIO(b"plan"), filename="plan.pdf", media_type="application/pdf", now=NOW,
+        session,
+        street,
+        runtime.blobs,
+        rectification_id=row.id,
+        evidence_kind="floor_plan",
+        stream=io.BytesIO(b"plan"),
+        filename="plan.pdf",
+        media_type="application/pdf",
+        now=NOW,
     )
     rectify.close(session, street, rectification_id=row.id, note="已按平面图整改", now=NOW)
     assert item.done_at == NOW and row.closed_at == NOW
@@ -130,8 +194,13 @@ def test_a_met_requirement_opens_no_rectification(session: Session) -> None:
     street = principal(session, make_user(session, t["SA00"], "street"))
     with pytest.raises(Conflict, match="nothing to rectify"):
         rectify.open_for(
-            session, street, station="SA01", requirement_id="org4.floor_area", version="1.0",
-            due=(NOW + dt.timedelta(days=9)).date(), now=NOW,
+            session,
+            street,
+            station="SA01",
+            requirement_id="org4.floor_area",
+            version="1.0",
+            due=(NOW + dt.timedelta(days=9)).date(),
+            now=NOW,
         )
 
 
@@ -149,20 +218,33 @@ def _req(data, rid: str):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: _req(d, "org4.floor_area")["measure"]["params"].update(min=90), "above its maximum"),
         (
-            lambda d: _req(d, "org4.zone_shares")["measure"]["params"]["shares"].update(reception=35),
+            lambda d: _req(d, "org4.floor_area")["measure"]["params"].update(min=90),
+            "above its maximum",
+        ),
+        (
+            lambda d: _req(d, "org4.zone_shares")["measure"]["params"]["shares"].update(
+                reception=35
+            ),
             "add up to 105 %",
         ),
-        (lambda d: _req(d, "org5.module_mix")["measure"]["params"]["shares"].update(dispute=20), "add up to 90 %"),
+        (
+            lambda d: _req(d, "org5.module_mix")["measure"]["params"]["shares"].update(dispute=20),
+            "add up to 90 %",
+        ),
         (lambda d: _req(d, "org3.ab_posts")["measure"]["params"].update(min=120), "above 100"),
         (lambda d: _req(d, "iot1.density")["measure"]["params"].update(min=-1), "negative"),
-        (lambda d: _req(d, "iot1.classes")["measure"]["params"].update(classes=["telepathy"]), "unknown"),
+        (
+            lambda d: _req(d, "iot1.classes")["measure"]["params"].update(classes=["telepathy"]),
+            "unknown",
+        ),
         (lambda d: _req(d, "org6.response").update(evidence=[]), "evidence"),
     ],
 )
 def test_an_inconsistent_version_is_refused_and_nothing_is_loaded(
-    session: Session, change, message: str  # type: ignore[no-untyped-def]
+    session: Session,
+    change,
+    message: str,  # type: ignore[no-untyped-def]
 ) -> None:
     t = make_tree(session)
     admin = principal(session, make_user(session, t["D000"], "admin"))

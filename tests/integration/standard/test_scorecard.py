@@ -46,7 +46,7 @@ def test_a_station_recorded_from_empty_meets_requirement_after_requirement(
         premises.create_zone(session, chief, unit_id=unit.id, data=ZoneIn(kind=kind, area_m2=area))
     # technical support missing: 15 points off, more than the 5 allowed
     assert _status(session, chief, "SA02")["org4.zone_shares"] == NOT_MET
-    zone, _ = premises.create_zone(
+    premises.create_zone(
         session, chief, unit_id=unit.id, data=ZoneIn(kind="technical_support", area_m2=10.5)
     )
     now = _status(session, chief, "SA02")
@@ -56,15 +56,36 @@ def test_a_station_recorded_from_empty_meets_requirement_after_requirement(
         premises.create_equipment(session, chief, zone_id=z.id, data=EquipmentIn(name="终端"))
     assert _status(session, chief, "SA02")["org4.equipment"] == MET
 
-    a = _person(session, chief, unit.id, name="王伟", category="police", police_number="310101", post="chief")
-    b = _person(session, chief, unit.id, name="张明", category="police", police_number="310102", post="community_officer")
+    a = _person(
+        session,
+        chief,
+        unit.id,
+        name="王伟",
+        category="police",
+        police_number="310101",
+        post="chief",
+    )
+    b = _person(
+        session,
+        chief,
+        unit.id,
+        name="张明",
+        category="police",
+        police_number="310102",
+        post="community_officer",
+    )
     for n in range(3):
         _person(session, chief, unit.id, name=f"辅警{n}", category="auxiliary", post="auxiliary")
     now = _status(session, chief, "SA02")
     assert now["org2.staffing"] == MET and now["org1.organisation"] == MET
     assert now["org3.ab_posts"] == NOT_MET
     posts = {p.kind: p for p in session.scalars(select(Post).where(Post.unit_id == unit.id))}
-    editing.update_post(session, chief, post_id=posts["chief"].id, data=PostIn(kind="chief", is_key=True, holder_id=a.id, backup_id=b.id))
+    editing.update_post(
+        session,
+        chief,
+        post_id=posts["chief"].id,
+        data=PostIn(kind="chief", is_key=True, holder_id=a.id, backup_id=b.id),
+    )
     editing.update_post(
         session,
         chief,
@@ -101,7 +122,9 @@ def test_switching_the_version_changes_the_verdicts_its_thresholds_change(
     assert one["iot1.density"] == MET and two["iot1.density"] == NOT_MET  # 20 → 30 per km²
     gap = next(
         v.gap
-        for v in service.scorecard_of(session, chief, station="SA01", version="2.0", now=NOW).card.verdicts
+        for v in service.scorecard_of(
+            session, chief, station="SA01", version="2.0", now=NOW
+        ).card.verdicts
         if v.requirement.id == "org4.floor_area"
     )
     assert gap == 5.0

@@ -56,9 +56,7 @@ def upgrade() -> None:
             ["verified_by_id"], ["users.id"], name=op.f("fk_std_assessments_verified_by_id_users")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_std_assessments")),
-        sa.UniqueConstraint(
-            "unit_id", "requirement_id", name=op.f("uq_std_assessments_unit_id")
-        ),
+        sa.UniqueConstraint("unit_id", "requirement_id", name=op.f("uq_std_assessments_unit_id")),
     )
     with op.batch_alter_table("std_assessments", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_std_assessments_unit_id"), ["unit_id"], unique=False)
@@ -83,7 +81,9 @@ def upgrade() -> None:
             name=op.f("fk_std_assessment_files_assessment_id_std_assessments"),
         ),
         sa.ForeignKeyConstraint(
-            ["blob_sha256"], ["blobs.sha256"], name=op.f("fk_std_assessment_files_blob_sha256_blobs")
+            ["blob_sha256"],
+            ["blobs.sha256"],
+            name=op.f("fk_std_assessment_files_blob_sha256_blobs"),
         ),
         sa.ForeignKeyConstraint(
             ["unit_id"], ["units.id"], name=op.f("fk_std_assessment_files_unit_id_units")
