@@ -85,7 +85,8 @@ def scorecard(ctx: CliContext, version: str | None, station: str | None, unit: s
             return
         card = service.scorecard_of(session, principal, station=station, version=version, now=now)
         click.echo(
-            f"{card.unit.short_code} against standard {card.card.version}: {card.card.score:.1f} % met"
+            f"{card.unit.short_code} against standard {card.card.version}: "
+            f"{card.card.score:.1f} % met"
         )
         for v in card.card.verdicts:
             detail = "; ".join(

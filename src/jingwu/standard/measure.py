@@ -17,9 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from jingwu.coverage import response
@@ -147,30 +148,50 @@ def _orders(session: Session, f: _Facts, ids: list[int], since: dt.datetime) -> 
         f.modules[unit_id][module] = int(count)
 
 
+def _seconds(session: Session, start: Any, end: Any) -> ColumnElement[float]:
+    """Seconds from ``start`` to ``end`` in SQL (SQLite keeps naive UTC text)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return func.extract("epoch", end - start)
+    return (func.julianday(end) - func.julianday(start)) * 86400.0
+
+
 def _help(
     session: Session, f: _Facts, ids: list[int], since: dt.datetime, now: dt.datetime
 ) -> None:
+    """Help requests answered on site within the limit, counted in SQL (as
+    :mod:`jingwu.coverage.response` counts them: one still without a contact is late once
+    the limit has passed and left out before)."""
     first = (
         select(OrderEvent.order_id, func.min(OrderEvent.at).label("at"))
         .join(WorkOrder, WorkOrder.id == OrderEvent.order_id)
         .where(OrderEvent.kind == "action", OrderEvent.action.in_(response.ON_SITE_ACTIONS))
         .where(WorkOrder.unit_id.in_(ids), WorkOrder.received_at >= since)
+        .where(WorkOrder.channel.in_(response.HELP_CHANNELS))
         .group_by(OrderEvent.order_id)
         .subquery()
     )
-    rows = session.execute(
-        select(WorkOrder.unit_id, WorkOrder.received_at, first.c.at)
+    limit = response.LIMIT.total_seconds()
+    within = case(
+        (
+            and_(
+                first.c.at.is_not(None),
+                _seconds(session, WorkOrder.received_at, first.c.at) <= limit,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    pending = and_(first.c.at.is_(None), WorkOrder.received_at > now - response.LIMIT)
+    counted = case((pending, 0), else_=1)
+    for unit_id, good, count in session.execute(
+        select(WorkOrder.unit_id, func.sum(within), func.sum(counted))
         .outerjoin(first, first.c.order_id == WorkOrder.id)
         .where(WorkOrder.unit_id.in_(ids), WorkOrder.received_at >= since)
         .where(WorkOrder.channel.in_(response.HELP_CHANNELS))
-    )
-    requests = [response.Request(u, r, a) for u, r, a in rows]
-    totals: dict[int, list[int]] = defaultdict(lambda: [0, 0])
-    for row in response.month_rows(requests, now=now, zone=ZoneInfo("UTC")):
-        totals[row.unit_id][0] += row.within
-        totals[row.unit_id][1] += row.requests
-    for unit_id, (within, count) in totals.items():
-        f.help[unit_id] = (within, count)
+        .group_by(WorkOrder.unit_id)
+    ):
+        if count:
+            f.help[unit_id] = (int(good or 0), int(count))
 
 
 def _circles(session: Session, f: _Facts) -> None:

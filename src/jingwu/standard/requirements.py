@@ -18,9 +18,10 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from jingwu.errors import Invalid, Term
@@ -112,16 +113,22 @@ class Requirement:
     params: tuple[tuple[str, ParamValue], ...]
     evidence: tuple[EvidenceKind, ...]
     version: str
+    values: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # the thresholds by name, shares as a dict: read for every station's verdict
+        values = {
+            k: dict(v) if isinstance(v, tuple) and v and isinstance(v[0], tuple) else v
+            for k, v in self.params
+        }
+        object.__setattr__(self, "values", MappingProxyType(values))
 
     def clause(self, language: str) -> str:
         return self.clause_en if language == "en" else self.clause_zh
 
     def param(self, key: str) -> Any:
         """One threshold parameter (shares as a dict), or None."""
-        value = dict(self.params).get(key)
-        if isinstance(value, tuple) and value and isinstance(value[0], tuple):
-            return dict(value)
-        return value
+        return self.values.get(key)
 
     @property
     def self_assessed(self) -> bool:
