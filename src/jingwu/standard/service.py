@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -137,15 +137,22 @@ def load(
     return version
 
 
-def stations(session: Session, principal: Principal, *, unit: str | None = None) -> list[Unit]:
-    """The community stations in scope (below ``unit`` when given), by code."""
-    principal.require("standard.view")
+def _stations_query(
+    session: Session, principal: Principal, unit: str | None
+) -> Select[tuple[Unit]]:
     stmt = scoped(select(Unit), principal, Unit.id).where(Unit.kind == "community")
     if unit:
         top = unit_in_scope(session, principal, unit)
         if top is None:
             raise NotFound("No such unit.")
         stmt = stmt.where(Unit.id.in_(subtree(top)))
+    return stmt
+
+
+def stations(session: Session, principal: Principal, *, unit: str | None = None) -> list[Unit]:
+    """The community stations in scope (below ``unit`` when given), by code."""
+    principal.require("standard.view")
+    stmt = _stations_query(session, principal, unit)
     return list(session.scalars(stmt.order_by(Unit.short_code)))
 
 
@@ -162,8 +169,10 @@ def _cards(
     version: StandardVersion,
     now: dt.datetime,
     tz: ZoneInfo | None,
+    among: Select[tuple[int]] | None = None,
 ) -> list[StationCard]:
-    facts = station_facts(session, units, version, now=now, tz=tz or get_settings().tz)
+    zone = tz or get_settings().tz
+    facts = station_facts(session, units, version, now=now, tz=zone, among=among)
     return [StationCard(u, scorecard(version, f)) for u, f in zip(units, facts, strict=True)]
 
 
@@ -178,7 +187,9 @@ def scorecards(
 ) -> list[StationCard]:
     """The scorecard of every station in scope (below ``unit``) for a version."""
     chosen = get_version(session, version)
-    return _cards(session, stations(session, principal, unit=unit), chosen, now, tz)
+    units = stations(session, principal, unit=unit)
+    ids = _stations_query(session, principal, unit).with_only_columns(Unit.id)
+    return _cards(session, units, chosen, now, tz, ids)
 
 
 def scorecard_of(
@@ -212,8 +223,10 @@ def unmet_by_station(
     """
     at = now or dt.datetime.now(dt.UTC)
     chosen = get_version(session, version)
+    among = None
     if isinstance(principal_or_unit_ids, Principal):
         units = stations(session, principal_or_unit_ids)
+        among = _stations_query(session, principal_or_unit_ids, None).with_only_columns(Unit.id)
     else:
         ids = sorted(set(principal_or_unit_ids))
         units = []
@@ -221,4 +234,4 @@ def unmet_by_station(
             chunk = ids[start : start + 900]
             stmt = select(Unit).where(Unit.id.in_(chunk), Unit.kind == "community")
             units += list(session.scalars(stmt.order_by(Unit.id)))
-    return {c.unit.id: c.card.unmet for c in _cards(session, units, chosen, at, None)}
+    return {c.unit.id: c.card.unmet for c in _cards(session, units, chosen, at, None, among)}
