@@ -35,7 +35,7 @@ from jingwu.standard.verdicts import AssessmentFact, StationFacts
 from jingwu.workorders.models import OrderEvent, WorkOrder
 
 _CHUNK = 900  # ids per IN (…) list, under SQLite's parameter limit
-Ids = list[int] | Select[tuple[int]]  # station ids, or a query giving them
+Ids = list[int] | Select[Any]  # station ids, or a query giving them
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[list[int]]:
@@ -247,7 +247,7 @@ def station_facts(
     *,
     now: dt.datetime,
     tz: ZoneInfo,
-    among: Select[tuple[int]] | None = None,
+    among: Select[Any] | None = None,
 ) -> list[StationFacts]:
     """The facts of ``units`` (stations already in the caller's scope), in their order.
 

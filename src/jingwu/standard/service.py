@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
@@ -137,9 +138,7 @@ def load(
     return version
 
 
-def _stations_query(
-    session: Session, principal: Principal, unit: str | None
-) -> Select[tuple[Unit]]:
+def _stations_query(session: Session, principal: Principal, unit: str | None) -> Select[Any]:
     stmt = scoped(select(Unit), principal, Unit.id).where(Unit.kind == "community")
     if unit:
         top = unit_in_scope(session, principal, unit)
@@ -169,7 +168,7 @@ def _cards(
     version: StandardVersion,
     now: dt.datetime,
     tz: ZoneInfo | None,
-    among: Select[tuple[int]] | None = None,
+    among: Select[Any] | None = None,
 ) -> list[StationCard]:
     zone = tz or get_settings().tz
     facts = station_facts(session, units, version, now=now, tz=zone, among=among)

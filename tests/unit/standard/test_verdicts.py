@@ -25,7 +25,8 @@ def test_the_shipped_versions_read_back_unchanged_and_differ_in_thresholds() -> 
     for v in (V1, V2):
         assert parse_version(version_to_data(v)) == v
     assert [r.id for r in V1.requirements] == [r.id for r in V2.requirements]
-    changed = [r.id for r, s in zip(V1.requirements, V2.requirements, strict=True) if r.params != s.params]
+    pairs = zip(V1.requirements, V2.requirements, strict=True)
+    changed = [r.id for r, s in pairs if r.params != s.params]
     assert {"org4.floor_area", "iot1.density", "iot4.solar", "org2.staffing"} <= set(changed)
 
 
@@ -36,7 +37,7 @@ def test_org_reads_its_numbers_from_standard_1_0() -> None:
         "professional_services": 0.20,
         "technical_support": 0.15,
     }
-    assert org_standard.CIRCULATION_SHARE == pytest.approx(0.10)
+    assert pytest.approx(0.10) == org_standard.CIRCULATION_SHARE
     assert org_standard.TRADITIONAL_AREA_M2 == (50.0, 80.0)
     assert (org_standard.MIN_OFFICERS, org_standard.MIN_AUXILIARIES) == (1, 2)
     assert (org_standard.STANDARD_CHIEFS, org_standard.STANDARD_AUXILIARIES) == (1, 3)
@@ -54,7 +55,8 @@ def test_the_floor_area_verdict_follows_the_range_and_the_gap_is_the_distance(ar
 def test_a_vertical_design_needs_its_own_minimum_and_no_maximum() -> None:
     big = StationFacts(1, floor_area_m2=160, design="vertical")
     assert _status(big, "org4.floor_area") == MET
-    assert _status(StationFacts(1, floor_area_m2=100, design="vertical"), "org4.floor_area", V2) == NOT_MET
+    small = StationFacts(1, floor_area_m2=100, design="vertical")
+    assert _status(small, "org4.floor_area", V2) == NOT_MET
 
 
 def test_nothing_recorded_is_not_measurable_with_a_reason_and_never_met() -> None:
@@ -101,12 +103,12 @@ def test_min_above_max_and_shares_off_100_are_refused_naming_the_requirement() -
     def flip(d):  # type: ignore[no-untyped-def]
         d["requirements"][0]["measure"]["params"].update(min=81)
 
-    with pytest.raises(Invalid, match="org4.floor_area") as e:
+    with pytest.raises(Invalid, match=r"org4\.floor_area") as e:
         parse_version(_data_with(flip))
     assert "above its maximum" in e.value.message
 
     def shares(d):  # type: ignore[no-untyped-def]
         d["requirements"][1]["measure"]["params"]["shares"]["circulation"] = 5
 
-    with pytest.raises(Invalid, match="add up to 95 %"):
+    with pytest.raises(Invalid, match=r"add up to 95 %"):
         parse_version(_data_with(shares))
