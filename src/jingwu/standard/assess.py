@@ -29,8 +29,8 @@ from jingwu.workorders.service_files import MAX_ATTACHMENT_BYTES
 MAX_EVIDENCE_BYTES = MAX_ATTACHMENT_BYTES
 STATUS_LABELS = {
     "submitted": "Awaiting verification",
-    "accepted": "Accepted",
-    "rejected": "Rejected",
+    "accepted": "Passed verification",
+    "rejected": "Sent back",
 }
 
 
