@@ -1,4 +1,4 @@
-"""The chief self-assesses with an evidence file and the inspector verifies, on a phone, in Chinese."""
+"""The chief self-assesses with evidence and the inspector verifies, on a phone, in Chinese."""
 
 from __future__ import annotations
 
