@@ -258,7 +258,10 @@ def _requirement(data: object, n: int, version: str) -> Requirement:
         if query is not None or params:
             raise _fail(rid, "A self-assessed requirement {where} has no query or thresholds.")
         checked = ()
-    evidence = tuple(_evidence(rid, x) for x in raw.get("evidence") or [])
+    named = raw.get("evidence") or []
+    if not isinstance(named, list):
+        raise _fail(rid, "Requirement {where} must name the evidence that shows it is met.")
+    evidence = tuple(_evidence(rid, x) for x in named)
     if not evidence:
         raise _fail(rid, "Requirement {where} must name the evidence that shows it is met.")
     return Requirement(

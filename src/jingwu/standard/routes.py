@@ -243,9 +243,12 @@ def verify(
 
 def _due(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        day = dt.date.fromisoformat(text.strip())
     except ValueError as exc:
         raise Invalid("A date looks like 2026-12-31.", fields={"due": "YYYY-MM-DD"}) from exc
+    if day.year > 2100:
+        raise Invalid("A date looks like 2026-12-31.", fields={"due": "YYYY-MM-DD"})
+    return day
 
 
 @router.post("/standard/stations/{station}/rectifications", response_class=HTMLResponse)

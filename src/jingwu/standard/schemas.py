@@ -180,7 +180,7 @@ class RectifyIn(BaseModel):
 
     requirement: str = Field(pattern=REQUIREMENT, max_length=64)
     version: str = Field(default="1.0", pattern=VERSION)
-    due: dt.date
+    due: dt.date = Field(le=dt.date(2100, 12, 31), description="the deadline (local date)")
     owner: str | None = Field(default=None, max_length=64, description="a user of the station")
 
 
