@@ -242,14 +242,14 @@ def _requirement(data: object, n: int, version: str) -> Requirement:
         raise _fail(rid, "The requirement id {where} is not a dotted lower-case id.")
     measure = _obj(raw.get("measure"), rid, {"method", "query", "params"})
     method = measure.get("method")
-    if method not in METHODS:
+    if not isinstance(method, str) or method not in METHODS:
         raise _fail(rid, "Requirement {where} is measured by query or self_assessment.")
     query = measure.get("query")
     params = measure.get("params", {})
     if not isinstance(params, dict):
         raise _fail(rid, "The thresholds of {where} must be an object.")
     if method == "query":
-        if query not in QUERIES:
+        if not isinstance(query, str) or query not in QUERIES:
             raise _fail(
                 rid, "Requirement {where} names an unknown query {query}.", query=str(query)
             )
