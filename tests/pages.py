@@ -37,6 +37,7 @@ NOT_PAGES = frozenset(
         "/audit.csv",
         "/evaluation/surveys/template.csv",
         "/evaluation/pdca/items/{item_id}/evidence/{evidence_id}",  # an evidence file
+        "/standard/assessments/{assessment_id}/files/{file_id}",  # an evidence file
         "/evaluation/white-paper.pdf",
         "/analytics/summary",  # a fragment the heat-map page fetches when a filter changes
     }

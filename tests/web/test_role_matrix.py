@@ -180,6 +180,17 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/audit/static/{name}": _fixed("/audit/static/none.css"),
     "/evaluation/static/{name}": _fixed("/evaluation/static/none.css"),
     "/coverage/static/{name}": _fixed("/coverage/static/none.css"),
+    "/standard/static/{name}": _fixed("/standard/static/none.css"),
+    "/standard/stations/{station}": lambda w: [(f"/standard/stations/{k}", k) for k in w.places],
+    "/api/v1/standard/scorecards/{station}": lambda w: [
+        (f"/api/v1/standard/scorecards/{k}", k) for k in w.places
+    ],
+    "/api/v1/standard/stations/{station}/modules": lambda w: [
+        (f"/api/v1/standard/stations/{k}/modules", k) for k in w.places
+    ],
+    "/standard/assessments/{assessment_id}/files/{file_id}": _fixed(
+        "/standard/assessments/999999/files/1"
+    ),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),

@@ -1,5 +1,8 @@
 """The guide's numbers for organisation, staffing and space, and checks against them (pure).
 
+The numbers are the data of "standard 1.0" (:mod:`jingwu.standard.requirements`,
+``standard/data/standard-1.0.json``); this module reads them from there.
+
 ORG-1: community station = 1 chief + 3 auxiliaries (organisational standard).
 ORG-2: "3+X" = 1 community officer + 2 auxiliaries as the minimum, X = flexible experts.
 ORG-3: every key post has a named backup (A/B, 100 % coverage).
@@ -13,16 +16,23 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from jingwu.standard.requirements import DEFAULT_VERSION, shipped
+
+_V1 = shipped(DEFAULT_VERSION)
+_SHARES: dict[str, float] = _V1.requirement("org4.zone_shares").param("shares")
+_3X = _V1.requirement("org2.staffing")
+_ORG = _V1.requirement("org1.organisation")
+_AREA = _V1.requirement("org4.floor_area")
 UNIT_KINDS = ("district", "street", "community")
 PARENT_KIND = {"district": None, "street": "district", "community": "street"}
 
-ZONE_SHARES: dict[str, float] = {
-    "reception": 0.30,
-    "security_control": 0.25,
-    "professional_services": 0.20,
-    "technical_support": 0.15,
-}
-CIRCULATION_SHARE = 0.10
+ZONE_SHARES: dict[str, float] = {k: v / 100 for k, v in _SHARES.items() if k != "circulation"}
+CIRCULATION_SHARE = _SHARES["circulation"] / 100
+ZONE_TOLERANCE = _V1.requirement("org4.zone_shares").param("tolerance") / 100
+MIN_OFFICERS = int(_3X.param("officers"))
+MIN_AUXILIARIES = int(_3X.param("auxiliaries"))
+STANDARD_CHIEFS = int(_ORG.param("chiefs"))
+STANDARD_AUXILIARIES = int(_ORG.param("auxiliaries"))
 # English message ids of the zone and post names (the catalogues translate them).
 ZONE_LABELS: dict[str, str] = {
     "reception": "Reception",
@@ -31,7 +41,7 @@ ZONE_LABELS: dict[str, str] = {
     "technical_support": "Technical support",
     "circulation": "Circulation and shared space",
 }
-TRADITIONAL_AREA_M2 = (50.0, 80.0)
+TRADITIONAL_AREA_M2 = (float(_AREA.param("min")), float(_AREA.param("max")))
 
 POST_KINDS: dict[str, str] = {
     "chief": "Station chief",
@@ -90,13 +100,13 @@ def check_staffing(posts: Iterable[PostFact]) -> StaffingResult:
         if p.holder_id is not None and p.backup_id is not None and p.backup_id != p.holder_id
     ]
     problems: list[str] = []
-    if officers < 1:
+    if officers < MIN_OFFICERS:
         problems.append("no_officer")
-    if filled["auxiliary"] < 2:
+    if filled["auxiliary"] < MIN_AUXILIARIES:
         problems.append("auxiliaries_below_minimum")
-    if filled["chief"] < 1:
+    if filled["chief"] < STANDARD_CHIEFS:
         problems.append("no_chief")
-    if filled["auxiliary"] < 3:
+    if filled["auxiliary"] < STANDARD_AUXILIARIES:
         problems.append("auxiliaries_below_standard")
     if len(backed) < len(key):
         problems.append("key_post_without_backup")
@@ -107,8 +117,10 @@ def check_staffing(posts: Iterable[PostFact]) -> StaffingResult:
         experts=filled["expert"],
         key_posts=len(key),
         key_posts_backed=len(backed),
-        meets_minimum=officers >= 1 and filled["auxiliary"] >= 2,
-        meets_standard=filled["chief"] >= 1 and filled["auxiliary"] >= 3,
+        meets_minimum=officers >= MIN_OFFICERS and filled["auxiliary"] >= MIN_AUXILIARIES,
+        meets_standard=(
+            filled["chief"] >= STANDARD_CHIEFS and filled["auxiliary"] >= STANDARD_AUXILIARIES
+        ),
         problems=problems,
     )
 
@@ -140,7 +152,7 @@ def zone_shares(floor_area_m2: float, zones: Sequence[tuple[str, float]]) -> lis
 
 
 def check_zones(
-    floor_area_m2: float, zones: Sequence[tuple[str, float]], tolerance: float = 0.05
+    floor_area_m2: float, zones: Sequence[tuple[str, float]], tolerance: float = ZONE_TOLERANCE
 ) -> list[str]:
     """Problems with a station's zoning: zones missing, shares off by more than ``tolerance``."""
     present = {kind for kind, _ in zones}

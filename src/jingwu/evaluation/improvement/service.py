@@ -39,6 +39,9 @@ DONE = "done"
 ORDER = [*(s.value for s in Stage), DONE]
 HEAD_ROLE = {"community": "chief", "street": "street", "district": "director"}
 KINDS = ("improvement", "rectification")
+# A rectification of a standard requirement (``jingwu.standard.rectify``) carries this source
+# reference and closes only there, where the evidence its requirement names is checked.
+STANDARD_SOURCE = "standard:"
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
 
@@ -275,11 +278,19 @@ def move(
     to: str,
     note: str,
     now: dt.datetime,
+    evidence_checked: bool = False,
 ) -> PdcaMove:
     """Move an item one stage forward (``done`` after act), recording who, when and why."""
     principal.require("evaluation.pdca")
     item = get_item(session, principal, item_id, for_update=True)
     _open_item(item)
+    standard = (item.source_ref or "").startswith(STANDARD_SOURCE)
+    if to == DONE and item.kind == "rectification" and standard and not evidence_checked:
+        raise Conflict(
+            "This rectification closes from the station's scorecard, with the evidence its "
+            "requirement names.",
+            code="evidence_required",
+        )
     if to not in ORDER or ORDER.index(to) != ORDER.index(item.stage) + 1:
         nxt = ORDER[ORDER.index(item.stage) + 1]
         raise Conflict(
