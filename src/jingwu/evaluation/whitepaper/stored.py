@@ -6,8 +6,9 @@ A figure whose id is a catalogue measure takes, for the year, the stored values 
 measure's own periods (months for a monthly measure, quarters for a quarterly one) of the
 stations in scope, and rolls them up with :func:`combine`: a share from its rows and the
 rows that met it, a rate from its rows and the stations' residents, a mean weighted by its
-rows, a median as the rows-weighted median of the stored medians. A single stored value is
-shown as it is stored. A month with no stored value is missing (``None``), never zero.
+rows, a median as the rows-weighted median of the stored medians; when some of the values
+carry no counts (entered or imported by hand), the plain mean of the values. A single stored
+value is shown as it is stored. A month with no stored value is missing (``None``), never zero.
 
 The data date of the stored values (:attr:`Stored.data_date`) is how far they reach: for
 each value the earlier of when it was computed and its period's end, the newest of these.
