@@ -20,7 +20,14 @@ from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.checks import mystery, queries, surveys
 from jingwu.evaluation.checks.periods import LOCAL
 from jingwu.evaluation.measures import Measure
-from jingwu.evaluation.whitepaper.figures import Figure, KeyFigures, key_figures, window
+from jingwu.evaluation.whitepaper import stored
+from jingwu.evaluation.whitepaper.figures import (
+    Figure,
+    KeyFigures,
+    key_figures,
+    stations_in_scope,
+    window,
+)
 from jingwu.evaluation.whitepaper.rankings import Ranking, rankings
 from jingwu.evaluation.whitepaper.specs import SECTIONS, TABLES, FigureSpec
 from jingwu.org.models import Unit
@@ -110,6 +117,13 @@ def check_fresh(newest: dt.datetime | None, *, year: int, now: dt.datetime) -> N
             "produced only from current data.",
             params={"date": newest.astimezone(LOCAL).date().isoformat()},
         )
+
+
+def check_current(session: Session, principal: Principal, *, year: int, now: dt.datetime) -> None:
+    """The freshness rule alone (cheap: the stored values' dates in scope), before a cached
+    PDF is handed out."""
+    ids = [s.id for s in stations_in_scope(session, principal)]
+    check_fresh(stored.dates(session, ids, year)[0], year=year, now=now)
 
 
 def _checks(session: Session, principal: Principal, year: int) -> ChecksSummary:

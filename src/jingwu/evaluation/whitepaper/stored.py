@@ -166,11 +166,11 @@ def load(
             if row.period in wanted[row.indicator][1]:
                 found[row.indicator].append(row)
     results = {i: _result(spec, found[i], stations, through) for i, (spec, _) in wanted.items()}
-    data_date, computed_at, versions = _dates(session, stations, year)
+    data_date, computed_at, versions = dates(session, stations, year)
     return Stored(results, data_date, computed_at, versions)
 
 
-def _dates(
+def dates(
     session: Session, stations: list[int], year: int
 ) -> tuple[dt.datetime | None, dt.datetime | None, tuple[str, ...]]:
     """How far the year's stored values in scope reach, their newest computation, versions."""
