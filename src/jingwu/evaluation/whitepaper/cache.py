@@ -3,8 +3,9 @@
 A PDF is keyed by the year, the language, the reader's scope and a fingerprint of the data
 it is printed from (:func:`fingerprint`: the stored indicator values' and index results'
 count and newest computation, the newest change of a work order and the newest row of each
-other table the paper counts from); a recompute or new records change the fingerprint, so the next download prints a
-new PDF (older files of the same year, language and scope are removed).
+other table the paper counts from); a recompute or new records change the fingerprint, so
+the next download prints a new PDF (older files of the same year, language and scope are
+removed).
 
 Concurrent downloads of the same key wait for one render (single flight): a lock per key
 within the process (threads), and an exclusive ``flock`` on a lock file beside the PDF
@@ -86,7 +87,7 @@ def _write(path: Path, body: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(body)
-        os.replace(temporary, path)
+        Path(temporary).replace(path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
