@@ -48,6 +48,7 @@ def entry_page(request: Request, session: SessionDep, principal: Enterer, now: N
 
 @router.post("/evaluation/value-entry", response_class=HTMLResponse)
 def enter_value(
+    *,
     request: Request,
     session: SessionDep,
     principal: Enterer,
