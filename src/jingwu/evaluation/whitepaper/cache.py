@@ -59,7 +59,7 @@ def fingerprint(session: Session) -> str:
     for model in (IndicatorValue, IndexResult):
         parts += session.execute(select(func.count(), func.max(model.computed_at))).one()
     parts.append(session.scalar(select(func.max(WorkOrder.updated_at))))
-    parts += [session.scalar(select(func.max(m.id))) for m in _RECORDS]  # type: ignore[attr-defined]
+    parts += [session.scalar(select(func.max(m.id))) for m in _RECORDS]
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 
