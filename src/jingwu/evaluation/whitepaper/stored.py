@@ -20,6 +20,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -94,7 +95,7 @@ class Stored:
     versions: tuple[str, ...]  # the catalogue versions they were computed by
 
 
-def _part(row: IndicatorValue) -> Part:
+def _part(row: Any) -> Part:
     counts = (row.rows or {}).get("counts") or {}
 
     def number(key: str) -> float | None:
@@ -111,9 +112,7 @@ def _year_periods(year: int, frequency_months: int) -> list[str]:
     return [str(start.shift(k)) for k in range(12 // frequency_months)]
 
 
-def _result(
-    spec: FigureSpec, rows: list[IndicatorValue], stations: list[int], through: int
-) -> Result:
+def _result(spec: FigureSpec, rows: list[Any], stations: list[int], through: int) -> Result:
     by_month: dict[int, list[Part]] = defaultdict(list)
     by_station: dict[int, list[Part]] = defaultdict(list)
     everything: list[Part] = []
@@ -155,14 +154,21 @@ def load(
         months = {"monthly": 1, "quarterly": 3}.get(str(measure.frequency), 12)
         wanted[spec.id] = (spec, _year_periods(year, months))
     periods = {p for _, ps in wanted.values() for p in ps}
-    found: dict[str, list[IndicatorValue]] = defaultdict(list)
+    found: dict[str, list[Any]] = defaultdict(list)
     if wanted and stations:
-        stmt = select(IndicatorValue).where(
+        stmt = select(  # the columns only: no entity per row
+            IndicatorValue.indicator,
+            IndicatorValue.unit_id,
+            IndicatorValue.period,
+            IndicatorValue.value,
+            IndicatorValue.basis,
+            IndicatorValue.rows,
+        ).where(
             IndicatorValue.indicator.in_(sorted(wanted)),
             IndicatorValue.period.in_(sorted(periods)),
             IndicatorValue.unit_id.in_(stations),
         )
-        for row in session.scalars(stmt):
+        for row in session.execute(stmt):
             if row.period in wanted[row.indicator][1]:
                 found[row.indicator].append(row)
     results = {i: _result(spec, found[i], stations, through) for i, (spec, _) in wanted.items()}
