@@ -36,6 +36,7 @@ NOT_PAGES = frozenset(
         "/work-orders/sw.js",  # the service worker of the offline drafts
         "/audit.csv",
         "/evaluation/surveys/template.csv",
+        "/evaluation/value-entry/template.csv",
         "/evaluation/pdca/items/{item_id}/evidence/{evidence_id}",  # an evidence file
         "/standard/assessments/{assessment_id}/files/{file_id}",  # an evidence file
         "/evaluation/white-paper.pdf",

@@ -13,6 +13,7 @@ from jingwu.evaluation.checks import routes as checks_routes
 from jingwu.evaluation.checks import routes_third as checks_third
 from jingwu.evaluation.improvement import routes as pdca_routes
 from jingwu.evaluation.indices import routes as indices_routes
+from jingwu.evaluation.indices import routes_catalogue, routes_entry
 from jingwu.evaluation.whitepaper import routes as white_paper
 from jingwu.web.authz import PUBLIC
 from jingwu.web.nav import NavItem
@@ -37,4 +38,6 @@ router.include_router(checks_routes.router)
 router.include_router(checks_third.router)
 router.include_router(pdca_routes.router)
 router.include_router(white_paper.router)
+router.include_router(routes_entry.router)
+router.include_router(routes_catalogue.router)
 router.include_router(indices_routes.router)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.errors import NotFound
-from jingwu.evaluation.checks import ledger
+from jingwu.evaluation.checks import ledger, pools
 from jingwu.evaluation.checks.models import CheckDraw, CheckOutcome
 from jingwu.evaluation.checks.periods import local_date
 from jingwu.evaluation.checks.pools import Kind
@@ -88,6 +88,7 @@ class DrawDetail:
     seed: str | None  # published once drawn
     assignments: list[Assignment]
     names: dict[str, str] = field(default_factory=dict)  # username → display name
+    empty: str | None = None  # before the draw: why nothing is left to draw (None: targets)
 
 
 def _labels(session: Session, kind: str, codes: set[str]) -> dict[str, str]:
@@ -127,7 +128,28 @@ def draw_detail(session: Session, principal: Principal, *, code: str) -> DrawDet
         for purpose, ps in sorted(pairs.items())
         for p in ps
     ]
-    return DrawDetail(row, unit, published_seed(session, row), assignments, _names(session, row))
+    seed, names = published_seed(session, row), _names(session, row)
+    return DrawDetail(row, unit, seed, assignments, names, _empty(session, row, unit))
+
+
+NO_TARGETS = "no_targets"
+ALL_CHECKED = "all_checked"
+
+
+def _empty(session: Session, row: CheckDraw, unit: Unit) -> str | None:
+    """Before a station or order draw: ``no_targets`` when its pool is empty, ``all_checked``
+    when every target in it was drawn earlier this year, else None (something to draw)."""
+    if row.drawn_at is not None or row.kind == Kind.ORANGE:
+        return None
+    pool = (
+        pools.station_pool(session, unit)
+        if row.kind == Kind.STATION
+        else pools.order_pool(session, unit, row.period)
+    )
+    if not pool:
+        return NO_TARGETS
+    done = pools.checked_this_year(session, kind=row.kind, year=int(row.period[:4]))
+    return ALL_CHECKED if set(pool) <= done else None
 
 
 def _names(session: Session, row: CheckDraw) -> dict[str, str]:

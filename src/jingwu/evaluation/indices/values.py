@@ -247,8 +247,10 @@ def enter(
     period: str,
     value: float,
     now: dt.datetime,
+    note: str = "",
 ) -> IndicatorValue:
-    """Enter one value of an entered or imported measure for a station in scope."""
+    """Enter one value of an entered or imported measure for a station in scope (``note``:
+    why, kept with the value)."""
     principal.require("evaluation.enter")
     _, catalogue = active(session, now=now)
     m = valuecsv.check_entry(catalogue, indicator, period, value)
@@ -263,7 +265,7 @@ def enter(
             "value": value,
             "basis": None,
             "origin": ORIGIN_FORM,
-            "rows": {},
+            "rows": {"note": note.strip()[:500]} if note.strip() else {},
             "entered_by_id": principal.user_id,
         },
         indicator=m.id,
@@ -278,7 +280,8 @@ def enter(
         object_type="eval_indicator_values",
         object_id=row.id,
         unit_id=unit.id,
-        detail={"indicator": m.id, "period": text, "value": value},
+        detail={"indicator": m.id, "period": text, "value": value}
+        | ({"note": note.strip()[:500]} if note.strip() else {}),
         now=now,
     )
     return row

@@ -101,7 +101,7 @@ def _x_labels(frame: _Frame, labels: Sequence[str], centres: list[float]) -> lis
         f'<text x="{x:.1f}" y="{frame.height - 8}" text-anchor="middle" fill="#333333">'
         f"{escape(label)}</text>"
         for n, (label, x) in enumerate(zip(labels, centres, strict=True))
-        if n % every == 0
+        if n % every == 0 and label  # an empty label: no text (a tick left unnamed)
     ]
 
 

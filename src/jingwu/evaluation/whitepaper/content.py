@@ -2,8 +2,9 @@
 
 Sections: a summary, the key indicators with their monthly series (:mod:`.figures`), a table
 per station, the spot checks, mystery visits and surveys of the year, the methods (the
-catalogue's definitions) and the data dates. The paper is refused when the newest data are
-more than :data:`MAX_AGE` old at the year's end (or now, for the current year).
+catalogue's definitions) and the data dates. The paper is refused when the stored indicator
+values it reads reach no further than :data:`MAX_AGE` before the year's end (or now, for the
+current year): see :attr:`.stored.Stored.data_date`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,14 @@ from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.checks import mystery, queries, surveys
 from jingwu.evaluation.checks.periods import LOCAL
 from jingwu.evaluation.measures import Measure
-from jingwu.evaluation.whitepaper.figures import Figure, KeyFigures, key_figures, window
+from jingwu.evaluation.whitepaper import stored
+from jingwu.evaluation.whitepaper.figures import (
+    Figure,
+    KeyFigures,
+    key_figures,
+    stations_in_scope,
+    window,
+)
 from jingwu.evaluation.whitepaper.rankings import Ranking, rankings
 from jingwu.evaluation.whitepaper.specs import SECTIONS, TABLES, FigureSpec
 from jingwu.org.models import Unit
@@ -36,7 +44,9 @@ SOURCE_LABELS = {
     "mystery_visits": "Mystery visits",
     "surveys": "Survey imports",
     "expert_reviews": "Expert reviews",
+    "indicator_values": "Stored indicator values (last computed)",
 }
+STORED = "indicator_values"
 
 
 @dataclass(frozen=True)
@@ -109,6 +119,13 @@ def check_fresh(newest: dt.datetime | None, *, year: int, now: dt.datetime) -> N
         )
 
 
+def check_current(session: Session, principal: Principal, *, year: int, now: dt.datetime) -> None:
+    """The freshness rule alone (cheap: the stored values' dates in scope), before a cached
+    PDF is handed out."""
+    ids = [s.id for s in stations_in_scope(session, principal)]
+    check_fresh(stored.dates(session, ids, year)[0], year=year, now=now)
+
+
 def _checks(session: Session, principal: Principal, year: int) -> ChecksSummary:
     totals: dict[str, list[int]] = {}
     for row in queries.list_draws(session, principal, year=year):
@@ -131,7 +148,7 @@ def _table(kf: KeyFigures, key: str, ids: tuple[str, ...]) -> StationTable:
 def build(session: Session, principal: Principal, *, year: int, now: dt.datetime) -> WhitePaper:
     """The white paper of ``year`` in the principal's scope; Conflict when the data are stale."""
     kf = key_figures(session, principal, year=year, now=now)
-    newest = max((d for d in kf.newest.values() if d is not None), default=None)
+    newest = kf.stored.data_date
     check_fresh(newest, year=year, now=now)
     tables = [_table(kf, key, ids) for key, ids in TABLES.items()]
     imports = [
@@ -145,7 +162,7 @@ def build(session: Session, principal: Principal, *, year: int, now: dt.datetime
         if principal.unit_id is not None
         else None,
         generated_at=now,
-        catalogue_version=default_catalogue().version,
+        catalogue_version=", ".join(kf.stored.versions) or default_catalogue().version,
         figures=kf,
         sections=[(s, [f for f in kf.figures if f.spec.section == s]) for s in SECTIONS],
         tables=tables,

@@ -1,11 +1,12 @@
 """The white paper's key indicators: one function, :func:`key_figures`.
 
-Today each figure is computed for the year straight from the platform's own tables (work
-orders, tasks, feedback, mediations, IoT alerts, evidence, incidents, spot checks, mystery
-visits, surveys, expert reviews) by the ``sources_*`` modules; when the stored indicator
-values of ``evaluation.indices`` are available this is the one place to read them instead.
-Figures whose meaning matches an indicator of the catalogue carry its id (and so its name
-and definition); the others have ids under ``wp.`` with English message ids.
+Figures whose meaning matches a measure of the catalogue carry its id (and so its name and
+definition) and are read from the stored indicator values the recompute job writes
+(:mod:`.stored`), so the paper agrees with the rankings and scorecards. The others, volumes
+and shares the catalogue does not hold, have ids under ``wp.`` with English message ids and
+are counted for the year from the platform's own tables (work orders, feedback, mediations,
+IoT alerts, evidence, incidents, spot checks, mystery visits, surveys, expert reviews) by
+the ``sources_*`` modules.
 """
 
 from __future__ import annotations
@@ -19,11 +20,13 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.evaluation.checks.periods import LOCAL
+from jingwu.evaluation.indices.catalogues import active
 from jingwu.evaluation.whitepaper import (
     sources_checks,
     sources_orders,
     sources_people,
     sources_sensors,
+    stored,
 )
 from jingwu.evaluation.whitepaper.sources import Window
 from jingwu.evaluation.whitepaper.specs import SPECS, FigureSpec
@@ -53,6 +56,7 @@ class KeyFigures:
     stations: list[Unit]
     figures: list[Figure]
     newest: Mapping[str, dt.datetime | None]  # source → its newest record in the year
+    stored: stored.Stored  # the catalogue figures' stored values and their dates
 
     def get(self, figure_id: str) -> Figure:
         """One figure by id (KeyError when unknown)."""
@@ -110,9 +114,13 @@ def key_figures(
         values, dates = source(session, principal, win)
         found.update(values)
         newest.update(dates)
+    _, catalogue = active(session, now=now)
+    ids = [s.id for s in stations]
+    kept = stored.load(session, catalogue, SPECS, ids, year=year, through=win.through)
+    found.update(kept.results)
     figures = [
         Figure(spec, _result(found[spec.id], residents, win.through))
         for spec in SPECS
         if spec.id in found
     ]
-    return KeyFigures(year, win.through, stations, figures, newest)
+    return KeyFigures(year, win.through, stations, figures, newest, kept)

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.vocab import Unit
 from jingwu.evaluation.whitepaper.charts import Series, bar_chart, line_chart
-from jingwu.evaluation.whitepaper.content import SOURCE_LABELS, WhitePaper, measures
+from jingwu.evaluation.whitepaper.content import SOURCE_LABELS, STORED, WhitePaper, measures
 from jingwu.evaluation.whitepaper.figures import Figure
 from jingwu.evaluation.whitepaper.specs import SECTION_LABELS, TABLE_LABELS, FigureSpec
 from jingwu.evaluation.whitepaper.tally import Kind
@@ -28,7 +28,9 @@ from jingwu.web.templating import environment
 Gettext = Callable[[str], str]
 STATIC = Path(__file__).parents[1] / "static"
 PRINT_TEMPLATE = "evaluation/white_paper_print.html"
-MONTH_LABELS = [str(m) for m in range(1, 13)]
+# Every other month named on the charts' axis: half the text a printed chart has to shape
+# and draw (47 charts), the months still plain from their place.
+MONTH_LABELS = [str(m) if m % 2 else "" for m in range(1, 13)]
 HEADLINES = (
     "wp.orders",
     "kpi.satisfaction.response",
@@ -142,7 +144,10 @@ def view(paper: WhitePaper, language: str) -> dict[str, Any]:
         ],
         "number": number,
         "rankings": [(index_name(r.index, language, _), r) for r in paper.rankings],
-        "sources": [(_(SOURCE_LABELS[k]), v) for k, v in paper.figures.newest.items()],
+        "sources": [
+            (_(SOURCE_LABELS[k]), v)
+            for k, v in [*paper.figures.newest.items(), (STORED, paper.figures.stored.computed_at)]
+        ],
     }
 
 

@@ -10,9 +10,9 @@ from fastapi.responses import HTMLResponse, Response
 from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError
 from jingwu.evaluation.checks.periods import LOCAL
-from jingwu.evaluation.whitepaper import content, render
+from jingwu.evaluation.whitepaper import cache, content, render
 from jingwu.web.authz import Requires
-from jingwu.web.deps import Now, SessionDep
+from jingwu.web.deps import Now, SessionDep, SettingsDep
 from jingwu.web.i18n import error_text
 from jingwu.web.templating import render as render_page
 
@@ -40,12 +40,30 @@ def white_paper_page(
 
 @router.get("/evaluation/white-paper.pdf")
 def white_paper_pdf(
-    request: Request, session: SessionDep, principal: Viewer, now: Now, year: Year = None
+    request: Request,
+    session: SessionDep,
+    principal: Viewer,
+    now: Now,
+    settings: SettingsDep,
+    year: Year = None,
 ) -> Response:
-    """The year's white paper as a PDF (409 with one sentence when the data are stale)."""
+    """The year's white paper as a PDF (409 with one sentence when the data are stale),
+    printed once per data state and kept (:mod:`.cache`)."""
     chosen = year or now.astimezone(LOCAL).year
-    paper = content.build(session, principal, year=chosen, now=now)
-    body = render.pdf(paper, getattr(request.state, "language", "zh_CN"))
+    language = getattr(request.state, "language", "zh_CN")
+    content.check_current(session, principal, year=chosen, now=now)
+
+    def printed() -> bytes:
+        return render.pdf(content.build(session, principal, year=chosen, now=now), language)
+
+    body = cache.cached_pdf(
+        settings.var_dir / "cache" / "white-paper",
+        year=chosen,
+        language=language,
+        scope=principal.unit_path,
+        data=cache.fingerprint(session),
+        render=printed,
+    )
     name = f"white-paper-{chosen}.pdf"
     return Response(
         body,

@@ -33,9 +33,12 @@ def test_the_order_figures_agree_with_an_independent_count(session: Session, w: 
     sa01, sb01 = w.units["SA01"].id, w.units["SB01"].id
     assert orders.stations[sa01] == 5 and orders.stations[sb01] == 2
     assert orders.stations[w.units["SA02"].id] == 0
+    # a catalogue figure is the stored value: answered by each order's response deadline
     red = kf.get("safety.prevention.red_response_1h").result
-    assert red.year == pytest.approx(100 * 4 / 5)  # one red order of five answered late
-    assert red.stations[sa01] == 100 and red.stations[sb01] == 50
+    assert red.year == 100 and red.stations[sa01] == 100 and red.stations[sb01] == 100
+    assert red.stations[w.units["SA02"].id] is None  # no red order: missing, not zero
+    minutes = kf.get("safety.livelihood.median_response_minutes").result
+    assert minutes.stations[sa01] == 30 and minutes.stations[sb01] == pytest.approx(75)
     rating = kf.get("safety.livelihood.rating_mean").result
     assert rating.year == pytest.approx((5 * 5 + 2 * 3) / 7)
     assert kf.get("wp.mystery").result.year is None  # no visits: missing, not zero

@@ -3,6 +3,7 @@ quarter that has them, in the principal's scope."""
 
 from __future__ import annotations
 
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from jingwu.evaluation.indices.models import IndexResult
@@ -15,6 +16,7 @@ def test_the_paper_ranks_the_stations_on_the_latest_quarter_with_results(
     session: Session,
 ) -> None:
     w = plant(session)
+    session.execute(delete(IndexResult))  # the recompute's, replaced by chosen ranks
     for period, ranks in (("2026-Q3", (1, 2, 3)), ("2026-Q4", (3, 1, 2))):
         for code, rank in zip(("SA01", "SA02", "SB01"), ranks, strict=True):
             session.add(
@@ -46,6 +48,7 @@ def test_the_paper_ranks_the_stations_on_the_latest_quarter_with_results(
 
 def test_without_index_results_the_paper_has_no_rankings(session: Session) -> None:
     w = plant(session)
+    session.execute(delete(IndexResult))
     paper = content.build(session, w.p["director"], year=2026, now=NOW)
     assert paper.rankings == []
     assert 'id="wp-rankings"' not in render.print_html(paper, "zh_CN")

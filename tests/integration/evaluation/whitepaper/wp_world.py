@@ -6,6 +6,9 @@ import datetime as dt
 
 from sqlalchemy.orm import Session
 
+from jingwu.evaluation.indices import service
+from jingwu.evaluation.indices.periods import Period, of_instant
+from jingwu.evaluation.vocab import Frequency
 from jingwu.workorders.models import Feedback
 from tests.integration.evaluation.checks.checks_world import NOW, completed
 from tests.integration.workorders.wo_factory import World, make_world
@@ -34,4 +37,14 @@ def plant(session: Session) -> World:
                 )
             )
     session.flush()
+    recompute(session)
     return world
+
+
+def recompute(session: Session, now: dt.datetime = NOW) -> None:
+    """What the recompute job writes for 2026 up to ``now``'s month: the stored values the
+    white paper reads."""
+    months = [Period(2026, m, 1) for m in range(1, of_instant(now).month + 1)]
+    quarters = sorted({m.containing(Frequency.QUARTERLY) for m in months})
+    service.recompute_periods(session, [*months, *quarters], now=now)
+    session.flush()
