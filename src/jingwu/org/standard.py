@@ -13,8 +13,11 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-UNIT_KINDS = ("district", "street", "community")
-PARENT_KIND = {"district": None, "street": "district", "community": "street"}
+UNIT_KINDS = ("city", "district", "street", "community")
+# The kind of unit each kind belongs under; a city has none, a district a city or none (a
+# deployment of one district keeps its district at the root).
+PARENT_KIND = {"city": None, "district": "city", "street": "district", "community": "street"}
+ROOT_KINDS = frozenset({"city", "district"})
 
 ZONE_SHARES: dict[str, float] = {
     "reception": 0.30,
@@ -41,6 +44,7 @@ POST_KINDS: dict[str, str] = {
     "head": "Street station head",
     "full_time": "Full-time staff",
     "director": "Centre director",
+    "city_head": "City bureau head",
 }
 OFFICER_POSTS = {"chief", "community_officer"}
 
