@@ -25,6 +25,7 @@ from jingwu.rollout.plan import STATUSES
 ORDER = 95  # after the evaluation seed: its rectifications are there already
 
 CITY = "HZ00"
+DECIDED = dt.date(2024, 1, 15)  # the day the district adopted its plan
 # phase, street, target, stations named
 PLAN = (
     ("2024", "BS00", 1, "BS01"),
@@ -135,7 +136,12 @@ def plan_csv() -> bytes:
 def seed(session: Session, ctx: DemoContext) -> None:
     _second_district(session, ctx)
     service.import_plan(
-        session, SYSTEM, filename="xihu-rollout-2024-2026.csv", content=plan_csv(), now=ctx.now
+        session,
+        SYSTEM,
+        filename="hangzhou-rollout-2024-2026.csv",
+        content=plan_csv(),
+        now=ctx.now,
+        decided_on=DECIDED,
     )
     for station, days in PROGRESS.items():
         for status, day in zip(STATUSES[1:], days, strict=False):

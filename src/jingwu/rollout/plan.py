@@ -72,13 +72,14 @@ def check_move(*, role: str, current: str, target: str, reason: str) -> bool:
 
 
 def allowed_moves(role: str, current: str) -> list[str]:
-    """The statuses ``role`` may move a station in ``current`` to (the next one, earlier ones)."""
+    """The statuses ``role`` may move a station in ``current`` to: the next one first, then
+    the earlier ones, nearest first."""
     out = []
     at = rank(current)
     if at + 1 < len(STATUSES) and role in FORWARD_ROLES[STATUSES[at + 1]]:
         out.append(STATUSES[at + 1])
     if role in BACK_ROLES:
-        out += list(STATUSES[:at])
+        out += list(reversed(STATUSES[:at]))
     return out
 
 

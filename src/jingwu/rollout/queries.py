@@ -53,8 +53,9 @@ class Dashboard:
 
     @property
     def blocked(self) -> list[StationRow]:
-        """Stations with open rectification items (unmet requirements)."""
-        return [s for s in self.stations if s.rectifications]
+        """Stations on their way (not yet demonstration stations) with open rectification
+        items: requirements they do not meet yet."""
+        return [s for s in self.stations if s.rectifications and s.row.status != "demonstration"]
 
     def district_of(self, street: Unit) -> Unit | None:
         parent = self.units.get(street.parent_id or 0)

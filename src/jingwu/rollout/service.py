@@ -69,7 +69,8 @@ def _refuse(problems: list[Problem]) -> Invalid:
     fields: dict[str, str] = {}
     for p in problems:
         fields.setdefault(
-            f"line {p.line}", planfile.PROBLEM_MESSAGES.get(p.reason) or UNIT_PROBLEM_MESSAGES[p.reason]
+            f"line {p.line}",
+            planfile.PROBLEM_MESSAGES.get(p.reason) or UNIT_PROBLEM_MESSAGES[p.reason],
         )
     return Invalid(
         "Nothing imported: line {line}: {reason} {value} ({count} problem(s) in all).",
@@ -124,12 +125,19 @@ def _check_units(
 
 
 def import_plan(
-    session: Session, principal: Principal, *, filename: str, content: bytes, now: dt.datetime
+    session: Session,
+    principal: Principal,
+    *,
+    filename: str,
+    content: bytes,
+    now: dt.datetime,
+    decided_on: dt.date | None = None,
 ) -> PlanImport:
     """Check a plan file (every row, every unit in the caller's scope) and store it, all or
     none: each row sets a street's target for a phase and, when it names stations, which
     stations are to become demonstration stations in that phase (replacing those named
-    before for it; a station named for no phase any more keeps its status)."""
+    before for it; a station named for no phase any more keeps its status). Stations new to
+    the plan are planned on ``decided_on`` (today by default)."""
     principal.require("rollout.plan")
     is_json = filename.lower().endswith(".json") or content.lstrip()[:1] in (b"[", b"{")
     try:
@@ -146,7 +154,7 @@ def import_plan(
     streets, stations, unit_problems = _check_units(session, principal, rows)
     if problems or unit_problems:
         raise _refuse(problems + unit_problems)
-    day = today(now)
+    day = min(decided_on or today(now), today(now))
     for r in rows:
         street = streets[r.street]
         _set_target(session, street.id, r.phase, r.target, now)
