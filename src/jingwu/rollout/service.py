@@ -62,10 +62,14 @@ def _status(status: str) -> Term:
     return Term(status, STATUS_LABELS.get(status, status))
 
 
+def _problem(reason: str) -> str:
+    return planfile.PROBLEM_MESSAGES.get(reason) or UNIT_PROBLEM_MESSAGES[reason]
+
+
 def _refuse(problems: list[Problem]) -> Invalid:
     problems = sorted(problems, key=lambda p: p.line)
     first = problems[0]
-    reason = planfile.PROBLEM_MESSAGES.get(first.reason) or UNIT_PROBLEM_MESSAGES[first.reason]
+    reason = _problem(first.reason)
     fields: dict[str, str] = {}
     for p in problems:
         fields.setdefault(

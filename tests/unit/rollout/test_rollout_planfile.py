@@ -59,7 +59,10 @@ def test_every_bad_row_is_named_by_its_line() -> None:
 
 
 def test_json_rows_that_are_not_objects_or_have_wrong_types_are_problems() -> None:
-    text = '[1, {"phase": "2025", "street": "BS00", "target": true}, {"phase": 2025, "street": "BS00", "target": 1, "stations": [1]}]'
+    text = (
+        '[1, {"phase": "2025", "street": "BS00", "target": true},'
+        ' {"phase": 2025, "street": "BS00", "target": 1, "stations": [1]}]'
+    )
     rows, problems = read(text.encode(), is_json=True)
     assert rows == []
     assert problems == [
