@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.roles import role_term
 from jingwu.accounts.scope import Principal, scoped, station_in_scope
 from jingwu.audit import service as audit
-from jingwu.errors import Forbidden, Invalid, NotFound, Term
+from jingwu.errors import Conflict, Forbidden, Invalid, NotFound, Term
+from jingwu.evaluation.improvement import queries as improvement
 from jingwu.fields import local_time_zone
 from jingwu.importfiles import MalformedFile
 from jingwu.org.models import Unit
@@ -35,6 +36,8 @@ UNIT_PROBLEM_MESSAGES = {
     "too_many": "more stations named than the target",
 }
 MAX_PLAN_BYTES = 2_000_000
+# A station with open rectifications may not be verified nor designated.
+GATED = frozenset({"verified", "demonstration"})
 REFUSAL_MESSAGES = {
     "unknown": "Unknown status {status}.",
     "same": "The station is {status} already.",
@@ -258,6 +261,8 @@ def move(
         raise _refusal(exc.reason, principal.role, row.status, status) from None
     if day > today(now):
         raise Invalid("The day may not lie ahead.", fields={"on": "in the future"})
+    if forward and status in GATED:
+        _check_unblocked(session, principal, row, status, day, now)
     since = getattr(row, f"{row.status}_on")
     if since is not None and day < since:
         raise Invalid(
@@ -286,6 +291,30 @@ def move(
     row.updated_at = now
     session.flush()
     return row
+
+
+def _check_unblocked(
+    session: Session,
+    principal: Principal,
+    row: RolloutStation,
+    status: str,
+    day: dt.date,
+    now: dt.datetime,
+) -> None:
+    """Refuse verification or designation while rectifications opened by ``day`` are open."""
+    open_items = [
+        r
+        for r in improvement.open_rectifications(
+            session, principal, now=now, unit_ids=[row.unit_id]
+        )
+        if r.opened_on <= day
+    ]
+    if open_items:
+        raise Conflict(
+            "The station has {count} open rectification(s): close them before it is {status}.",
+            params={"count": len(open_items), "status": _status(status)},
+            code="rectifications_open",
+        )
 
 
 def _refusal(code: str, role: str, current: str, status: str) -> Invalid | Forbidden:

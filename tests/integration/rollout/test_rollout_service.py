@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import SYSTEM
-from jingwu.errors import Forbidden, Invalid, NotFound
+from jingwu.errors import Conflict, Forbidden, Invalid, NotFound
 from jingwu.evaluation.improvement import service as improvement
 from jingwu.org.models import Unit
 from jingwu.rollout import queries, service
@@ -266,3 +266,28 @@ def test_stations_with_open_rectifications_are_blocked_until_they_are_done(
     for stage in ("do", "check", "act", "done"):
         improvement.move(session, SYSTEM, item_id=item.id, to=stage, note="整改完成", now=NOW)
     assert queries.dashboard(session, world.who["city"], now=NOW).blocked == []
+
+
+def test_a_station_with_an_open_rectification_is_not_verified_until_it_is_closed(
+    session: Session, world: RolloutWorld
+) -> None:
+    plan(session)
+    _walk(
+        session,
+        world,
+        "SA01",
+        ("street", "building", "2024-03-01"),
+        ("chief", "self_assessed", "2024-06-01"),
+    )
+    item = improvement.open_rectification(
+        session, SYSTEM, unit="SA01", title="A/B 岗覆盖率未达标", due=dt.date(2026, 12, 31), now=NOW
+    )
+    with pytest.raises(Conflict, match="1 open rectification"):
+        service.move(session, world.who["inspector"], station="SA01", status="verified", now=NOW)
+    # A verification recorded for a day before the rectification was opened stands.
+    _walk(session, world, "SA01", ("inspector", "verified", "2024-07-01"))
+    with pytest.raises(Conflict):
+        service.move(session, world.who["city"], station="SA01", status="demonstration", now=NOW)
+    for stage in ("do", "check", "act", "done"):
+        improvement.move(session, SYSTEM, item_id=item.id, to=stage, note="已整改", now=NOW)
+    service.move(session, world.who["city"], station="SA01", status="demonstration", now=NOW)

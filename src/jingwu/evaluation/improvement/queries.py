@@ -191,6 +191,7 @@ class OpenRectification:
     title: str
     source_ref: str | None
     stage: str
+    opened_on: dt.date
     due_day: dt.date
     overdue: bool
 
@@ -216,6 +217,7 @@ def open_rectifications(
             title=i.title,
             source_ref=i.source_ref,
             stage=i.stage,
+            opened_on=local_date(i.start_at),
             due_day=local_date(i.due_at - dt.timedelta(microseconds=1)),
             overdue=i.due_at < now,
         )
