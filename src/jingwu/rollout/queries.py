@@ -19,7 +19,7 @@ from jingwu.evaluation.improvement import queries as improvement
 from jingwu.evaluation.improvement.queries import OpenRectification
 from jingwu.org.models import Unit
 from jingwu.rollout import plan
-from jingwu.rollout.models import RolloutMove, RolloutStation, RolloutTarget
+from jingwu.rollout.models import RolloutStation, RolloutTarget
 from jingwu.rollout.plan import Cell, StationFact, Target
 from jingwu.rollout.service import today as local_today
 
@@ -163,13 +163,3 @@ def _moves(principal: Principal, status: str) -> list[str]:
     if not principal.can("rollout.status"):
         return []
     return plan.allowed_moves(principal.role, status)
-
-
-def history(
-    session: Session, principal: Principal, *, station: RolloutStation
-) -> list[RolloutMove]:
-    """The status moves of a station in the plan (already in the caller's scope), newest first."""
-    stmt = scoped(select(RolloutMove), principal, RolloutMove.unit_id).where(
-        RolloutMove.station_id == station.id
-    )
-    return list(session.scalars(stmt.order_by(RolloutMove.at.desc(), RolloutMove.id.desc())))
