@@ -126,6 +126,17 @@ def _second_district(session: Session, ctx: DemoContext) -> None:
         )
 
 
+def _improvement_lists(session: Session, ctx: DemoContext) -> None:
+    """The second district's quarterly improvement lists, as every demo unit has them."""
+    today = service.today(ctx.now)
+    codes = [SECOND[0], SECOND_STREET[0], *(s[0] for s in SECOND_STATIONS)]
+    for quarter in range(1, (today.month - 1) // 3 + 2):
+        for code in codes:
+            improvement.open_list(
+                session, SYSTEM, unit=code, quarter=f"{today.year}-Q{quarter}", now=ctx.now
+            )
+
+
 def plan_csv() -> bytes:
     """The demo plan as the CSV file a director would import."""
     lines = ["phase,street,target,stations"]
@@ -135,6 +146,7 @@ def plan_csv() -> bytes:
 
 def seed(session: Session, ctx: DemoContext) -> None:
     _second_district(session, ctx)
+    _improvement_lists(session, ctx)
     service.import_plan(
         session,
         SYSTEM,
