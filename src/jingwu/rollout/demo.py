@@ -18,7 +18,8 @@ from jingwu.demodata import DemoContext
 from jingwu.evaluation.improvement import service as improvement
 from jingwu.org import codes
 from jingwu.org import service as org
-from jingwu.org.schemas import UnitIn
+from jingwu.org.models import Unit
+from jingwu.org.schemas import StaffIn, UnitIn
 from jingwu.rollout import service
 from jingwu.rollout.plan import STATUSES
 
@@ -87,9 +88,9 @@ def _unit(
     names: tuple[str, str, str],
     division: str,
     **extra: object,
-) -> None:
+) -> Unit:
     body = "11" + division[:6] + f"{n:08d}" + "MB"
-    org.create_unit(
+    return org.create_unit(
         session,
         SYSTEM,
         now=ctx.now,
@@ -109,8 +110,9 @@ def _unit(
 def _second_district(session: Session, ctx: DemoContext) -> None:
     _unit(session, ctx, "district", CITY, 1, SECOND, "330105", address="杭州市拱墅区湖墅南路 1 号")
     _unit(session, ctx, "street", "GS00", 2, SECOND_STREET, "330105001")
+    people = NAMES.split()
     for i, names in enumerate(SECOND_STATIONS):
-        _unit(
+        station = _unit(
             session,
             ctx,
             "community",
@@ -123,6 +125,38 @@ def _second_district(session: Session, ctx: DemoContext) -> None:
             lat=round(LAT0 + CELL / 2, 6),
             floor_area_m2=60.0,
             residents=9_000 + 1_500 * i,
+        )
+        _staff(session, ctx, station.id, people[5 * i : 5 * i + 5])
+
+
+NAMES = "周建华 吴海燕 郑晓东 孙丽 钱伟 冯静 陈刚 褚红梅 卫国强 蒋欣怡 沈磊 韩雨桐 杨涛 朱敏 秦浩然"
+
+
+def _staff(session: Session, ctx: DemoContext, unit_id: int, names: list[str]) -> None:
+    """A chief and a community officer (police) and three auxiliaries, on their posts."""
+    taken = ctx.data.setdefault("police_numbers", set())
+    ids = []
+    for k, name in enumerate(names):
+        number = None
+        if k < 2:
+            number = str(ctx.rng.randint(100000, 999999))
+            while number in taken:
+                number = str(ctx.rng.randint(100000, 999999))
+            taken.add(number)
+        data = StaffIn(name=name, category="police" if k < 2 else "auxiliary", police_number=number)
+        ids.append(org.add_staff(session, SYSTEM, unit_id=unit_id, data=data).id)
+    chief, officer, *auxes = ids
+    posts = [("chief", chief, officer, True), ("community_officer", officer, chief, True)]
+    posts += [("auxiliary", a, auxes[(n + 1) % len(auxes)], False) for n, a in enumerate(auxes)]
+    for kind, holder, backup, key in posts:
+        org.set_post(
+            session,
+            SYSTEM,
+            unit_id=unit_id,
+            kind=kind,
+            holder_id=holder,
+            backup_id=backup,
+            is_key=key,
         )
 
 
