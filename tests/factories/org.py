@@ -30,7 +30,12 @@ def org_code() -> str:
 def make_unit(
     session: Session, kind: str, short_code: str, parent: Unit | None = None, **extra: Any
 ) -> Unit:
-    division = {"district": "330106", "street": "330106001", "community": "330106001001"}[kind]
+    division = {
+        "city": "330100",
+        "district": "330106",
+        "street": "330106001",
+        "community": "330106001001",
+    }[kind]
     data = UnitIn(
         kind=kind,
         parent_code=parent.short_code if parent else None,  # type: ignore[arg-type]
@@ -43,9 +48,11 @@ def make_unit(
     return service.create_unit(session, SYSTEM, data=data, now=NOW)
 
 
-def make_tree(session: Session) -> dict[str, Unit]:
-    """A district (D000) with two streets (SA00, SB00) and a station under each of them."""
-    d = make_unit(session, "district", "D000", lon=120.1, lat=30.2)
+def make_tree(session: Session, *, city: str | None = None) -> dict[str, Unit]:
+    """A district (D000) with two streets (SA00, SB00) and a station under each of them
+    (and the city ``city`` above the district, when given)."""
+    above = make_unit(session, "city", city) if city else None
+    d = make_unit(session, "district", "D000", above, lon=120.1, lat=30.2)
     sa = make_unit(session, "street", "SA00", d)
     sb = make_unit(session, "street", "SB00", d)
     a1 = make_unit(
@@ -60,7 +67,8 @@ def make_tree(session: Session) -> dict[str, Unit]:
     )
     a2 = make_unit(session, "community", "SA02", sa, boundary=square(120.11, 30.2))
     b1 = make_unit(session, "community", "SB01", sb, boundary=square(120.12, 30.2))
-    return {"D000": d, "SA00": sa, "SB00": sb, "SA01": a1, "SA02": a2, "SB01": b1}
+    tree = {"D000": d, "SA00": sa, "SB00": sb, "SA01": a1, "SA02": a2, "SB01": b1}
+    return tree | ({city: above} if city and above else {})
 
 
 def add_police(session: Session, unit: Unit, number: str, name: str = "王伟") -> int:

@@ -46,6 +46,7 @@ def test_the_readme_shows_the_two_commands_and_every_demo_account() -> None:
     assert "make demo" in readme and "make test" in readme
     for role in (
         "admin",
+        "city",
         "director",
         "street",
         "chief",

@@ -61,6 +61,8 @@ PURE = [
         for m in ("network", "travel", "isochrone", "residents", "geojson", "response")
     ),
     *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
+    "jingwu.rollout.plan",
+    "jingwu.rollout.planfile",
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

@@ -1,6 +1,6 @@
 """A world for the role matrix: one user per demo role, and identifiable records planted
-in the roles' own station (SA01), another station of the same street (SA02) and a station
-of another street (SB01).
+in the roles' own station (SA01), another station of the same street (SA02), a station
+of another street (SB01), and a station of another city (SC01, which no role may see).
 
 Every planted record carries a marker (a string found nowhere else: ``ZQX-SA02-…``, an
 order code, a commitment); :class:`Marker` says which roles may see it.
@@ -31,20 +31,22 @@ from jingwu.notifications import service as notifications
 from jingwu.org import service as org
 from jingwu.org.models import Unit
 from jingwu.reference.service import seed_defaults
+from jingwu.rollout import service as rollout
 from jingwu.workorders import service as workorders
 from jingwu.workorders import service_cases, service_draws, service_files
 from jingwu.workorders.models import OverdueRecord
 from jingwu.workorders.schemas import ActionIn, AgreementIn, IntakeIn, MediationIn, PartyIn
-from tests.factories.org import add_police, make_tree
+from tests.factories.org import add_police, make_tree, make_unit, square
 from tests.integration.iot.iot_factory import add_devices
 from tests.integration.workorders.wo_factory import fast_user
 
 NOW = dt.datetime(2026, 11, 29, 2, 0, tzinfo=dt.UTC)  # 10:00 in Shanghai
 MONTH = "2026-11"
 
-# The demo accounts' roles and units (``jingwu.accounts.demo``): the district (XH00 there,
-# D000 here), the street above the station, the station.
+# The demo accounts' roles and units (``jingwu.accounts.demo``): the city (HZ00 there, C000
+# here), the district (XH00 there, D000 here), the street above the station, the station.
 ROLES = {
+    "city": "C000",
     "admin": "D000",
     "director": "D000",
     "inspector": "D000",
@@ -56,11 +58,17 @@ ROLES = {
 }
 PLACES = ("SA01", "SA02", "SB01")
 # The stations each role's org scope covers.
-_BELOW = {"D000": set(PLACES), "SA00": {"SA01", "SA02"}, "SA01": {"SA01"}}
+_BELOW = {"C000": set(PLACES), "D000": set(PLACES), "SA00": {"SA01", "SA02"}, "SA01": {"SA01"}}
+OTHER_CITY = "SC01"  # a station of another city: planted like the others, seen by no role
 SCOPE = {role: _BELOW[unit] for role, unit in ROLES.items()}
 STREETS = ("SA00", "SB00")
 # The street-level records each role's org scope covers (a station sees none).
-_STREETS_BELOW = {"D000": set(STREETS), "SA00": {"SA00"}, "SA01": set()}
+_STREETS_BELOW = {
+    "C000": set(STREETS),
+    "D000": set(STREETS),
+    "SA00": {"SA00"},
+    "SA01": set(),
+}
 STREET_SCOPE = {role: _STREETS_BELOW[unit] for role, unit in ROLES.items()}
 CENTRES = {"SA01": (120.105, 30.205), "SA02": (120.115, 30.205), "SB01": (120.125, 30.205)}
 
@@ -130,14 +138,16 @@ def _principal(session: Session, user_id: int) -> Principal:
 def build(session: Session, blobs: BlobStore) -> RoleWorld:
     """Plant the world (a few hundred rows)."""
     seed_defaults(session)
-    units = make_tree(session)
+    units = make_tree(session, city="C000")
+    units |= _other_city(session)
     users = {
         role: _principal(session, fast_user(session, units[code], role, f"m-{role}").user.id)
         for role, code in ROLES.items()
     }
     world = RoleWorld(users, {}, {})
-    for place in PLACES:
+    for place in (*PLACES, OTHER_CITY):
         world.places[place] = _plant(session, blobs, world, units[place])
+    _rollout(session, world)
     _partner_orders(session, world, units)
     _incidents(session, world)
     _spot_checks(session, world)
@@ -152,6 +162,26 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
     world.add(note, "notification", {"officer"})
     session.flush()
     return world
+
+
+def _other_city(session: Session) -> dict[str, Unit]:
+    """City C100 → district D100 → street SC00 → station SC01."""
+    city = make_unit(session, "city", "C100")
+    district = make_unit(session, "district", "D100", city, name="ZQX-D100-UNIT")
+    street = make_unit(session, "street", "SC00", district, name="ZQX-SC00-UNIT")
+    station = make_unit(
+        session, "community", OTHER_CITY, street, boundary=square(121.0, 31.0), name="ZQX-SC01-UNIT"
+    )
+    return {"C100": city, "D100": district, "SC00": street, OTHER_CITY: station}
+
+
+def _rollout(session: Session, world: RoleWorld) -> None:
+    """The rollout plan of both cities; the other city's station is a marker (its name)."""
+    text = "phase,street,target,stations\n2025,SA00,2,SA01|SA02\n2026,SB00,1,SB01\n"
+    text += f"2026,SC00,1,{OTHER_CITY}\n"
+    rollout.import_plan(session, SYSTEM, filename="p.csv", content=text.encode(), now=NOW)
+    for code in ("D100", "SC00", OTHER_CITY):
+        world.add(f"ZQX-{code}-UNIT", "unit", set())
 
 
 def _plant(session: Session, blobs: BlobStore, world: RoleWorld, unit: Unit) -> Place:

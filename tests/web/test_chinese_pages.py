@@ -44,6 +44,7 @@ from tests.untranslated import english, english_text
 
 ROLES = (
     "demo-admin",
+    "demo-city",
     "demo-director",
     "demo-street",
     "demo-chief",

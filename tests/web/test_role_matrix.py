@@ -191,6 +191,7 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/standard/assessments/{assessment_id}/files/{file_id}": _fixed(
         "/standard/assessments/999999/files/1"
     ),
+    "/rollout/static/{name}": _fixed("/rollout/static/none.css"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
@@ -315,7 +316,14 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             (f"/org/units/{sa01.unit.id}", each("staff", mine)),
         ],
         "auxiliary": [("/work-orders/mediations", ["ZQX-SA01-MEDIATION"])],
+        "city": [
+            ("/rollout", ["单位SA01", "单位SA02", "单位SB01", "ZQX-SB01-PDCA"]),
+            ("/api/v1/rollout/stations", ["SA01", "SA02", "SB01"]),
+            ("/api/v1/iot/devices", each("device", PLACES)),
+            (f"/org/units/{sb01.unit.id}", each("staff", ("SB01",))),
+        ],
         "chief": [
+            ("/rollout", ["单位SA01", "ZQX-SA01-PDCA"]),
             ("/work-orders/accountability?month=2026-11", each("overdue", mine)),
             ("/evaluation/pdca?quarter=2026-Q4", each("pdca item", mine)),
             ("/evaluation/cases", each("case", mine)),

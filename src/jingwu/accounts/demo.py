@@ -15,6 +15,7 @@ ORDER = 20
 # (role, unit short code, display name)
 ACCOUNTS = (
     ("admin", "XH00", "系统管理员"),
+    ("city", "HZ00", "市局负责人"),
     ("director", "XH00", "区指导中心主任"),
     ("street", "BS00", "北山街道服务站站长"),
     ("chief", "BS01", "保俶警务室负责人"),

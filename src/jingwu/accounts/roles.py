@@ -19,6 +19,7 @@ class Role(StrEnum):
     CHIEF = "chief"  # 警务室负责人
     STREET = "street"  # 街道服务站站长
     DIRECTOR = "director"  # 区级指导中心主任
+    CITY = "city"  # 市局负责人 (oversees the districts of a city)
     INSPECTOR = "inspector"  # 督察
     PARTNER = "partner"  # 合作单位
     ADMIN = "admin"  # 系统管理员
@@ -31,6 +32,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CHIEF: "Station chief",
     Role.STREET: "Street station head",
     Role.DIRECTOR: "District director",
+    Role.CITY: "City bureau head",
     Role.INSPECTOR: "Inspector",
     Role.PARTNER: "Partner",
     Role.ADMIN: "Administrator",
@@ -38,17 +40,19 @@ ROLE_LABELS: dict[Role, str] = {
 
 _STAFF = {Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR}
 _LEADERS = {Role.CHIEF, Role.STREET, Role.DIRECTOR}
+# The city bureau oversees its districts: it reads, it does not run a station's daily work.
+_OVERSIGHT = {Role.CITY, Role.INSPECTOR, Role.ADMIN}
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
-    "org.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN}),
+    "org.view": frozenset(_STAFF | _OVERSIGHT),
     "org.edit": frozenset({Role.DIRECTOR, Role.ADMIN}),
-    "staff.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN}),
+    "staff.view": frozenset(_STAFF | _OVERSIGHT),
     "staff.edit": frozenset(_LEADERS | {Role.ADMIN}),
     "pii.unmask": frozenset({Role.OFFICER, Role.CHIEF, Role.STREET, Role.DIRECTOR}),
     "users.admin": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.INSPECTOR, Role.ADMIN, Role.DIRECTOR}),
     "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
-    "dashboard.view": frozenset(_STAFF | {Role.INSPECTOR, Role.ADMIN, Role.PARTNER}),
+    "dashboard.view": frozenset(_STAFF | _OVERSIGHT | {Role.PARTNER}),
     "notifications.failed": frozenset(_LEADERS | {Role.ADMIN}),
     # the operator's commands: keys, migrations, the server, the worker, the jobs by hand
     "system.operate": frozenset({Role.ADMIN}),

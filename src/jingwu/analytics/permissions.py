@@ -13,7 +13,7 @@ _STAFF = frozenset({Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # the map page, heat and forecast layers, exports, the incident list, backtest results
-    "analytics.view": _STAFF | {Role.INSPECTOR, Role.ADMIN},
+    "analytics.view": _STAFF | {Role.INSPECTOR, Role.ADMIN, Role.CITY},
     "analytics.backtests": frozenset({Role.DIRECTOR, Role.INSPECTOR, Role.ADMIN}),  # analysts
     # ask the worker for a refresh now
     "analytics.refresh": _STAFF | {Role.ADMIN},

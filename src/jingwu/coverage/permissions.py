@@ -11,7 +11,7 @@ _STAFF = frozenset({Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # the circles, the residents covered, uncovered places, suggestions, the 8-minute table
-    "coverage.view": _STAFF | {Role.INSPECTOR, Role.ADMIN},
+    "coverage.view": _STAFF | {Role.INSPECTOR, Role.ADMIN, Role.CITY},
     # import road networks and resident grids, compute the circles again
     "coverage.import": frozenset({Role.DIRECTOR, Role.ADMIN}),
 }

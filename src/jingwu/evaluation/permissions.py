@@ -12,7 +12,7 @@ _LEADERS = frozenset({Role.CHIEF, Role.STREET, Role.DIRECTOR})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # rankings, indices, scorecards, drill-downs, PDCA boards, draws and the white paper
-    "evaluation.view": _STAFF | {Role.INSPECTOR, Role.ADMIN},
+    "evaluation.view": _STAFF | {Role.INSPECTOR, Role.ADMIN, Role.CITY},
     # enter or import indicator values (stations' own; the district for district-wide ones)
     "evaluation.enter": _LEADERS | {Role.ADMIN},
     # recompute indices on demand, choose the published method

@@ -13,7 +13,7 @@ _LEADERS = frozenset({Role.CHIEF, Role.STREET, Role.DIRECTOR})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # see devices, readings, the map, alerts, rules and the coverage check
-    "iot.view": _STAFF | {Role.INSPECTOR, Role.ADMIN},
+    "iot.view": _STAFF | {Role.INSPECTOR, Role.ADMIN, Role.CITY},
     # register and import devices and gateways, issue credentials, maintenance, broker files
     "iot.devices": _LEADERS | {Role.ADMIN},
     # acknowledge and resolve alerts, confirm one into a work order

@@ -11,7 +11,7 @@ from jingwu.accounts.scope import Principal
 from jingwu.org.models import Post, Unit, Zone
 from jingwu.org.queries import list_units
 from jingwu.org.standard import PostFact, check_staffing, check_zones
-from jingwu.org.tiers import TierResult, check_tier
+from jingwu.org.tiers import TIER_STANDARD, TierResult, check_tier
 
 
 @dataclass(frozen=True)
@@ -54,6 +54,14 @@ def unit_check(session: Session, unit: Unit) -> UnitCheck:
             r.ab_coverage,
             r.problems,
             zone_problems,
+        )
+    if unit.kind not in TIER_STANDARD:  # a city: the guide sets no staffing of its own
+        key = [f for f in facts if f.is_key]
+        backed = [f for f in key if f.holder_id is not None and f.backup_id is not None]
+        coverage = 1.0 if not key else len(backed) / len(key)
+        problems = [] if len(backed) == len(key) else ["key_post_without_backup"]
+        return UnitCheck(
+            unit.id, unit.short_code, unit.kind, not problems, None, True, coverage, problems, []
         )
     t = check_tier(unit.kind, facts)
     return UnitCheck(

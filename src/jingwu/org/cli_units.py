@@ -23,7 +23,7 @@ console = Console()
 
 @click.command("list")
 @requires("org.view")
-@click.option("--kind", type=click.Choice(["district", "street", "community"]))
+@click.option("--kind", type=click.Choice(["city", "district", "street", "community"]))
 @pass_ctx
 def list_units(ctx: CliContext, kind: str | None) -> None:
     """Units in scope."""

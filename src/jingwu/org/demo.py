@@ -23,6 +23,7 @@ ORDER = 10
 LON0, LAT0 = 120.105, 30.262  # south-west corner of the demo district
 CELL_LON, CELL_LAT = 0.0145, 0.0105  # about 1.4 km × 1.2 km per community
 DIVISION = "330106"
+CITY = "HZ00"  # the city above the demo district
 
 STREETS = (
     ("BS", "北山街道", "Beishan Street", ("保俶社区", "曙光社区", "黄龙社区", "宝石社区"),
@@ -101,12 +102,29 @@ def _org_code(rng: random.Random) -> str:
 def seed(session: Session, ctx: DemoContext) -> None:
     rng = ctx.rng
     pts = _lattice(rng, 3, 4)
+    city = service.create_unit(
+        session,
+        SYSTEM,
+        now=ctx.now,
+        data=UnitIn(
+            kind="city",
+            name="杭州市公安局社区警务办公室",
+            name_en="Hangzhou Municipal Community Policing Office",
+            short_code=CITY,
+            division_code="330100",
+            org_code=_org_code(rng),
+            address="杭州市上城区解放东路 100 号",
+            phone="0571-87000000",
+        ),
+    )
+    ctx.data["city_id"] = city.id
     district = service.create_unit(
         session,
         SYSTEM,
         now=ctx.now,
         data=UnitIn(
             kind="district",
+            parent_code=CITY,
             name="西湖区社区警务指导中心",
             name_en="Xihu District Guidance Centre",
             short_code="XH00",

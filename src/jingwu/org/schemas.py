@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from jingwu import geo
 from jingwu.org import codes
 
-UnitKind = Literal["district", "street", "community"]
+UnitKind = Literal["city", "district", "street", "community"]
 # The "X" of "3+X": the fields flexible experts come from.
 ExpertField = Literal["lawyer", "psychologist", "social_worker", "mediator", "medical", "other"]
 

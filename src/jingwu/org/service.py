@@ -13,7 +13,7 @@ from jingwu.accounts.scope import Principal, check_unit, unit_in_scope, whole_tr
 from jingwu.errors import Conflict, Invalid, NotFound, Term
 from jingwu.org.models import Equipment, Post, Staff, Unit, Zone
 from jingwu.org.schemas import StaffIn, UnitIn
-from jingwu.org.standard import PARENT_KIND, POST_KINDS, ZONE_LABELS
+from jingwu.org.standard import PARENT_KIND, POST_KINDS, ROOT_KINDS, ZONE_LABELS
 from jingwu.security.pii import IdentifierError, normalize_phone
 
 
@@ -29,9 +29,9 @@ def unit_by_code(session: Session, short_code: str) -> Unit | None:
 
 def _parent_for(session: Session, principal: Principal, data: UnitIn) -> Unit | None:
     expected = PARENT_KIND[data.kind]
-    if expected is None:
-        if data.parent_code:
-            raise Invalid("A district has no parent.", fields={"parent_code": "must be empty"})
+    if expected is None and data.parent_code:
+        raise Invalid("A city has no parent.", fields={"parent_code": "must be empty"})
+    if expected is None or (data.kind in ROOT_KINDS and not data.parent_code):
         if not whole_tree(principal):
             raise NotFound("No such parent unit.")
         return None

@@ -23,8 +23,11 @@ _SHARES: dict[str, float] = _V1.requirement("org4.zone_shares").param("shares")
 _3X = _V1.requirement("org2.staffing")
 _ORG = _V1.requirement("org1.organisation")
 _AREA = _V1.requirement("org4.floor_area")
-UNIT_KINDS = ("district", "street", "community")
-PARENT_KIND = {"district": None, "street": "district", "community": "street"}
+UNIT_KINDS = ("city", "district", "street", "community")
+# The kind of unit each kind belongs under; a city has none, a district a city or none (a
+# deployment of one district keeps its district at the root).
+PARENT_KIND = {"city": None, "district": "city", "street": "district", "community": "street"}
+ROOT_KINDS = frozenset({"city", "district"})
 
 ZONE_SHARES: dict[str, float] = {k: v / 100 for k, v in _SHARES.items() if k != "circulation"}
 CIRCULATION_SHARE = _SHARES["circulation"] / 100
@@ -51,6 +54,7 @@ POST_KINDS: dict[str, str] = {
     "head": "Street station head",
     "full_time": "Full-time staff",
     "director": "Centre director",
+    "city_head": "City bureau head",
 }
 OFFICER_POSTS = {"chief", "community_officer"}
 

@@ -19,6 +19,7 @@ TIER_STANDARD: dict[str, tuple[str, int, str, int]] = {
 }
 # The post kinds each tier may hold.
 TIER_POSTS: dict[str, tuple[str, ...]] = {
+    "city": ("city_head", "expert"),
     "district": ("director", "expert"),
     "street": ("head", "full_time", "expert"),
     "community": ("chief", "community_officer", "auxiliary", "expert"),

@@ -18,7 +18,7 @@ _STAFF = _DAILY | {Role.STREET, Role.DIRECTOR}
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # read orders in scope: the queue, the board, an order, its files (partners: their own)
-    "workorders.view": _STAFF | {Role.INSPECTOR, Role.PARTNER, Role.ADMIN},
+    "workorders.view": _STAFF | {Role.INSPECTOR, Role.PARTNER, Role.ADMIN, Role.CITY},
     # receive a new order; which channel each role may use is the state table's
     "workorders.create": _DAILY | {Role.PARTNER},
     # take the state table's actions (it decides per action, state and assignee)

@@ -69,6 +69,7 @@ class Actor(StrEnum):
     CHIEF = "chief"
     STREET = "street"
     DIRECTOR = "director"
+    CITY = "city"  # reads a city's orders; takes no action on them
     INSPECTOR = "inspector"
     PARTNER = "partner"
     ADMIN = "admin"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -179,3 +180,46 @@ def unit_members(session: Session, unit: Unit) -> list[User]:
             .order_by(User.username)
         )
     )
+
+
+@dataclass(frozen=True)
+class OpenRectification:
+    """A rectification not finished yet: its unit, title, source and the day it is due."""
+
+    item_id: int
+    unit_id: int
+    title: str
+    source_ref: str | None
+    stage: str
+    opened_on: dt.date
+    due_day: dt.date
+    overdue: bool
+
+
+def open_rectifications(
+    session: Session,
+    principal: Principal,
+    *,
+    now: dt.datetime,
+    unit_ids: Collection[int] | None = None,
+) -> list[OpenRectification]:
+    """Rectification items of units in scope (of ``unit_ids`` only, when given) that are not
+    done, whoever opened them (a spot check, a scorecard's failed requirement), by due day."""
+    stmt = scoped(select(PdcaItem), principal, PdcaItem.unit_id).where(
+        PdcaItem.kind == "rectification", PdcaItem.done_at.is_(None)
+    )
+    if unit_ids is not None:
+        stmt = stmt.where(PdcaItem.unit_id.in_(list(unit_ids)))
+    return [
+        OpenRectification(
+            item_id=i.id,
+            unit_id=i.unit_id,
+            title=i.title,
+            source_ref=i.source_ref,
+            stage=i.stage,
+            opened_on=local_date(i.start_at),
+            due_day=local_date(i.due_at - dt.timedelta(microseconds=1)),
+            overdue=i.due_at < now,
+        )
+        for i in session.scalars(stmt.order_by(PdcaItem.due_at, PdcaItem.id))
+    ]

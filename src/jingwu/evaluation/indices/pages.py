@@ -40,6 +40,8 @@ KIND_LABELS = {
     "post": "Post",
 }
 SOURCE_LABELS = {"computed": "computed", "entered": "entered", "imported": "imported"}
+# The levels a ranking compares (a city's or district's users rank the units below them).
+LEVEL_LABELS = {"community": "Stations", "street": "Streets", "district": "Districts"}
 INDEX_LABELS = {
     "kpi.satisfaction": "Citizen satisfaction index",
     "kpi.efficiency": "Police efficiency index",
@@ -55,6 +57,7 @@ class RankingPage:
     index: str
     period: str
     rows: list[RankRow]
+    level: str
     months: list[str]
     quarters: list[str]
     features: dict[str, Any]  # GeoJSON of the stations with a boundary
@@ -79,15 +82,16 @@ def ranking_page(
     index: str | None,
     period: str | None,
     now: dt.datetime,
+    level: str = "community",
 ) -> RankingPage:
-    """The stations in scope ranked on ``index`` (satisfaction first) for ``period`` (the
-    newest month with results, else last month)."""
+    """The units of ``level`` (stations, streets or districts) in scope ranked on ``index``
+    (satisfaction first) for ``period`` (the newest month with results, else last month)."""
     chosen = queries.check_index(index or queries.INDICES[0])
     newest = queries.latest_period(session, principal) or str(of_instant(now).shift(-1))
     p = parse_period(period or newest)
-    rows = queries.ranking(session, principal, index=chosen, period=str(p))
+    rows = queries.ranking(session, principal, index=chosen, period=str(p), kind=level)
     months, quarters = choices(max(parse_period(newest), p))
-    return RankingPage(chosen, str(p), rows, months, quarters, _features(rows))
+    return RankingPage(chosen, str(p), rows, level, months, quarters, _features(rows))
 
 
 def _features(rows: list[RankRow]) -> dict[str, Any]:

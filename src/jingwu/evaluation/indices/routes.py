@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -26,6 +26,7 @@ def _labels() -> dict[str, dict[str, str]]:
         "sources": pages.SOURCE_LABELS,
         "indices": pages.INDEX_LABELS,
         "kinds": pages.KIND_LABELS,
+        "levels": pages.LEVEL_LABELS,
     }
 
 
@@ -37,9 +38,11 @@ def ranking(
     now: Now,
     index: Annotated[str | None, Query(pattern=INDEX)] = None,
     period: Period = None,
+    level: Annotated[Literal["community", "street", "district"], Query()] = "community",
 ) -> Response:
-    """Every station in scope ranked on an index, with rank intervals, trends and a map."""
-    page = pages.ranking_page(session, principal, index=index, period=period, now=now)
+    """Every station (street, district) in scope ranked on an index, with rank intervals,
+    trends and a map."""
+    page = pages.ranking_page(session, principal, index=index, period=period, now=now, level=level)
     return render(request, "evaluation/indices_ranking.html", {"page": page, **_labels()})
 
 
