@@ -16,6 +16,7 @@ from jingwu.accounts.principal import Principal
 from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
+from jingwu.analytics.sitmap import api as sitmap_api
 from jingwu.runtime import Runtime
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
@@ -29,6 +30,7 @@ Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
 Category = Annotated[str | None, Query(description="One category (default: all).")]
 Viewer = Annotated[Principal, Requires("analytics.view")]
 Refresher = Annotated[Principal, Requires("analytics.refresh")]
+router.include_router(sitmap_api.router)
 
 
 @router.get("/heat", response_model=HeatOut)
