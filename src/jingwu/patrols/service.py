@@ -22,7 +22,7 @@ from jingwu.patrols.models import PatrolRoute
 
 MAX_BYTES = 32 * 1024 * 1024
 Kind = Literal["track", "planned"]
-KINDS: tuple[str, ...] = ("track", "planned")
+KIND_CODES: tuple[str, ...] = ("track", "planned")
 
 
 def _text(content: bytes) -> str:
@@ -73,7 +73,7 @@ def import_routes(
     """Check a GeoJSON or GPX file of patrol lines for a unit in scope and store every line,
     or none when any is bad."""
     principal.require("patrols.import")
-    if kind not in KINDS:
+    if kind not in KIND_CODES:
         raise Invalid("The kind must be 'track' or 'planned'.", fields={"kind": "unknown"})
     target = _unit(session, principal, unit)
     try:

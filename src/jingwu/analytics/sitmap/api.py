@@ -38,7 +38,11 @@ def layer(
     try:
         view = parse_viewport(bbox, zoom)
     except ViewportError as exc:
-        raise Invalid("{reason}", params={"reason": str(exc)}, fields={"bbox": str(exc)}) from None
+        raise Invalid(
+            "The map's viewport is not valid: {reason}.",
+            params={"reason": str(exc)},
+            fields={"bbox": str(exc)},
+        ) from None
     ask = layers.Ask(
         now=now, tz=settings.tz, window=window, category=category, mode=mode,
         language=getattr(request.state, "language", "zh_CN"),

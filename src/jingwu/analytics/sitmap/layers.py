@@ -185,7 +185,19 @@ LAYERS: dict[str, tuple[str, Loader]] = {
     ),
 }
 DEFAULT = ("stations", "incidents", "hotspots", "orders")
-DEVICE_PRESET = ("stations", "devices", "alerts")
+# The panel's names of the layers (English message ids).
+LABELS: dict[str, str] = {
+    "stations": "Station boundaries and points",
+    "circles": "Service circles",
+    "residents": "Residents (density)",
+    "incidents": "Incidents (heat)",
+    "hotspots": "Forecast hotspots",
+    "orders": "Open work orders by tier",
+    "devices": "Devices",
+    "alerts": "Live alerts",
+    "patrols": "Patrol routes",
+    "uncovered": "Uncovered areas",
+}
 
 
 def extent(session: Session, principal: Principal) -> list[float] | None:
