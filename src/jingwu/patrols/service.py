@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal, unit_in_scope
 from jingwu.audit import service as audit
 from jingwu.coverage.service_import import unit_boundary
-from jingwu.errors import Invalid, NotFound
+from jingwu.errors import Invalid, NotFound, Term
 from jingwu.org.models import Unit
 from jingwu.patrols import tracks
 from jingwu.patrols.models import PatrolRoute
@@ -48,7 +48,7 @@ def _refuse(exc: Exception) -> Invalid:
     where, reason = exc.problems[0]
     return Invalid(
         "Nothing imported: {where}: {reason} ({count} problem(s) in all).",
-        params={"where": where, "reason": reason, "count": len(exc.problems)},
+        params={"where": where, "reason": Term(reason, reason), "count": len(exc.problems)},
         fields=dict(exc.problems[:50]),
     )
 

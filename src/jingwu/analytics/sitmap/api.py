@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request
 
 from jingwu.accounts.principal import Principal
 from jingwu.analytics.sitmap import layers
-from jingwu.errors import Invalid
+from jingwu.errors import Invalid, Term
 from jingwu.viewport import ViewportError, parse_viewport
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
@@ -40,7 +40,7 @@ def layer(
     except ViewportError as exc:
         raise Invalid(
             "The map's viewport is not valid: {reason}.",
-            params={"reason": str(exc)},
+            params={"reason": Term(str(exc), str(exc))},
             fields={"bbox": str(exc)},
         ) from None
     ask = layers.Ask(
