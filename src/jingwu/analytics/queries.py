@@ -160,10 +160,40 @@ def _risks(forecast: Forecast, units: IntArray | None) -> list[Risk]:
     rank[order] = np.arange(1, len(order) + 1)
     top = max(1, math.ceil(HOTSPOT_SHARE * len(cells)))
     seen = np.ones(len(cells), dtype=bool) if units is None else np.isin(owner, units)
+    idx = np.flatnonzero(seen)
+    n = len(cells)
+    # plain Python numbers first: per-element numpy conversions cost 10 µs a cell
     return [
-        Risk(int(cells[i]), float(expected[i]), int(rank[i]), len(cells), int(rank[i]) <= top)
-        for i in np.flatnonzero(seen)
+        Risk(c, e, r, n, r <= top)
+        for c, e, r in zip(
+            cells[idx].tolist(), expected[idx].tolist(), rank[idx].tolist(), strict=True
+        )
     ]
+
+
+def forecast_hotspots(session: Session, principal: Principal) -> tuple[Frame, list[Risk]] | None:
+    """Tomorrow's hotspot cells in scope (best first) and their frame, without building a
+    risk for every other cell (the map's layers need only these)."""
+    units = scope_units(session, principal)
+    forecast = latest_forecast(session)
+    if forecast is None:
+        return None
+    cells = np.frombuffer(forecast.cells, dtype="<i4").astype(np.int64)
+    expected = np.frombuffer(forecast.expected, dtype="<f8")
+    owner = np.frombuffer(forecast.units, dtype="<i4").astype(np.int64)
+    top = max(1, math.ceil(HOTSPOT_SHARE * len(cells)))
+    order = np.argsort(-expected, kind="stable")[:top]
+    ranks = np.arange(1, len(order) + 1)
+    if units is not None:
+        keep = np.isin(owner[order], units)
+        order, ranks = order[keep], ranks[keep]
+    hot = [
+        Risk(c, e, r, len(cells), True)
+        for c, e, r in zip(
+            cells[order].tolist(), expected[order].tolist(), ranks.tolist(), strict=True
+        )
+    ]
+    return frame_of(forecast), hot
 
 
 @dataclass(frozen=True)

@@ -119,15 +119,15 @@ def incidents(session: Session, principal: Principal, view: Viewport, ask: Ask) 
 
 
 def _hotspot_boxes(session: Session, principal: Principal) -> list[tuple[Any, tuple[float, ...]]]:
-    view = queries.forecast_view(session, principal)
-    if view is None or not view.hotspots:
+    found = queries.forecast_hotspots(session, principal)
+    if found is None or not found[1]:
         return []
-    cells = np.array([r.cell for r in view.hotspots], dtype=np.int64)
-    west, south, east, north = view.frame.corners(cells)
-    return [
-        (r, (float(w), float(s), float(e), float(n)))
-        for r, w, s, e, n in zip(view.hotspots, west, south, east, north, strict=True)
-    ]
+    frame, hot = found
+    west, south, east, north = frame.corners(np.array([r.cell for r in hot], dtype=np.int64))
+    return list(
+        zip(hot, zip(west.tolist(), south.tolist(), east.tolist(), north.tolist(), strict=True),
+            strict=True)
+    )  # fmt: skip
 
 
 def hotspots(session: Session, principal: Principal, view: Viewport, ask: Ask) -> dict[str, Any]:
