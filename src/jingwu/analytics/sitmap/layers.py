@@ -43,6 +43,7 @@ class Ask:
     language: str = "zh_CN"
 
 
+HEAT_FINER = 4
 Loader = Callable[[Session, Principal, Viewport, Ask], dict[str, Any]]
 
 
@@ -101,10 +102,12 @@ def incidents(session: Session, principal: Principal, view: Viewport, ask: Ask) 
     cells, lon, lat = _cells_in_view(frame, np.flatnonzero(counts), view)
     n = counts[cells].astype(np.int64)
     cell_deg = frame.cell / 111_320.0
-    clustered = cell_deg < view.step / 2
+    # A heat map needs finer spots than point clusters: a quarter of the cluster cell.
+    step = view.step / HEAT_FINER
+    clustered = cell_deg < step / 2
     if clustered and len(cells):
-        ix = np.floor((lon - view.west) / view.step).astype(np.int64)
-        iy = np.floor((lat - view.south) / view.step).astype(np.int64)
+        ix = np.floor((lon - view.west) / step).astype(np.int64)
+        iy = np.floor((lat - view.south) / step).astype(np.int64)
         keys, where = np.unique(iy * (1 << 31) + ix, return_inverse=True)
         total = np.bincount(where, weights=n, minlength=len(keys))
         lon = np.bincount(where, weights=lon * n, minlength=len(keys)) / total
@@ -115,7 +118,8 @@ def incidents(session: Session, principal: Principal, view: Viewport, ask: Ask) 
         for y, x, c in zip(lat, lon, n, strict=True)
     ]
     return {**empty, "clustered": bool(clustered), "points": points, "total": int(n.sum()),
-            "max": int(n.max(initial=0)), "cell_m": frame.cell}  # fmt: skip
+            "max": int(n.max(initial=0)), "cell_m": frame.cell,
+            "spot_deg": step if clustered else cell_deg}  # fmt: skip
 
 
 def _hotspot_boxes(session: Session, principal: Principal) -> list[tuple[Any, tuple[float, ...]]]:

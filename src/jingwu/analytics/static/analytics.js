@@ -99,7 +99,8 @@
     incidents: function (d, g) {
       // A spot about one and a half cells (or one cluster cell) wide.
       var mPerPx = 40075016.7 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, map.getZoom() + 8);
-      var radius = d.clustered ? 36 : Math.max(6, Math.min(40, 1.3 * (d.cell_m || 200) / mPerPx));
+      var spotM = d.clustered ? d.spot_deg * 111320 : (d.cell_m || 200);
+      var radius = Math.max(6, Math.min(40, 1.3 * spotM / mPerPx));
       if (window.L.heatLayer) {
         L.heatLayer(d.points, { radius: radius, blur: 0.9 * radius, minOpacity: 0.3,
                                 max: Math.max(d.max, 1), maxZoom: map.getZoom() }).addTo(g);
