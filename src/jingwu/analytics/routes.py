@@ -21,6 +21,7 @@ from jingwu.analytics.service_heat import current_grid
 from jingwu.analytics.sitmap import layers as sitmap
 from jingwu.analytics.svgmap import MapText
 from jingwu.errors import NotFound
+from jingwu.iot import mapdata
 from jingwu.runtime import Runtime
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
@@ -62,6 +63,10 @@ def map_page(
     window = window if window in queries.WINDOWS else 30
     offered = sitmap.offered(principal)
     wanted = sitmap.DEFAULT if layers is None else tuple(layers.split(","))
+    if "devices" in wanted and "devices" in offered:
+        # the device layer reads the scope's cached device data: build it while the
+        # browser loads the page and its scripts
+        mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
     context = {
         "layers_offered": offered,
         "layers_on": [name for name in wanted if name in offered],

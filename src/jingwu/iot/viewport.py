@@ -9,21 +9,22 @@ alerts are the open and acknowledged alerts of those devices, placed at the devi
 from __future__ import annotations
 
 import threading
-import time
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, case, select
+import orjson
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, in_scope
+from jingwu.db import Database
+from jingwu.iot import mapdata
 from jingwu.iot.models import Alert, Device
 from jingwu.viewport import MAX_POINTS, Viewport, collection, point
 from jingwu.viewsql import in_view
 
 STATUSES = ("online", "offline", "fault", "maintenance")
 LIVE = ("open", "acknowledged")
-TTL_S = 10.0  # statuses change at most every minute; a new device shows within 10 s
 
 # Per database and scope: every device's position and status as arrays, so that a viewport
 # is clustered in numpy (a few ms for 100,000 devices) instead of grouped in SQL each time.
@@ -31,29 +32,34 @@ _cache: dict[tuple[int, str], tuple[float, Any]] = {}
 _lock = threading.Lock()
 
 
-def _positions(session: Session, principal: Principal) -> Any:
-    """(lon, lat, status index) of the scope's devices, cached for TTL_S seconds (not for a
-    session bound to one connection, as in the tests' rolled-back transactions)."""
-    bind = session.get_bind()
-    key = (id(bind), principal.unit_path)
-    cacheable = not isinstance(bind, Connection)
-    if cacheable:
-        with _lock:
-            hit = _cache.get(key)
-        if hit is not None and time.monotonic() - hit[0] < TTL_S:
-            return hit[1]
-    status = case({s: i for i, s in enumerate(STATUSES)}, value=Device.status, else_=1)
-    rows = session.execute(
-        select(Device.lon, Device.lat, status).where(
-            Device.retired.is_(False), in_scope(principal, Device.unit_id)
-        )
-    ).all()
-    arrays = np.array(rows, dtype=np.float64).reshape(-1, 3).T if rows else np.zeros((3, 0))
-    if cacheable:
-        with _lock:
-            if len(_cache) > 200:
-                _cache.clear()
-            _cache[key] = (time.monotonic(), arrays)
+def _positions(session: Session, principal: Principal, db: Database | None) -> Any:
+    """(lon, lat, status index) arrays of the scope's devices. With the app's database they
+    come from the live device map's cached scope data (built by the database as one JSON
+    array, at most 10 s old, rebuilt in the background), parsed once per build; without it
+    (a command, a test) straight from the table."""
+    if db is None:
+        status = case({s: i for i, s in enumerate(STATUSES)}, value=Device.status, else_=1)
+        rows = session.execute(
+            select(Device.lon, Device.lat, status).where(
+                Device.retired.is_(False), in_scope(principal, Device.unit_id)
+            )
+        ).all()
+        if not rows:
+            return np.zeros((3, 0))
+        return np.array([np.array(c, dtype=np.float64) for c in zip(*rows, strict=True)])
+    data = mapdata.cached(session, principal, now_iso="", db=db)
+    key = (id(db), principal.unit_path)
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and hit[0] == data.built_at:
+        return hit[1]
+    # [id, lon, lat, class, status] rows, status numbered as STATUSES
+    table = np.array(orjson.loads(data.body)["devices"], dtype=np.float64).reshape(-1, 5)
+    arrays = table[:, [1, 2, 4]].T.copy()
+    with _lock:
+        if len(_cache) > 200:
+            _cache.clear()
+        _cache[key] = (data.built_at, arrays)
     return arrays
 
 
@@ -80,7 +86,9 @@ def _clusters(arrays: Any, view: Viewport) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-def devices(session: Session, principal: Principal, view: Viewport) -> dict[str, Any]:
+def devices(
+    session: Session, principal: Principal, view: Viewport, db: Database | None = None
+) -> dict[str, Any]:
     """Devices in scope and in the viewport, clustered below the point zoom."""
     principal.require("iot.view")
     where = (
@@ -101,7 +109,7 @@ def devices(session: Session, principal: Principal, view: Viewport) -> dict[str,
                 for code, lon, lat, cls, status in rows
             ]  # fmt: skip
             return collection("devices", points, clustered=False)
-    features = _clusters(_positions(session, principal), view)
+    features = _clusters(_positions(session, principal, db), view)
     return collection("devices", features, clustered=True)
 
 

@@ -45,6 +45,6 @@ def layer(
         ) from None
     ask = layers.Ask(
         now=now, tz=settings.tz, window=window, category=category, mode=mode,
-        language=getattr(request.state, "language", "zh_CN"),
+        language=getattr(request.state, "language", "zh_CN"), db=request.app.state.db,
     )  # fmt: skip
     return layers.load(session, principal, str(layer.value), view, ask)

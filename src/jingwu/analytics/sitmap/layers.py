@@ -23,6 +23,7 @@ from jingwu.analytics import queries
 from jingwu.analytics.heatcube import Frame
 from jingwu.analytics.service_heat import frame_of
 from jingwu.coverage import viewport as coverage_view
+from jingwu.db import Database
 from jingwu.iot import viewport as iot_view
 from jingwu.org.models import Unit
 from jingwu.patrols import queries as patrol_queries
@@ -41,6 +42,7 @@ class Ask:
     category: str | None = None
     mode: str = "walk"
     language: str = "zh_CN"
+    db: Database | None = None  # the app's database: lets cached scope data serve the layer
 
 
 HEAT_FINER = 4
@@ -180,7 +182,7 @@ LAYERS: dict[str, tuple[str, Loader]] = {
     "incidents": ("analytics.view", incidents),
     "hotspots": ("analytics.view", hotspots),
     "orders": ("workorders.view", lambda s, p, v, a: order_view.open_orders(s, p, v)),
-    "devices": ("iot.view", lambda s, p, v, a: iot_view.devices(s, p, v)),
+    "devices": ("iot.view", lambda s, p, v, a: iot_view.devices(s, p, v, a.db)),
     "alerts": ("iot.view", lambda s, p, v, a: iot_view.alerts(s, p, v)),
     "patrols": ("patrols.view", patrols),
     "uncovered": (
