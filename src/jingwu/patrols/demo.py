@@ -50,10 +50,10 @@ def seed(session: Session, ctx: DemoContext) -> None:
         w, s, e, n = inner.bounds
         mid = (s + n) / 2
         across = shapely.LineString([(w, mid), (e, mid)]).intersection(inner)
-        planned = [_line([(float(x), float(y)) for x, y in ring], f"{unit.short_code} round")]
+        planned = [_line([(float(x), float(y)) for x, y in ring], f"{unit.name}巡逻环线")]
         files = [("planned", f"{unit.short_code.lower()}-rounds.geojson", planned)]
         if across.geom_type == "LineString" and not across.is_empty:
-            track = [_line([(float(x), float(y)) for x, y in across.coords], "GPS")]
+            track = [_line([(float(x), float(y)) for x, y in across.coords], "早班巡逻轨迹")]
             files.append(("track", f"{unit.short_code.lower()}-track.geojson", track))
         for kind, name, features in files:
             service.import_routes(
