@@ -28,6 +28,8 @@ ALLOWED_WORDS = frozenset(
         "CSV",
         "JSON",
         "GeoJSON",
+        "GPS",  # satellite positioning (a patrol's GPS track)
+        "GPX",  # the GPS exchange format of tracks and routes
         "SVG",
         "PAI",  # predictive accuracy index (forecast evaluation)
         "PEI",  # prediction efficiency index

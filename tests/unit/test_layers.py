@@ -56,6 +56,8 @@ PURE = [
         for m in ("rules", "engine", "payload", "classes", "density", "gaps", "topics", "ruleset")
     ),
     "jingwu.iot.explain",
+    "jingwu.viewport",
+    "jingwu.patrols.tracks",
     *(
         f"jingwu.coverage.{m}"
         for m in ("network", "travel", "isochrone", "residents", "geojson", "response")

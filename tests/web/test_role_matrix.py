@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from jingwu.accounts import service as accounts
 from jingwu.accounts.scope import SYSTEM
+from jingwu.analytics.sitmap.layers import LAYERS
 from jingwu.blobs.store import DirectoryBlobStore
 from jingwu.config import Settings
 from jingwu.runtime import Runtime
@@ -169,6 +170,11 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     # Not records: a point anywhere, a log size, a public tile, files, the language.
     "/api/v1/analytics/cell": lambda w: [
         (f"/api/v1/analytics/cell?lon={lon}&lat={lat}", None) for lon, lat in CENTRES.values()
+    ],
+    "/api/v1/analytics/map/{layer}": lambda w: [
+        (f"/api/v1/analytics/map/{layer}?bbox=120.0,30.1,120.2,30.3&zoom={zoom}", None)
+        for layer in LAYERS
+        for zoom in (11, 16)
     ],
     "/api/v1/evidence/consistency": _fixed("/api/v1/evidence/consistency?old=1"),
     "/evidence/tile/{path:path}": _fixed("/evidence/tile/0/000"),

@@ -1,5 +1,6 @@
 """The analytics JSON API (``/api/v1/analytics``): incidents, the heat layer, a cell, the
-forecast, the map layers, exports, the latest backtest and an on-demand refresh.
+forecast, the map layers, exports, the latest backtest, an on-demand refresh, and the
+situational map's layers per viewport (``/map/{layer}?bbox=west,south,east,north&zoom=``).
 
 Every answer is limited to the caller's scope (the heat counts to the units it may see,
 the forecast to cells whose centre lies in them).
@@ -7,7 +8,8 @@ the forecast to cells whose centre lies in them).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from enum import StrEnum
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse
@@ -16,7 +18,10 @@ from jingwu.accounts.principal import Principal
 from jingwu.analytics import queries, queries_lists
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.schemas import CellOut, HeatOut, IncidentOut, IncidentPage, RefreshOut
+from jingwu.analytics.sitmap import layers as sitmap
+from jingwu.errors import Invalid, Term
 from jingwu.runtime import Runtime
+from jingwu.viewport import ViewportError, parse_viewport
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
 from jingwu.web.openapi import API_ERRORS, binary
@@ -29,6 +34,7 @@ Window = Annotated[int, Query(description="Days: 7, 30 or 90.")]
 Category = Annotated[str | None, Query(description="One category (default: all).")]
 Viewer = Annotated[Principal, Requires("analytics.view")]
 Refresher = Annotated[Principal, Requires("analytics.refresh")]
+Layer = StrEnum("Layer", {name: name for name in sitmap.LAYERS})  # type: ignore[misc]
 
 
 @router.get("/heat", response_model=HeatOut)
@@ -133,3 +139,34 @@ def refresh(request: Request, principal: Refresher) -> RefreshOut:
     for name in REFRESH:
         request_run(runtime, name)
     return RefreshOut(requested=list(REFRESH))
+
+
+@router.get("/map/{layer}")
+def map_layer(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("analytics.view")],
+    settings: SettingsDep,
+    now: Now,
+    layer: Layer,
+    bbox: Annotated[str, Query(max_length=200, description="west,south,east,north (WGS-84)")],
+    zoom: Annotated[int, Query(ge=0, le=22, description="the map's zoom level")],
+    window: Annotated[int, Query(description="incidents: days, 7, 30 or 90")] = 30,
+    category: Annotated[str | None, Query(max_length=64)] = None,
+    mode: Annotated[Literal["walk", "drive"], Query()] = "walk",
+) -> dict[str, Any]:
+    """One layer's features in the viewport: clusters with counts below zoom 15, else the
+    features themselves (incidents as heat points [lat, lon, count])."""
+    try:
+        view = parse_viewport(bbox, zoom)
+    except ViewportError as exc:
+        raise Invalid(
+            "The map's viewport is not valid: {reason}.",
+            params={"reason": Term(str(exc), str(exc))},
+            fields={"bbox": str(exc)},
+        ) from None
+    ask = sitmap.Ask(
+        now=now, tz=settings.tz, window=window, category=category, mode=mode,
+        language=getattr(request.state, "language", "zh_CN"), db=request.app.state.db,
+    )  # fmt: skip
+    return sitmap.load(session, principal, str(layer.value), view, ask)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, visible_units, whole_tree
 from jingwu.analytics.heatcube import Frame, IntArray, cell_series, window_counts
-from jingwu.analytics.models import Forecast, HeatGrid, Incident, IncidentCategory
+from jingwu.analytics.models import Forecast, HeatGrid, IncidentCategory
 from jingwu.analytics.queries_lists import dashboard_cards, stations_geojson
 from jingwu.analytics.service_forecast import latest_forecast
 from jingwu.analytics.service_heat import current_grid, day_number, frame_of, load_cube
@@ -56,10 +56,9 @@ def category_id(session: Session, name: str | None) -> int | None:
 
 
 def categories(session: Session) -> list[str]:
-    """Category names in use, alphabetically."""
-    used = select(Incident.category_id).distinct().scalar_subquery()
-    stmt = select(IncidentCategory.name).where(IncidentCategory.id.in_(used))
-    return sorted(session.scalars(stmt))
+    """Category names of stored incidents, alphabetically (a name is numbered when its
+    first incident is stored; no scan of the incidents)."""
+    return sorted(session.scalars(select(IncidentCategory.name)))
 
 
 def check_window(window: int) -> int:
@@ -160,10 +159,40 @@ def _risks(forecast: Forecast, units: IntArray | None) -> list[Risk]:
     rank[order] = np.arange(1, len(order) + 1)
     top = max(1, math.ceil(HOTSPOT_SHARE * len(cells)))
     seen = np.ones(len(cells), dtype=bool) if units is None else np.isin(owner, units)
+    idx = np.flatnonzero(seen)
+    n = len(cells)
+    # plain Python numbers first: per-element numpy conversions cost 10 µs a cell
     return [
-        Risk(int(cells[i]), float(expected[i]), int(rank[i]), len(cells), int(rank[i]) <= top)
-        for i in np.flatnonzero(seen)
+        Risk(c, e, r, n, r <= top)
+        for c, e, r in zip(
+            cells[idx].tolist(), expected[idx].tolist(), rank[idx].tolist(), strict=True
+        )
     ]
+
+
+def forecast_hotspots(session: Session, principal: Principal) -> tuple[Frame, list[Risk]] | None:
+    """Tomorrow's hotspot cells in scope (best first) and their frame, without building a
+    risk for every other cell (the map's layers need only these)."""
+    units = scope_units(session, principal)
+    forecast = latest_forecast(session)
+    if forecast is None:
+        return None
+    cells = np.frombuffer(forecast.cells, dtype="<i4").astype(np.int64)
+    expected = np.frombuffer(forecast.expected, dtype="<f8")
+    owner = np.frombuffer(forecast.units, dtype="<i4").astype(np.int64)
+    top = max(1, math.ceil(HOTSPOT_SHARE * len(cells)))
+    order = np.argsort(-expected, kind="stable")[:top]
+    ranks = np.arange(1, len(order) + 1)
+    if units is not None:
+        keep = np.isin(owner[order], units)
+        order, ranks = order[keep], ranks[keep]
+    hot = [
+        Risk(c, e, r, len(cells), True)
+        for c, e, r in zip(
+            cells[order].tolist(), expected[order].tolist(), ranks.tolist(), strict=True
+        )
+    ]
+    return frame_of(forecast), hot
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,10 @@ from jingwu.accounts.principal import Principal
 from jingwu.analytics import queries, queries_lists, queries_page
 from jingwu.analytics.jobs import REFRESH
 from jingwu.analytics.service_heat import current_grid
+from jingwu.analytics.sitmap import layers as sitmap
 from jingwu.analytics.svgmap import MapText
 from jingwu.errors import NotFound
+from jingwu.iot import mapdata
 from jingwu.runtime import Runtime
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import Now, SessionDep, SettingsDep
@@ -33,10 +35,11 @@ STATIC = Path(__file__).parent / "static"
 _MEDIA = {".js": "text/javascript", ".css": "text/css"}
 
 router = APIRouter(include_in_schema=False)
-NAV = [NavItem("Heat map", "/analytics", "analytics.view", order=30)]
+NAV = [NavItem("Situational map", "/analytics", "analytics.view", order=30)]
 
 Window = Annotated[int, Query()]
 Category = Annotated[str | None, Query()]
+LayerList = Annotated[str | None, Query(max_length=200)]
 Viewer = Annotated[Principal, Requires("analytics.view")]
 Refresher = Annotated[Principal, Requires("analytics.refresh")]
 
@@ -53,11 +56,22 @@ def static_file(name: str) -> FileResponse:
 @router.get("/analytics", response_class=HTMLResponse)
 def map_page(
     request: Request, session: SessionDep, principal: Viewer, settings: SettingsDep,
-    now: Now, window: Window = 30, category: Category = None,
+    now: Now, window: Window = 30, category: Category = None, layers: LayerList = None,
 ) -> Response:  # fmt: skip
-    """The map with its filters, the area's figures and tomorrow's hotspots in words."""
+    """The situational map with its layers (``layers=a,b`` turns them on), filters, the
+    area's figures and tomorrow's hotspots in words."""
     window = window if window in queries.WINDOWS else 30
+    offered = sitmap.offered(principal)
+    wanted = sitmap.DEFAULT if layers is None else tuple(layers.split(","))
+    if "devices" in wanted and "devices" in offered:
+        # the device layer reads the scope's cached device data: build it while the
+        # browser loads the page and its scripts
+        mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
     context = {
+        "layers_offered": offered,
+        "layers_on": [name for name in wanted if name in offered],
+        "layer_labels": sitmap.LABELS,
+        "extent": sitmap.extent(session, principal),
         "windows": queries.WINDOWS,
         "window": window,
         "category": category or "",

@@ -49,6 +49,7 @@ class Device(Base):
     """A registered sensor bound to a community station (its unit)."""
 
     __tablename__ = "iot_devices"
+    __table_args__ = (Index("ix_iot_devices_lon_lat", "lon", "lat"),)  # the map's viewports
 
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("units.id"), index=True)

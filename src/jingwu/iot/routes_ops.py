@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from jingwu.accounts.principal import Principal
 from jingwu.errors import Invalid
-from jingwu.iot import mapdata, queries, service_alerts, service_rules
+from jingwu.iot import queries, service_alerts, service_rules
 from jingwu.iot.classes import CLASSES
 from jingwu.iot.energy import SOLAR_TARGET_KWH, daily_energy, local_today
 from jingwu.iot.ruleset import KINDS
@@ -25,6 +25,7 @@ from jingwu.web.templating import is_htmx, render
 router = APIRouter(include_in_schema=False)
 TIERS = ("red", "orange", "yellow")
 OPS = (">", ">=", "<", "<=", "outside")
+DEVICE_LAYERS = ("stations", "devices", "alerts")
 
 
 def _labels(language: str) -> dict[str, str]:
@@ -33,14 +34,9 @@ def _labels(language: str) -> dict[str, str]:
 
 
 @router.get("/iot/map", response_class=HTMLResponse)
-def device_map(
-    request: Request, principal: Annotated[Principal, Requires("iot.view")], now: Now
-) -> Response:
-    # build the data while the browser loads the page and its scripts
-    mapdata.warm(request.app.state.db, principal, now_iso=now.isoformat())
-    return render(
-        request, "iot/map.html", {"classes": _labels(request.state.language), "tab": "map"}
-    )
+def device_map(principal: Annotated[Principal, Requires("iot.view")]) -> Response:
+    """The live device map is the situational map with the device layers on."""
+    return RedirectResponse(f"/analytics?layers={','.join(DEVICE_LAYERS)}", status_code=303)
 
 
 @router.get("/iot/alerts", response_class=HTMLResponse)

@@ -14,7 +14,7 @@ def test_the_map_draws_the_heat_layer_and_forecast_cells(
 ) -> None:
     sign_in(page, live_server, "demo-director")
     page.goto(f"{live_server.url}/analytics")
-    expect(page.locator("h1")).to_have_text("警情热力图与预测")
+    expect(page.locator("h1")).to_have_text("态势图")
     ready = page.locator("#heat-map[data-ready='1']")
     expect(ready).to_have_count(1)
     expect(page.locator("#heat-map canvas.leaflet-heatmap-layer")).to_have_count(1)

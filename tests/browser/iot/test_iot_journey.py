@@ -16,13 +16,15 @@ def test_the_map_clusters_the_stations_devices_and_a_device_chart_draws(
     sign_in(page, live_server, "demo-officer")
     page.click("nav.mainnav >> text=感知设备")
     page.click("text=设备地图")
-    device_map = page.locator("#device-map[data-ready='1']")
+    # the device map is the situational map with the device layers on
+    device_map = page.locator("#heat-map[data-ready='1']")
     expect(device_map).to_have_count(1)
-    count = int(device_map.get_attribute("data-devices") or "0")
+    expect(page.locator("#layer-devices")).to_be_checked()
+    count = int(device_map.get_attribute("data-layer-devices") or "0")
     assert count >= 30  # BS01's devices only, about 25 per km²
-    expect(page.locator(".iot-cluster").first).to_be_visible()
-    online = int(page.locator("#map-legend [data-count='0']").inner_text())
-    assert 0 < online <= count
+    expect(
+        page.locator("#heat-map .device-cluster, #heat-map path.device-point").first
+    ).to_be_visible()
     page.goto(f"{live_server.url}/iot/devices?station=BS01&device_class=environment")
     page.click("#devices tbody tr:first-child a")
     expect(page.locator("#device-code")).to_contain_text("BS01-ENV-")

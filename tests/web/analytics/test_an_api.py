@@ -159,7 +159,7 @@ def test_the_map_page_and_the_svg_export_render_in_both_languages(
     _, users = world
     c = as_user(client, users["director"], clock)
     page = c.get("/analytics")
-    assert page.status_code == 200 and "警情热力图与预测" in page.text
+    assert page.status_code == 200 and "<h1>态势图</h1>" in page.text
     assert 'id="hotspots-card"' in page.text and 'id="pai-table"' not in page.text
     assert 'href="/analytics/backtests"' in page.text
     analysts = c.get("/analytics/backtests")
@@ -167,7 +167,7 @@ def test_the_map_page_and_the_svg_export_render_in_both_languages(
     assert "leaflet-heat.js" in page.text and "echarts.min.js" in page.text
     c.get("/lang/en?next=/analytics")
     english = c.get("/analytics?window=7&category=theft")
-    assert "Incident heat map and forecast" in english.text
+    assert "<h1>Situational map</h1>" in english.text
     assert 'value="7" selected' in english.text
     svg = c.get("/analytics/map.svg?window=90")
     assert svg.headers["content-type"].startswith("image/svg+xml")

@@ -191,9 +191,14 @@ def test_coverage_energy_loss_and_map_pages_render(
     assert 'data-station="SA01"' in coverage and 'data-station="SB01"' in coverage
     assert client.get("/iot/energy").status_code == 200
     assert 'id="gaps"' in client.get("/iot/loss").text
-    page = client.get("/iot/map").text
-    assert "leaflet.markercluster.js" in page and "/iot/static/iot-map.js" in page
-    assert client.get("/iot/static/iot-map.js").status_code == 200
+    # the device map is the situational map with the device layers on
+    moved = client.get("/iot/map", follow_redirects=False)
+    assert moved.status_code == 303
+    assert moved.headers["location"] == "/analytics?layers=stations,devices,alerts"
+    page = client.get("/analytics?layers=stations,devices,alerts").text
+    assert 'id="layer-devices" checked' in page and 'id="layer-alerts" checked' in page
+    assert 'id="layer-incidents" checked' not in page
+    assert client.get("/iot/static/iot-chart.js").status_code == 200
     assert client.get("/iot/static/../models.py").status_code == 404
 
 
