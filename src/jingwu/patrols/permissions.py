@@ -10,7 +10,15 @@ from jingwu.accounts.roles import Role
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # the routes of the units in scope, on the map and in the list
     "patrols.view": frozenset(
-        {Role.OFFICER, Role.AUXILIARY, Role.CHIEF, Role.STREET, Role.DIRECTOR, Role.ADMIN}
+        {
+            Role.OFFICER,
+            Role.AUXILIARY,
+            Role.CHIEF,
+            Role.STREET,
+            Role.DIRECTOR,
+            Role.CITY,
+            Role.ADMIN,
+        }
     ),
     # import GPS tracks or planned routes for a unit in scope
     "patrols.import": frozenset({Role.CHIEF, Role.DIRECTOR, Role.ADMIN}),

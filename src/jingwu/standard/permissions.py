@@ -13,7 +13,7 @@ _LEADERS = frozenset({Role.CHIEF, Role.STREET, Role.DIRECTOR})
 
 PERMISSIONS: dict[str, frozenset[Role]] = {
     # the versions, the stations' scorecards, the module mix, rectifications
-    "standard.view": _LEADERS | {Role.INSPECTOR, Role.ADMIN},
+    "standard.view": _LEADERS | {Role.INSPECTOR, Role.ADMIN, Role.CITY},
     # the chief's self-assessment of the station, with evidence files
     "standard.assess": frozenset({Role.CHIEF}),
     # accept or reject a self-assessment
