@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from jingwu.cli.context import BadFile, CliContext, pass_ctx, requires
+from jingwu.cli.context import ANYONE, BadFile, CliContext, pass_ctx, requires
 from jingwu.errors import Gettext
 from jingwu.standard import present, queries, service
 from jingwu.standard.requirements import MAX_FILE_BYTES, load_version
@@ -44,6 +44,7 @@ def versions(ctx: CliContext) -> None:
 
 @click.command("check")
 @click.argument("file", type=_FILE)
+@requires(ANYONE)  # reads a file, nothing stored
 def check(file: Path) -> None:
     """Check a version file without loading it (exit 1 naming the first fault)."""
     version = load_version(_read(file))
