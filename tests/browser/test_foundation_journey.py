@@ -5,8 +5,17 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from sqlalchemy import select
 
+from jingwu.org.models import Unit
 from tests.browser.conftest import LiveServer, sign_in
+
+
+def _unit_id(live_server: LiveServer, code: str) -> int:
+    with live_server.runtime.db.unit_of_work(write=False) as session:
+        found = session.scalar(select(Unit.id).where(Unit.short_code == code))
+    assert found is not None, code
+    return int(found)
 
 
 def test_sign_in_open_a_station_and_switch_to_english(page: Page, live_server: LiveServer) -> None:
@@ -40,5 +49,6 @@ def test_an_officer_cannot_open_another_stations_page(page: Page, live_server: L
     sign_in(page, live_server, "demo-auxiliary")
     page.goto(f"{live_server.url}/org")
     expect(page.locator("#org-tree")).not_to_contain_text("BS02")
-    response = page.goto(f"{live_server.url}/org/units/4")
+    other = _unit_id(live_server, "BS02")
+    response = page.goto(f"{live_server.url}/org/units/{other}")
     assert response is not None and response.status == 404

@@ -242,24 +242,27 @@ def test_the_pages_speak_english_when_asked(
     assert "Double-random checks" in page and "双随机抽查" not in page
 
 
-def test_the_draw_button_is_disabled_with_the_reason_when_nothing_is_left_to_draw(
+def test_the_draw_page_says_when_nothing_is_left_to_draw_and_the_seed_can_still_be_revealed(
     client: TestClient, world: World, clock: FrozenClock, session: Session
 ) -> None:
     _login(client, world, "inspector", clock)
     period = {"kind": "station", "unit": "D000", "quota": "3", "team": "1"}
     _post(client, "/evaluation/checks", {**period, "period": "2026-11"})
     page = client.get("/evaluation/checks/D000-202611-S").text
-    assert 'id="empty-pool"' not in page and "disabled" not in page
+    assert 'id="empty-pool"' not in page and "aria-describedby" not in page
     assert _post(client, "/evaluation/checks/D000-202611-S/draw", {}).status_code == 303
     _post(client, "/evaluation/checks", {**period, "period": "2026-12"})
     page = client.get("/evaluation/checks/D000-202612-S").text
     assert 'id="empty-pool"' in page and "本年度均已检查过" in page
-    assert 'id="run-draw" disabled' in page
+    assert 'id="run-draw" aria-describedby="empty-pool"' in page
     english = client.get("/evaluation/checks/D000-202612-S", headers={"Accept-Language": "en"})
     assert "every target in the pool was checked earlier this year" in english.text
+    # the committed seed can still be revealed when its month comes (the draw stays
+    # verifiable), drawing no target
+    assert 'id="run-draw" disabled' not in page
     orders = {"kind": "order", "unit": "SA00", "period": "2026-12", "team": "1"}
     assert _post(client, "/evaluation/checks", orders).status_code == 303
     page = client.get("/evaluation/checks/SA00-202612-O").text
-    assert "对象池为空" in page and 'id="run-draw" disabled' in page
+    assert "对象池为空" in page and 'aria-describedby="empty-pool"' in page
     english = client.get("/evaluation/checks/SA00-202612-O", headers={"Accept-Language": "en"})
     assert "the target pool is empty" in english.text
