@@ -12,8 +12,16 @@ an upper bound). Two presets: ``/analytics`` (stations, incidents, hotspots, ord
 device layer the old device map loaded (every device of the scope, ``/api/v1/iot/map``, its
 cache emptied before each call).
 
+``--compare REV`` times the first screen as a browser loads it, on the same database, for
+this revision's ``src`` and for REV's (from ``git archive``), each in its own server process
+(uvicorn, one worker), alternating the two runs: the page HTML, then what the page asks for
+at once, in parallel as a browser does (the layers that are on and, from this revision on,
+the area's figures ``/analytics/summary``). "Usable" is the page plus its layers (the map
+drawn); "all" adds the figures' fragment.
+
     .venv/bin/python bench/situational_map.py [--devices 100000] [--incidents 1000000]
-        [--db sqlite|postgresql] [--out bench/results/situational_map.md]
+        [--db sqlite|postgresql] [--compare REV] [--reuse DIR]
+        [--out bench/results/situational_map.md]
 """
 
 from __future__ import annotations
@@ -24,11 +32,15 @@ import math
 import os
 import platform
 import random
+import socket
 import statistics
+import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -209,8 +221,121 @@ def first_screen(client: httpx.Client, page: str, layers: tuple[str, ...]) -> di
     return out
 
 
+SERVER = """
+import sys
+from pathlib import Path
+import uvicorn
+from jingwu.config import Settings
+from jingwu.runtime import start
+from jingwu.web.app import create_app
+url, tmp, port = sys.argv[1], Path(sys.argv[2]), int(sys.argv[3])
+runtime = start(Settings(database_url=url, var_dir=tmp / "var", blob_dir=tmp / "blobs"))
+uvicorn.run(create_app(runtime), host="127.0.0.1", port=port, log_level="warning",
+            access_log=False)
+"""
+
+
+def revision_src(rev: str, tmp: Path) -> Path:
+    """REV's ``src`` directory, unpacked from ``git archive``."""
+    archive = tmp / "src.tar"
+    subprocess.run(
+        ["git", "archive", "--format=tar", "-o", str(archive), rev, "src"], cwd=ROOT, check=True
+    )
+    with tarfile.open(archive) as tar:
+        tar.extractall(tmp, filter="data")
+    return tmp / "src"
+
+
+def start_server(src: Path, url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+    """A server process running the code of ``src`` on the bench's database."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    env = {**os.environ, "PYTHONPATH": str(src)}
+    proc = subprocess.Popen([sys.executable, "-c", SERVER, url, str(tmp), str(port)], env=env)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(600):
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise RuntimeError(f"the server of {src} did not start")
+
+
+def browser_screen(
+    client: httpx.Client, pool: ThreadPoolExecutor, page: str, layers: tuple[str, ...]
+) -> dict[str, float]:
+    """The page, then what it asks for at once, in parallel: its layers and (when the page
+    leaves its figures out) the figures' fragment. Milliseconds from the start."""
+    bbox, zoom = viewport()
+    t0 = time.perf_counter()
+    r = client.get(page, follow_redirects=True)
+    r.raise_for_status()
+    html = r.text
+    out = {"page": (time.perf_counter() - t0) * 1000}
+
+    def fetch(url: str) -> float:
+        client.get(url).raise_for_status()
+        return (time.perf_counter() - t0) * 1000
+
+    urls = {n: f"/api/v1/analytics/map/{n}?bbox={bbox}&zoom={zoom}" for n in layers}
+    if 'id="an-incidents"' not in html and 'data-src="/analytics/summary"' in html:
+        urls["summary"] = "/analytics/summary?window=30"
+    done = dict(zip(urls, pool.map(fetch, urls.values()), strict=True))
+    out["usable"] = max(done[n] for n in layers)
+    out["all"] = max(done.values())
+    out["summary"] = done.get("summary", 0.0)
+    out["requests"] = 1 + len(urls)
+    return out
+
+
+def compare(url: str, tmp: Path, token: str, rev: str, repeat: int) -> dict[str, Any]:
+    """The first screen as a browser loads it, for this revision and for REV, alternating."""
+    old_dir = Path(tempfile.mkdtemp(prefix="sitmap-rev-"))
+    sources = {"this revision": ROOT / "src", rev: revision_src(rev, old_dir)}
+    servers = {name: start_server(src, url, tmp) for name, src in sources.items()}
+    runs: dict[str, dict[str, list[dict[str, float]]]] = {
+        n: {p: [] for p in PRESETS} for n in servers
+    }
+    try:
+        clients = {
+            name: httpx.Client(base_url=base, headers={"Authorization": f"Bearer {token}"},
+                               timeout=60)
+            for name, (_, base) in servers.items()
+        }  # fmt: skip
+        with ThreadPoolExecutor(6) as pool:  # a browser's six connections to one host
+            for i in range(repeat + 2):  # two rounds to warm up
+                for name, client in clients.items():
+                    for page, layers in PRESETS.items():
+                        x = browser_screen(client, pool, page, layers)
+                        if i >= 2:
+                            runs[name][page].append(x)
+        for client in clients.values():
+            client.close()
+    finally:
+        for proc, _ in servers.values():
+            proc.terminate()
+            proc.wait(timeout=30)
+    return {
+        name: {
+            page: {k: statistics.median(r[k] for r in rs) for k in rs[0]}
+            | {"p95": sorted(r["usable"] for r in rs)[int(0.95 * (len(rs) - 1))]}
+            for page, rs in pages.items()
+        }
+        for name, pages in runs.items()
+    }
+
+
 def run(
-    kind: str, devices: int, incidents: int, repeat: int, reuse: Path | None = None
+    kind: str,
+    devices: int,
+    incidents: int,
+    repeat: int,
+    reuse: Path | None = None,
+    rev: str | None = None,
 ) -> dict[str, Any]:
     tmp = reuse or Path(tempfile.mkdtemp(prefix=f"sitmap-{kind}-"))
     pg_db = None
@@ -257,6 +382,8 @@ def run(
             result["baseline"] = statistics.median(old)
         server.should_exit = True
         runtime.db.engine.dispose()
+        if rev:
+            result["compare"] = compare(url, tmp, token, rev, repeat)
         return result
     finally:
         if pg_db:
@@ -268,6 +395,30 @@ def cold_cell(r: dict[str, Any], page: str) -> str:
     return f"{r['cold']:.0f} ms" if page == "/iot/map" else "—"
 
 
+def compare_lines(results: list[dict[str, Any]], rev: str, repeat: int) -> list[str]:
+    lines = [
+        "",
+        f"### As a browser loads it: this revision against `{rev}`, same database, same run",
+        "",
+        "Each revision in its own server process (uvicorn, one worker), runs alternating; the "
+        "page, then its requests in parallel over six connections. Usable = the page and its "
+        "layers (the map drawn); all = with the area's figures (this revision fetches them "
+        f"after the page). Medians of {repeat}; p95 of usable.",
+        "",
+        "| database | first screen | revision | usable p50 / p95 | page | all | requests |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in results:
+        for page in PRESETS:
+            for name, pages in r["compare"].items():
+                x = pages[page]
+                lines.append(
+                    f"| {r['db']} | `{page}` | {name} | **{x['usable']:.0f}** / {x['p95']:.0f} ms"
+                    f" | {x['page']:.0f} ms | {x['all']:.0f} ms | {x['requests']:.0f} |"
+                )
+    return lines
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     p.add_argument("--devices", type=int, default=100_000)
@@ -276,10 +427,11 @@ def main() -> int:
     p.add_argument("--repeat", type=int, default=15)
     p.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "situational_map.md")
     p.add_argument("--reuse", type=Path, help="a directory this script seeded (sitmap-sqlite-…)")
+    p.add_argument("--compare", default=None, help="an earlier git revision to time too")
     args = p.parse_args()
     random.seed(7)
     results = [
-        run(k.strip(), args.devices, args.incidents, args.repeat, args.reuse)
+        run(k.strip(), args.devices, args.incidents, args.repeat, args.reuse, args.compare)
         for k in args.db.split(",")
     ]
     bbox, zoom = viewport()
@@ -308,6 +460,8 @@ def main() -> int:
                 f"{x['page']:.0f} ms | {parts} | "
                 f"{cold_cell(r, page)} | {r['baseline']:.0f} ms |"
             )
+    if args.compare:
+        lines += compare_lines(results, args.compare, args.repeat)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("\n".join(lines) + "\n")
     print(args.out.read_text())

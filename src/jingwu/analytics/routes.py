@@ -58,9 +58,11 @@ def map_page(
     request: Request, session: SessionDep, principal: Viewer, settings: SettingsDep,
     now: Now, window: Window = 30, category: Category = None, layers: LayerList = None,
 ) -> Response:  # fmt: skip
-    """The situational map with its layers (``layers=a,b`` turns them on), filters, the
-    area's figures and tomorrow's hotspots in words."""
+    """The situational map with its layers (``layers=a,b`` turns them on) and filters. The
+    area's figures and tomorrow's hotspots in words are not counted here: the page fetches
+    them (``/analytics/summary``) with its layers, so the map shows at once."""
     window = window if window in queries.WINDOWS else 30
+    queries.category_id(session, category)  # an unknown category is refused (422)
     offered = sitmap.offered(principal)
     wanted = sitmap.DEFAULT if layers is None else tuple(layers.split(","))
     if "devices" in wanted and "devices" in offered:
@@ -80,7 +82,6 @@ def map_page(
         "can_refresh": principal.can("analytics.refresh"),
         "can_backtests": principal.can("analytics.backtests"),
         "category_name": category_namer(request),
-        **_figures(session, principal, now=now, tz=settings.tz, window=window, category=category),
     }
     return render(request, "analytics/map.html", context)
 

@@ -160,7 +160,8 @@ def test_the_map_page_and_the_svg_export_render_in_both_languages(
     c = as_user(client, users["director"], clock)
     page = c.get("/analytics")
     assert page.status_code == 200 and "<h1>态势图</h1>" in page.text
-    assert 'id="hotspots-card"' in page.text and 'id="pai-table"' not in page.text
+    assert 'id="an-summary"' in page.text and 'id="pai-table"' not in page.text
+    assert 'id="hotspots-card"' in c.get("/analytics/summary").text
     assert 'href="/analytics/backtests"' in page.text
     analysts = c.get("/analytics/backtests")
     assert 'id="pai-table"' in analysts.text and "cell_choice" in analysts.text

@@ -8,6 +8,31 @@
   "use strict";
   var curves = document.getElementById("hit-curve");
   if (curves && window.echarts) { drawCurves(curves); }
+  // The area's figures and tomorrow's hotspots come after the page (they count the window's
+  // incidents), so the map shows at once; fetched again when the filters change. An older
+  // answer that arrives late is dropped.
+  var summaryBox = document.getElementById("an-summary"), summarySeq = 0;
+  function loadSummary(q) {
+    if (!summaryBox) { return; }
+    var seq = ++summarySeq;
+    summaryBox.setAttribute("aria-busy", "true");
+    fetch(summaryBox.getAttribute("data-src") + "?" + q, { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
+      .then(function (html) {
+        if (seq !== summarySeq) { return; }
+        summaryBox.innerHTML = html;
+        summaryBox.setAttribute("data-query", q);
+        summaryBox.setAttribute("data-loaded", "1");
+        summaryBox.removeAttribute("aria-busy");
+      })
+      .catch(function () {
+        if (seq !== summarySeq) { return; }
+        var note = document.getElementById("an-summary-note");
+        if (note) { note.textContent = summaryBox.getAttribute("data-failed"); }
+        summaryBox.removeAttribute("aria-busy");
+      });
+  }
+  if (summaryBox) { loadSummary(summaryBox.getAttribute("data-query")); }
   var el = document.getElementById("heat-map");
   if (!el || !window.L) { return; }
   var t = JSON.parse(el.getAttribute("data-i18n") || "{}");
@@ -303,18 +328,11 @@
 
   map.on("click", function (e) { showCell(e.latlng); });
   // The figures above the map follow the filters too: their fragment is fetched again.
-  function loadSummary() {
-    var box = document.getElementById("an-summary");
-    if (!box) { return; }
-    fetch(box.getAttribute("data-src") + "?" + query(), { credentials: "same-origin" })
-      .then(function (r) { if (!r.ok) { throw new Error(String(r.status)); } return r.text(); })
-      .then(function (html) { box.innerHTML = html; box.setAttribute("data-query", query()); });
-  }
   function refilter() {
     if (enabled().indexOf("incidents") >= 0) { load("incidents"); }
     document.getElementById("export-geojson").href = "/api/v1/analytics/grid.geojson?" + query();
     document.getElementById("export-svg").href = "/analytics/map.svg?" + query();
-    loadSummary();
+    loadSummary(query());
     remember();
   }
   form.addEventListener("change", function (e) { if (e.target.name !== "layer") { refilter(); } });
