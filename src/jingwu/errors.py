@@ -45,6 +45,30 @@ class Term(str):
         return term
 
 
+LANGUAGE_ID = "(language)"
+"""The message id every catalogue translates to its language code (``zh_CN``); English,
+which needs no catalogue, leaves it as it is."""
+
+
+class NamedTerm(Term):
+    """A term whose names come with the data, in each language, rather than from a catalogue:
+    records loaded at run time (a loaded standard version's kinds of evidence) whose names no
+    message catalogue can hold. The sentence shows the name of its own language (English
+    when there is none)."""
+
+    names: dict[str, str]
+
+    def __new__(cls, value: str, names: Mapping[str, str]) -> NamedTerm:
+        term = super().__new__(cls, value, names.get("en", value))
+        term.names = dict(names)
+        return term
+
+    def shown(self, gettext: Gettext) -> str:
+        language = gettext(LANGUAGE_ID)
+        language = "en" if language == LANGUAGE_ID else language
+        return self.names.get(language) or self.names.get("en") or str.__str__(self)
+
+
 class Terms(tuple[Term, ...]):
     """A list of :class:`Term` parameters, shown joined by commas."""
 
@@ -59,6 +83,8 @@ class Terms(tuple[Term, ...]):
 
 
 def _term(term: Term, gettext: Gettext) -> str:
+    if isinstance(term, NamedTerm):
+        return term.shown(gettext)
     # No translation (English): the stored value, as the English sentence is worded for it.
     shown = gettext(term.label)
     return str.__str__(term) if shown == term.label else shown

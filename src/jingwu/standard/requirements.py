@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jingwu.errors import Invalid, Term
+from jingwu.errors import Invalid, NamedTerm, Term
 from jingwu.standard.thresholds import (
     QUERIES,
     ParamValue,
@@ -54,8 +54,9 @@ class EvidenceKind:
         return self.name_en if language == "en" else self.name_zh
 
     def term(self) -> Term:
-        """The kind as an error parameter (shown by its translated English name)."""
-        return Term(self.id, self.name_en)
+        """The kind as an error parameter, named in the sentence's language by the version's
+        own names (a loaded version's kinds have no message ids)."""
+        return NamedTerm(self.id, {"zh_CN": self.name_zh, "en": self.name_en})
 
 
 @dataclass(frozen=True, slots=True)
