@@ -24,7 +24,7 @@ carrying the message id of its name, so a Chinese sentence names it in Chinese::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Self
 
 Gettext = Callable[[str], str]
 
@@ -39,7 +39,7 @@ class Term(str):
 
     label: str
 
-    def __new__(cls, value: str, label: str | None = None) -> Term:
+    def __new__(cls, value: str, label: str | None = None) -> Self:
         term = super().__new__(cls, value)
         term.label = label if label is not None else value
         return term
@@ -58,7 +58,7 @@ class NamedTerm(Term):
 
     names: dict[str, str]
 
-    def __new__(cls, value: str, names: Mapping[str, str]) -> NamedTerm:
+    def __new__(cls, value: str, names: Mapping[str, str]) -> Self:
         term = super().__new__(cls, value, names.get("en", value))
         term.names = dict(names)
         return term
