@@ -76,6 +76,8 @@ TABLES: dict[str, str] = {
     "cov_road_lines": "Road line",
     "cov_runs": "Coverage run",
     "departments": "Department",
+    "open311_key_uses": "Open311 API key use",
+    "open311_keys": "Open311 API key",
     "rollout_moves": "Demonstration status change",
     "rollout_stations": "Station in the rollout plan",
     "rollout_targets": "Rollout target",
