@@ -22,7 +22,8 @@ from jingwu.accounts.scope import Principal, scoped, unit_in_scope
 from jingwu.errors import Invalid, NotFound
 from jingwu.open311 import catalogue
 from jingwu.open311.models import Open311Key, Open311KeyUse
-from jingwu.open311.spec import Open311Error
+from jingwu.open311.spec import Open311Error, attributes_of, parse_point
+from jingwu.portal import service as portal
 from jingwu.reference import service as reference
 
 PREFIX = "o311_"
@@ -115,11 +116,11 @@ def check_key(session: Session, *, api_key: str | None, now: dt.datetime) -> Ope
     return key
 
 
-def entries(session: Session) -> list[catalogue.Entry]:
-    """The active categories of the catalogue as services."""
+def entries(session: Session, *, active_only: bool = True) -> list[catalogue.Entry]:
+    """The (active) categories of the catalogue as services."""
     return [
         catalogue.Entry(c.code, c.module, c.name, c.name_en, c.default_tier)
-        for c in reference.categories(session)
+        for c in reference.categories(session, active_only=active_only)
     ]
 
 
@@ -128,3 +129,69 @@ def entry(session: Session, code: str) -> catalogue.Entry:
     if found is None:
         raise Open311Error(404, "service_code was not found.")
     return found
+
+
+MAX_TEXT = 4000
+FIELD_LIMITS = {
+    "first_name": 40,
+    "last_name": 40,
+    "phone": 32,
+    "email": 254,
+    "address_string": 255,
+    "address_id": 64,
+    "device_id": 64,
+    "account_id": 64,
+    "media_url": 500,
+}
+
+
+def submit(
+    session: Session, *, form: list[tuple[str, str]], key: Open311Key, now: dt.datetime
+) -> tuple[portal.Submission, str | None]:
+    """Check a ``POST requests`` form and hand it to the portal's inbox (channel open311).
+
+    Returns the submission (its token) and the ``account_id`` given, if any. Everything
+    but the service code and the point is sealed with the description; ``media_url`` is
+    sealed as text, never fetched."""
+    fields: dict[str, str] = {}
+    for name, value in form:
+        fields.setdefault(name, value.strip())
+    too_long = [f for f, n in FIELD_LIMITS.items() if len(fields.get(f, "")) > n]
+    if too_long:
+        raise Open311Error(400, f"{too_long[0]} is longer than {FIELD_LIMITS[too_long[0]]}.")
+    code = fields.get("service_code", "")
+    if not code:
+        raise Open311Error(400, "service_code was not provided.")
+    found = entry(session, code)
+    point = parse_point(fields.get("lat"), fields.get("long"))
+    address = fields.get("address_string", "")
+    if point is None and not address:
+        raise Open311Error(400, "lat and long, or address_string, are required.")
+    problems, answers = catalogue.check_answers(found.module, attributes_of(form))
+    if problems:
+        raise Open311Error(400, *problems)
+    text = fields.get("description", "")
+    if len(text) > MAX_TEXT:
+        raise Open311Error(400, f"description is longer than {MAX_TEXT} characters.")
+    extras = [f"Address: {address}"] if address else []
+    extras += [
+        f"{f}: {fields[f]}"
+        for f in ("address_id", "media_url", "device_id", "account_id")
+        if fields.get(f)
+    ]
+    sealed_text = "\n".join([text or found.name_zh, *answers, *extras])[:MAX_TEXT]
+    name = " ".join(p for p in (fields.get("first_name"), fields.get("last_name")) if p)
+    submission = portal.submit(
+        session,
+        channel="open311",
+        service_code=found.code,
+        description=sealed_text,
+        lat=point[0] if point else None,
+        lon=point[1] if point else None,
+        contact_phone=fields.get("phone") or None,
+        contact_name=name or None,
+        email=fields.get("email") or None,
+        api_key_id=key.id,
+        now=now,
+    )
+    return submission, fields.get("account_id") or None

@@ -70,13 +70,15 @@ MAX_IDS = 100
 class Open311Error(Exception):
     """An answer of the specification's error list: HTTP status, then (code, description)s."""
 
-    def __init__(self, status: int, description: str) -> None:
+    def __init__(self, status: int, description: str, *more: str) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
+        self.more = more
 
     def errors(self) -> list[dict[str, object]]:
-        return [{"code": self.status, "description": self.description}]
+        texts = (self.description, *self.more)
+        return [{"code": self.status, "description": text} for text in texts]
 
 
 def split_resource(resource: str) -> tuple[str, str]:
