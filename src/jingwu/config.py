@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     public_url: str | None = Field(
         default=None, description="the public portal's base URL, for links sent by SMS"
     )
+    portal_public_key: str | None = Field(
+        default=None,
+        description="X25519 public key (base64) submissions are sealed to; the internet zone's "
+        "only key (development: derived from the secret key)",
+    )
+    portal_private_key: str | None = Field(
+        default=None,
+        description="X25519 private key (base64) that opens sealed submissions; intranet only",
+    )
     max_json_bytes: int = Field(
         default=1 << 20, ge=1024, description="largest request body but uploads (JSON, forms)"
     )

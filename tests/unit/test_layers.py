@@ -65,6 +65,7 @@ PURE = [
     *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
     "jingwu.rollout.plan",
     "jingwu.rollout.planfile",
+    *(f"jingwu.open311.{m}" for m in ("spec", "formats", "catalogue")),
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

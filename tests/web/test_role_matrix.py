@@ -39,7 +39,8 @@ from tests.web.role_world import (
     build,
 )
 
-Target = tuple[str, str | None]  # (url, owner of the record it names: a place or a partner)
+Target = tuple[str, str | None]
+FMTS = ("json", "xml")  # (url, owner of the record it names: a place or a partner)
 
 
 @dataclass
@@ -198,6 +199,16 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         "/standard/assessments/999999/files/1"
     ),
     "/rollout/static/{name}": _fixed("/rollout/static/none.css"),
+    # Open311: public, the same answer for everyone (published fields only).
+    "/open311/v2/services.{fmt}": lambda w: [(f"/open311/v2/services.{f}", None) for f in FMTS],
+    "/open311/v2/services/{resource}": lambda w: [
+        (f"/open311/v2/services/theft.{f}", None) for f in FMTS
+    ],
+    "/open311/v2/requests.{fmt}": lambda w: [(f"/open311/v2/requests.{f}", None) for f in FMTS],
+    "/open311/v2/requests/{resource}": lambda w: [
+        (f"/open311/v2/requests/{p.order}.{f}", None) for p in w.places.values() for f in FMTS
+    ],
+    "/open311/v2/tokens/{resource}": _fixed("/open311/v2/tokens/not-a-token.json"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
