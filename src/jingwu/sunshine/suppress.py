@@ -17,7 +17,8 @@ Rules (k = 5 by default):
   (a leaf or a bridge); entries on a cycle can move by ±t around it. So we repeat until
   stable: a line (row or column) with exactly one suppressed entry gets its smallest
   published entry suppressed too; a bridge gets the smallest entry that closes a cycle
-  through it suppressed. Smallest = least value, so the least information is withheld.
+  through it suppressed. Smallest = least non-zero value, so the least information is
+  withheld (a zero is chosen only when nothing else closes the line).
 
 :func:`recoverable` is the attacker: it solves every line with a single unknown, over and
 over, and returns what it finds (the brief's checker). :func:`determined` is exact (bridges
@@ -89,9 +90,16 @@ def _lines(n_rows: int, n_cols: int) -> list[list[Cell]]:
 
 
 def _smallest(ext: Sequence[Sequence[int]], cells: list[Cell]) -> Cell:
-    """The entry withholding the least: least value, then interior before margins."""
+    """The entry withholding the least: least value, then interior before margins. Zeros
+    come last: a reader who guesses that a rarely used column is empty would undo a zero
+    complement (with it at 0 the small entry beside it is known again)."""
     last_i, last_j = len(ext) - 1, len(ext[0]) - 1
-    return min(cells, key=lambda c: (ext[c[0]][c[1]], c[0] == last_i or c[1] == last_j, c))
+
+    def cost(c: Cell) -> tuple[bool, int, bool, Cell]:
+        value = ext[c[0]][c[1]]
+        return (value == 0, value, c[0] == last_i or c[1] == last_j, c)
+
+    return min(cells, key=cost)
 
 
 def _close_lines(ext: Sequence[Sequence[int]], hidden: set[Cell]) -> None:

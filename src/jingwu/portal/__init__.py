@@ -1,0 +1,1 @@
+"""The citizen portal (the internet zone's front door)."""
