@@ -198,6 +198,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         "/standard/assessments/999999/files/1"
     ),
     "/rollout/static/{name}": _fixed("/rollout/static/none.css"),
+    "/sunshine/static/{name}": _fixed("/sunshine/static/none.js"),
+    "/sunshine/data/{version}.csv": _fixed("/sunshine/data/1.csv"),
+    "/sunshine/data/{version}.json": _fixed("/sunshine/data/1.json"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
