@@ -9,8 +9,11 @@ import json
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from jingwu.runtime import Runtime
 from jingwu.sunshine import service
 from jingwu.sunshine.models import SunshineVersion
+from jingwu.web.app import create_app
+from jingwu.worker.runner import all_jobs
 from tests.integration.evaluation.indices.indices_world import NOW
 from tests.integration.sunshine.test_sunshine_publish import planted
 
@@ -75,3 +78,18 @@ def test_the_versions_and_dictionary_pages_show_the_proof_and_the_codes(
     d = client.get("/sunshine/dictionary")
     assert d.status_code == 200
     assert "response_median_minutes" in d.text and "噪音" in d.text
+
+
+def test_the_pages_are_served_in_the_internet_zone_and_not_on_the_intranet(
+    runtime: Runtime,
+) -> None:
+    for zone, expected in (("internet", 200), ("intranet", 404)):
+        runtime.settings = runtime.settings.model_copy(update={"zone": zone})
+        with TestClient(create_app(runtime), base_url="http://testserver") as c:
+            assert c.get("/sunshine").status_code == expected, zone
+            assert c.get("/sunshine/dictionary").status_code == expected, zone
+
+
+def test_the_job_runs_at_least_hourly() -> None:
+    (spec,) = [j for j in all_jobs() if j.name == "sunshine.publish"]
+    assert spec.interval_seconds <= 3600
