@@ -41,6 +41,8 @@ NOT_PAGES = frozenset(
         "/standard/assessments/{assessment_id}/files/{file_id}",  # an evidence file
         "/evaluation/white-paper.pdf",
         "/analytics/summary",  # a fragment the heat-map page fetches when a filter changes
+        "/sunshine/data/{version}.csv",  # a published dataset version's files
+        "/sunshine/data/{version}.json",
     }
 )
 NOT_PAGE_PREFIXES = ("/api/", "/open311/", "/static/")

@@ -149,6 +149,23 @@ def test_the_sign_in_page_and_the_citizens_feedback_page_fit_a_phone(
     assert not problems, "\n".join(problems)
 
 
+def test_the_sunshine_open_data_pages_fit_a_phone_and_draw_their_chart_and_map(
+    phone: BrowserContext, live_server: LiveServer
+) -> None:
+    """The public portal, as a visitor on a phone: the figures, the versions and the data
+    dictionary, reached by links; the trend chart and the communities' map are drawn."""
+    page = phone.new_page()
+    seen = _walk(page, live_server, "/sunshine")
+    assert {"/sunshine", "/sunshine/versions", "/sunshine/dictionary"} <= {s.url for s in seen}
+    page.goto(f"{live_server.url}/sunshine")
+    page.wait_for_selector("#sun-trend[data-ready='1']")
+    page.wait_for_selector("#sun-map[data-ready='1']")
+    assert page.locator("#sun-map .leaflet-interactive").count() > 0
+    phone.close()
+    problems = [p for s in seen for p in s.problems()]
+    assert not problems, "\n".join(problems)
+
+
 def test_the_menu_button_opens_the_navigation_on_a_phone(
     phone: BrowserContext, live_server: LiveServer
 ) -> None:

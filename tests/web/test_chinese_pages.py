@@ -106,7 +106,9 @@ def crawls(app: FastAPI, demo: Runtime) -> dict[str, Crawl]:
     out = {}
     for username in (None, *ROLES):
         client = _client(app, demo, username)
-        out[username or "visitor"] = _crawl(app, client, ["/login"] if username is None else ["/"])
+        # a visitor also comes in at the public open-data portal (internet zone)
+        starts = ["/login", "/sunshine"] if username is None else ["/"]
+        out[username or "visitor"] = _crawl(app, client, starts)
     return out
 
 

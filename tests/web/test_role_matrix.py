@@ -209,6 +209,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         (f"/open311/v2/requests/{p.order}.{f}", None) for p in w.places.values() for f in FMTS
     ],
     "/open311/v2/tokens/{resource}": _fixed("/open311/v2/tokens/not-a-token.json"),
+    "/sunshine/static/{name}": _fixed("/sunshine/static/none.js"),
+    "/sunshine/data/{version}.csv": _fixed("/sunshine/data/1.csv"),
+    "/sunshine/data/{version}.json": _fixed("/sunshine/data/1.json"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),

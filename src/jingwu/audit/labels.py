@@ -86,6 +86,8 @@ TABLES: dict[str, str] = {
     "rollout_moves": "Demonstration status change",
     "rollout_stations": "Station in the rollout plan",
     "rollout_targets": "Rollout target",
+    "pub_sunshine_versions": "Published open-data version",
+    "pub_sunshine_cells": "Published open-data figure",
     "device_keys": "Device key",
     "equipment": "Equipment",
     "eval_cases": "Library case",

@@ -21,4 +21,8 @@ INTERNET_GRANTS: dict[str, frozenset[str]] = {
     "open311_keys": frozenset({"SELECT"}),
     "open311_key_uses": frozenset({"INSERT", "SELECT"}),
     "categories": frozenset({"SELECT"}),
+    # Sunshine policing: the published dataset versions and their cells (read-only; the
+    # intranet's sunshine.publish job writes them).
+    "pub_sunshine_versions": frozenset({"SELECT"}),
+    "pub_sunshine_cells": frozenset({"SELECT"}),
 }
