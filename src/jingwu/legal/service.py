@@ -7,26 +7,24 @@ process on the first search.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from jingwu.config import get_settings
+from jingwu.config import Settings, get_settings
 from jingwu.errors import ConfigError
 from jingwu.legal import corpus
-from jingwu.legal.index import Hit, build, open_index
-from jingwu.workorders import queries as orders
-from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
-
-if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
-    from jingwu.accounts.principal import Principal
+from jingwu.legal.index import Hit, build, built, open_index
 
 SUGGESTIONS = 5
 
 
-def index_dir() -> Path:
+def index_dir(settings: Settings | None = None) -> Path:
     """Where the index lives: ``<var>/legal``."""
-    return get_settings().var_dir / "legal"
+    return (settings or get_settings()).var_dir / "legal"
+
+
+def ready(directory: Path) -> bool:
+    """Whether the index in ``directory`` has been built."""
+    return built(directory)
 
 
 def search(query: str, *, limit: int = 10, directory: Path | None = None) -> list[Hit]:
@@ -52,11 +50,10 @@ def load(*, directory: Path | None = None, source: Path | None = None) -> dict[s
     return build(articles, directory or index_dir(), source=label)
 
 
-def for_order(session: Session, principal: Principal, *, code: str) -> tuple[str, list[Hit]]:
-    """The provisions suggested for an order (scoped: NotFound outside the reader's scope):
-    a search by its category's name and its description."""
-    order, _ = orders.order_and_people(session, principal, code=code)
-    known = order.category in DEFAULT_CATALOGUE
-    category = DEFAULT_CATALOGUE.get(order.category).zh if known else ""
-    query = f"{category} {order.description or ''}".strip()
-    return query, search(query, limit=SUGGESTIONS) if query else []
+def suggest(category: str, description: str, *, directory: Path) -> list[Hit]:
+    """The provisions suggested for an order: a search by its category's name and its
+    description (none when the index is not built)."""
+    query = f"{category} {description}".strip()
+    if not query or not built(directory):
+        return []
+    return search(query, limit=SUGGESTIONS, directory=directory)

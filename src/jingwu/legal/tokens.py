@@ -11,6 +11,8 @@ import logging
 import re
 from collections.abc import Sequence
 
+from jingwu.legal.colloquial import expansions
+
 # Words that say nothing about which provision is meant: particles, pronouns, the citizen's
 # question words, and the statutes' own connectives.
 _STOP = """的 了 是 在 和 与 及 或 或者 以及 等 对 对于 由 为 被 把 将 从 向 于 其 之 所 而 并 且 也
@@ -34,6 +36,15 @@ class Tokeniser:
         self._jieba.initialize()
         for term in terms:
             self._jieba.add_word(term, freq=2000)
+
+    def cut_query(self, text: str) -> tuple[list[str], list[str]]:
+        """The terms of a citizen's question (:meth:`cut`), and the statutes' words for the
+        everyday words in it (:mod:`jingwu.legal.colloquial`) that are not among them."""
+        terms = self.cut(text)
+        extra: list[str] = []
+        for words in expansions(text, terms):
+            extra += [w for w in self.cut(words) if w not in terms and w not in extra]
+        return terms, extra
 
     def cut(self, text: str) -> list[str]:
         """The terms of ``text`` in order: jieba's search mode (long words and their parts),
