@@ -55,6 +55,7 @@ ROLES = {
     "chief": "SA01",
     "officer": "SA01",
     "auxiliary": "SA01",
+    "expert": "SA01",
 }
 PLACES = ("SA01", "SA02", "SB01")
 # The stations each role's org scope covers.

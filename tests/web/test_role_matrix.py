@@ -322,6 +322,7 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             (f"/org/units/{sa01.unit.id}", each("staff", mine)),
         ],
         "auxiliary": [("/work-orders/mediations", ["ZQX-SA01-MEDIATION"])],
+        "expert": [("/", [])],
         "city": [
             ("/rollout", ["单位SA01", "单位SA02", "单位SB01", "ZQX-SB01-PDCA"]),
             ("/api/v1/rollout/stations", ["SA01", "SA02", "SB01"]),
