@@ -41,6 +41,8 @@ NOT_PAGES = frozenset(
         "/standard/assessments/{assessment_id}/files/{file_id}",  # an evidence file
         "/evaluation/white-paper.pdf",
         "/analytics/summary",  # a fragment the heat-map page fetches when a filter changes
+        "/consult/{token}/events",  # server-sent events (the conversation's lines)
+        "/consult/desk/{code}/events",
     }
 )
 NOT_PAGE_PREFIXES = ("/api/", "/open311/", "/static/")
