@@ -43,6 +43,8 @@ NOT_PAGES = frozenset(
         "/analytics/summary",  # a fragment the heat-map page fetches when a filter changes
         "/sunshine/data/{version}.csv",  # a published dataset version's files
         "/sunshine/data/{version}.json",
+        "/consult/{token}/events",  # server-sent events (the conversation's lines)
+        "/consult/desk/{code}/events",
     }
 )
 NOT_PAGE_PREFIXES = ("/api/", "/open311/", "/static/")

@@ -16,10 +16,12 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from jingwu.accounts import service as accounts
+from jingwu.accounts.roles import allowed
 from jingwu.accounts.scope import SYSTEM, Principal
 from jingwu.analytics.service_incidents import NewIncidents, add_incidents, locator
 from jingwu.audit import service as audit
 from jingwu.blobs.store import BlobStore
+from jingwu.consult import service as consult
 from jingwu.evaluation.checks import service as spot_checks
 from jingwu.evaluation.improvement import service as pdca
 from jingwu.evaluation.improvement.models import Case
@@ -55,6 +57,7 @@ ROLES = {
     "chief": "SA01",
     "officer": "SA01",
     "auxiliary": "SA01",
+    "expert": "SA01",
 }
 PLACES = ("SA01", "SA02", "SB01")
 # The stations each role's org scope covers.
@@ -97,6 +100,7 @@ class Place:
     pdca_evidence: int = 0
     case: str = ""  # a case in the case library
     staff_id: int = 0
+    consultation: str = ""  # a closed online consultation (its streams end)
 
 
 @dataclass
@@ -153,6 +157,7 @@ def build(session: Session, blobs: BlobStore) -> RoleWorld:
     _spot_checks(session, world)
     _improvement(session, blobs, world)
     _indicator_values(session, world)
+    _consultations(session, world)
     note = "ZQX-MINE-NOTE"
     mine = users["officer"].user_id
     assert mine is not None
@@ -409,3 +414,18 @@ def _incidents(session: Session, world: RoleWorld) -> None:
         unit=locator(session, SYSTEM).assign(lon, lat),
     )
     assert add_incidents(session, rows, now=NOW) == len(PLACES)
+
+
+def _consultations(session: Session, world: RoleWorld) -> None:
+    """A closed consultation at every place: the name and a line are markers, seen only by
+    the roles that answer consultations at that place (the desk of its station)."""
+    for code, place in world.places.items():
+        seen_by = {r for r in ROLES if code in SCOPE.get(r, set()) and allowed(r, "consult.answer")}
+        name = world.add(f"ZQX-{code}-CONSULT", "consultation", seen_by, code)
+        opened = consult.open_consultation(
+            session, station=code, topic="labour", display_name=name, now=NOW
+        )
+        line = world.add(f"ZQX-{code}-CONSULTLINE", "consultation line", seen_by, code)
+        consult.send_citizen(session, token=opened.token, body=line, now=NOW)
+        consult.close_by_citizen(session, token=opened.token, now=NOW)
+        place.consultation = opened.consultation.code

@@ -52,9 +52,11 @@ ROLES = (
     "demo-auxiliary",
     "demo-inspector",
     "demo-partner",
+    "demo-expert",
 )
 # Reached only through a message or a state no demo account is in; visited directly below.
-NOT_LINKED = {"/feedback/{token}", "/account/enrol"}
+# (the public consultation pages: from the citizen portal, a QR code at the station)
+NOT_LINKED = {"/feedback/{token}", "/account/enrol", "/consult", "/consult/{token}"}
 
 
 @pytest.fixture(scope="module")
@@ -181,6 +183,11 @@ def test_the_pages_only_a_message_leads_to_are_in_chinese(app: FastAPI, demo: Ru
         newcomer = make_user(session, station, "officer", "zh-newcomer", enrolled=False)
         newcomer.user.display_name = "新来的民警"
     pages = [_client(app, demo, None).get(link)]
+    citizen = _client(app, demo, None)
+    pages.append(citizen.get("/consult"))
+    csrf = {"X-CSRF-Token": str(citizen.cookies.get("jingwu_csrf"))}
+    form = {"station": "BS01", "topic": "family", "display_name": "陈"}
+    pages.append(citizen.post("/consult", data=form, headers=csrf))  # to /consult/{token}
     pages.append(_client(app, demo, newcomer.username).get("/account/enrol"))
     for r in pages:
         assert r.status_code == 200, r.url

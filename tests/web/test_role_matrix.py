@@ -212,6 +212,14 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/sunshine/static/{name}": _fixed("/sunshine/static/none.js"),
     "/sunshine/data/{version}.csv": _fixed("/sunshine/data/1.csv"),
     "/sunshine/data/{version}.json": _fixed("/sunshine/data/1.json"),
+    "/consult/static/{name}": _fixed("/consult/static/none.js"),
+    # the citizen's token is the key (a real one would show its own conversation to anyone)
+    "/consult/{token}": _fixed("/consult/not-a-token"),
+    "/consult/{token}/events": _fixed("/consult/not-a-token/events"),
+    "/consult/desk/{code}": _with("/consult/desk/{code}", "{code}", _each("consultation")),
+    "/consult/desk/{code}/events": _with(
+        "/consult/desk/{code}/events", "{code}", _each("consultation")
+    ),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
@@ -223,6 +231,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         (f"/api/v1/evaluation/values/{v}", k) for k, v in w.indicator_values.items()
     ],
 }
+
+# Public pages that list the stations by their public names (for a citizen to choose one).
+PUBLIC_DIRECTORY = frozenset({"/consult"})
 
 # Lists whose defaults would hide the planted rows.
 EXTRA = (
@@ -305,9 +316,14 @@ def test_no_role_sees_a_record_outside_its_scope(matrix: Matrix, role: str) -> N
         if owner is not None and not may_see(role, owner) and r.status_code not in (403, 404):
             leaks.append(f"{url}: {r.status_code} for a record of {owner}")
         body = r.content.decode("utf-8", "replace")
-        # An error message may repeat what the caller asked for (an order code).
+        # An error message may repeat what the caller asked for (an order code); the
+        # public consultation page lists every station's public name.
         leaks += [
-            f"{url}: {mk.kind} {mk.text}" for mk in hidden if mk.text in body and mk.text not in url
+            f"{url}: {mk.kind} {mk.text}"
+            for mk in hidden
+            if mk.text in body
+            and mk.text not in url
+            and not (url in PUBLIC_DIRECTORY and mk.kind == "unit")
         ]
     assert not errors, errors
     assert not leaks, f"{role} sees:\n" + "\n".join(leaks)
@@ -336,6 +352,11 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             (f"/org/units/{sa01.unit.id}", each("staff", mine)),
         ],
         "auxiliary": [("/work-orders/mediations", ["ZQX-SA01-MEDIATION"])],
+        "expert": [
+            ("/consult/desk", ["ZQX-SA01-CONSULT"]),
+            (f"/consult/desk/{sa01.consultation}", ["ZQX-SA01-CONSULT"]),
+            (f"/consult/desk/{sa01.consultation}/events", ["ZQX-SA01-CONSULTLINE"]),
+        ],
         "city": [
             ("/rollout", ["单位SA01", "单位SA02", "单位SB01", "ZQX-SB01-PDCA"]),
             ("/api/v1/rollout/stations", ["SA01", "SA02", "SB01"]),
@@ -347,6 +368,7 @@ def _expected(w: RoleWorld) -> dict[str, list[tuple[str, list[str]]]]:
             ("/work-orders/accountability?month=2026-11", each("overdue", mine)),
             ("/evaluation/pdca?quarter=2026-Q4", each("pdca item", mine)),
             ("/evaluation/cases", each("case", mine)),
+            ("/consult/desk", ["ZQX-SA01-CONSULT"]),
         ],
         "street": [
             ("/work-orders/mediations", [f"ZQX-{p}-MEDIATION" for p in street]),

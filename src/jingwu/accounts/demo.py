@@ -23,6 +23,7 @@ ACCOUNTS = (
     ("auxiliary", "BS01", "保俶辅警"),
     ("inspector", "XH00", "督察"),
     ("partner", "XH00", "平安合作伙伴"),
+    ("expert", "BS01", "保俶驻所律师"),
 )
 
 

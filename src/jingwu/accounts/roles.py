@@ -22,6 +22,7 @@ class Role(StrEnum):
     CITY = "city"  # 市局负责人 (oversees the districts of a city)
     INSPECTOR = "inspector"  # 督察
     PARTNER = "partner"  # 合作单位
+    EXPERT = "expert"  # 驻所专家 (the "X" of 3+X: lawyers, psychologists, social workers)
     ADMIN = "admin"  # 系统管理员
 
 
@@ -35,6 +36,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CITY: "City bureau head",
     Role.INSPECTOR: "Inspector",
     Role.PARTNER: "Partner",
+    Role.EXPERT: "Station expert",
     Role.ADMIN: "Administrator",
 }
 
@@ -52,7 +54,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "users.admin": frozenset({Role.ADMIN}),
     "audit.view": frozenset({Role.INSPECTOR, Role.ADMIN, Role.DIRECTOR}),
     "reference.edit": frozenset({Role.ADMIN, Role.DIRECTOR}),
-    "dashboard.view": frozenset(_STAFF | _OVERSIGHT | {Role.PARTNER}),
+    "dashboard.view": frozenset(_STAFF | _OVERSIGHT | {Role.PARTNER, Role.EXPERT}),
     "notifications.failed": frozenset(_LEADERS | {Role.ADMIN}),
     # the operator's commands: keys, migrations, the server, the worker, the jobs by hand
     "system.operate": frozenset({Role.ADMIN}),
