@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from jingwu.blobs.store import DirectoryBlobStore
 from jingwu.portal import intake, service
-from jingwu.portal.intake import COMMENT_CONTEXT
 from jingwu.portal.models import PublicInbox, PublicRating
+from jingwu.portal.ratings import COMMENT_CONTEXT
 from jingwu.portal.sealing import seal
 from jingwu.portal.sealkeys import public_key
 from jingwu.security.keys import Keyring
