@@ -65,6 +65,8 @@ PURE = [
     *(f"jingwu.evaluation.whitepaper.{m}" for m in ("charts", "tally", "specs")),
     "jingwu.rollout.plan",
     "jingwu.rollout.planfile",
+    "jingwu.sunshine.suppress",
+    "jingwu.sunshine.dataset",
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).
