@@ -60,3 +60,29 @@ def test_no_page_breaks_the_content_security_policy(
         if found:
             problems[path] = found
     assert not problems, problems
+
+
+def test_the_public_sunshine_pages_keep_the_content_security_policy(
+    page: Page, live_server: LiveServer
+) -> None:
+    """The open-data pages, as a visitor: the chart, the map and the filters run from
+    static files, with no violation and no script error."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.context.add_init_script(WATCH)
+    problems: dict[str, list[str]] = {}
+    for path in ("/sunshine", "/sunshine/versions", "/sunshine/dictionary"):
+        page.goto(f"{live_server.url}{path}")
+        page.wait_for_load_state("networkidle")
+        found = page.evaluate("window.__csp") + errors
+        errors.clear()
+        if found:
+            problems[path] = found
+    # the month filter applies on change (no button press needed)
+    page.goto(f"{live_server.url}/sunshine")
+    months = page.eval_on_selector_all("#sun-month option", "els => els.map(e => e.value)")
+    if len(months) > 1:
+        with page.expect_navigation():
+            page.select_option("#sun-month", months[1])
+        assert f"month={months[1]}" in page.url
+    assert not problems, problems

@@ -66,6 +66,8 @@ PURE = [
     "jingwu.rollout.plan",
     "jingwu.rollout.planfile",
     *(f"jingwu.open311.{m}" for m in ("spec", "formats", "catalogue")),
+    "jingwu.sunshine.suppress",
+    "jingwu.sunshine.dataset",
 ]
 
 # Known cycles, each to be removed by the engineer named (then delete the entry).

@@ -24,6 +24,9 @@ from jingwu.workorders.models_cases import Mediation
 from jingwu.workorders.reports import local_month, month_bounds
 
 MONTHS = 12
+# A month is published once it is over and this long past, so that late responses and
+# closures of its last days are in; from then on its count figures are frozen.
+GRACE = dt.timedelta(days=3)
 
 
 def months_up_to(now: dt.datetime, n: int = MONTHS) -> list[str]:
@@ -36,13 +39,18 @@ def months_up_to(now: dt.datetime, n: int = MONTHS) -> list[str]:
     return out
 
 
+def complete_months(now: dt.datetime, n: int = MONTHS) -> list[str]:
+    """The ``n`` months up to the last one that ended at least :data:`GRACE` before ``now``."""
+    return months_up_to(now - GRACE, n + 1)[:-1]
+
+
 def _minutes(a: dt.datetime, b: dt.datetime) -> float:
     return (b - a).total_seconds() / 60
 
 
 def collect(session: Session, *, now: dt.datetime, n_months: int = MONTHS) -> Raw:
-    """The raw figures of the last ``n_months`` local months, per community."""
-    months = months_up_to(now, n_months)
+    """The raw figures of the last ``n_months`` complete local months, per community."""
+    months = complete_months(now, n_months)
     start, _ = month_bounds(months[0])
     units = session.execute(
         select(Unit.id, Unit.short_code, Unit.name, Unit.name_en, Unit.lat, Unit.lon).where(

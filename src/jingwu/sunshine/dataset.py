@@ -120,28 +120,74 @@ def _small_sample(key: Key, measure: str, values: Sequence[float], k: int) -> li
     return [(key[0], key[1], measure, ALL, ALL, round(statistics.median(values), 1))]
 
 
-def build(raw: Raw, *, k: int = K) -> Dataset:
-    """Suppress and lay out the raw figures as published rows (sorted, canonical)."""
+FROZEN_MEASURES = frozenset(
+    {
+        "received",
+        "closed",
+        "response_median_minutes",
+        "completion_median_minutes",
+        "satisfaction_mean",
+        "satisfaction_count",
+        "mediations",
+    }
+)
+Frozen = Mapping[str, tuple[list[Row], int]]  # month -> (its count rows, withheld count)
+
+
+def frozen_part(document: Mapping[str, Any]) -> dict[str, tuple[list[Row], int]]:
+    """The count figures of each month of a published document, to carry over unchanged."""
+    out: dict[str, tuple[list[Row], int]] = {
+        m: ([], int(n)) for m, n in document.get("withheld_by_month", {}).items()
+    }
+    for m in document.get("months", []):
+        out.setdefault(m, ([], 0))
+    for r in document.get("rows", []):
+        if r[2] in FROZEN_MEASURES and r[1] in out:
+            out[r[1]][0].append((r[0], r[1], r[2], r[3], r[4], float(r[5])))
+    return out
+
+
+def _count_rows(raw: Raw, k: int, frozen: set[str], withheld: dict[str, int]) -> list[Row]:
+    """The count figures of the months not frozen, suppressed; ``withheld`` counts per month."""
     rows: list[Row] = []
-    withheld = 0
     for (community, month, measure), counts in raw.requests.items():
-        found, hidden = _table_rows((community, month), measure, counts, k)
-        rows += found
-        withheld += hidden
+        if month not in frozen:
+            found, hidden = _table_rows((community, month), measure, counts, k)
+            rows += found
+            withheld[month] += hidden
     for (community, month, measure), values in raw.durations.items():
-        found = _small_sample((community, month), measure, values, k)
-        rows += found
-        withheld += not found and bool(values)
+        if month not in frozen:
+            found = _small_sample((community, month), measure, values, k)
+            rows += found
+            withheld[month] += not found and bool(values)
     for key, ratings in raw.ratings.items():
+        if key[1] in frozen:
+            continue
         if len(ratings) >= k:
             rows.append((*key, "satisfaction_mean", ALL, ALL, round(statistics.mean(ratings), 2)))
             rows.append((*key, "satisfaction_count", ALL, ALL, float(len(ratings))))
         elif ratings:
-            withheld += 2
+            withheld[key[1]] += 2
     for key, outcomes in raw.mediations.items():
-        found, hidden = _mediation_rows(key, outcomes, k)
-        rows += found
-        withheld += hidden
+        if key[1] not in frozen:
+            found, hidden = _mediation_rows(key, outcomes, k)
+            rows += found
+            withheld[key[1]] += hidden
+    return rows
+
+
+def build(raw: Raw, *, k: int = K, frozen: Frozen | None = None) -> Dataset:
+    """Suppress and lay out the raw figures as published rows (sorted, canonical).
+
+    The count figures of the months in ``frozen`` are taken from there unchanged (as first
+    published), not from ``raw``: a month's table is suppressed once, so versions cannot be
+    compared to undo a suppression."""
+    frozen = {m: v for m, v in (frozen or {}).items() if m in raw.months}
+    withheld: dict[str, int] = dict.fromkeys(raw.months, 0)
+    rows = _count_rows(raw, k, set(frozen), withheld)
+    for month, (carried, hidden) in frozen.items():
+        rows += carried
+        withheld[month] = hidden
     for (community, month, index), value in raw.indices.items():
         rows.append((community, month, index, ALL, ALL, round(value, 2)))
     rows.sort()
@@ -163,9 +209,10 @@ def build(raw: Raw, *, k: int = K) -> Dataset:
         "draws": sorted(raw.draws, key=lambda d: (d["draw"], d["target"])),
         "columns": list(COLUMNS),
         "rows": [list(r) for r in rows],
-        "withheld": withheld,
+        "withheld": sum(withheld.values()),
+        "withheld_by_month": dict(sorted(withheld.items())),
     }
-    return Dataset(rows, withheld, content)
+    return Dataset(rows, sum(withheld.values()), content)
 
 
 def canonical_json(document: Mapping[str, Any]) -> bytes:

@@ -1,5 +1,10 @@
 """Publishing the sunshine dataset: read, suppress, write a version, log its hash.
 
+Only complete months are published (:func:`jingwu.sunshine.collect.complete_months`), and a
+month's count figures are computed once, by the first version that holds the month, then
+carried over unchanged: versions cannot be compared to undo a suppression. Index values and
+the draws are read afresh each run.
+
 Idempotent by content: a run whose figures (everything but the version number and the time)
 hash to the same value as the newest version's writes nothing. Otherwise it writes version
 n + 1 (a unique number: of two workers racing, the second one's insert fails and its
@@ -11,6 +16,7 @@ download can prove it is what was published, and when.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import insert, select
@@ -21,7 +27,7 @@ from jingwu.evidence import proofs
 from jingwu.evidence import service as evidence
 from jingwu.org.models import Unit
 from jingwu.sunshine import collect
-from jingwu.sunshine.dataset import build, csv_body, document, sha256_hex
+from jingwu.sunshine.dataset import build, csv_body, document, frozen_part, sha256_hex
 from jingwu.sunshine.models import SunshineCell, SunshineVersion
 from jingwu.sunshine.suppress import K
 
@@ -49,8 +55,9 @@ def publish(
 ) -> Published:
     """Publish a new version if the figures changed; fill in the log indexes sequenced since."""
     indexed = fill_log_indexes(session)
-    dataset = build(collect.collect(session, now=now, n_months=months), k=k)
     last = latest(session)
+    frozen = frozen_part(json.loads(last.json_body)) if last is not None else {}
+    dataset = build(collect.collect(session, now=now, n_months=months), k=k, frozen=frozen)
     if last is not None and last.content_sha256 == dataset.content_sha256:
         return Published(None, indexed)
     number = 1 if last is None else last.version + 1

@@ -15,8 +15,11 @@ from jingwu.sunshine import queries, service
 from jingwu.sunshine.dataset import sha256_hex
 from jingwu.sunshine.models import SunshineCell, SunshineVersion
 from jingwu.workorders.models import Feedback
-from tests.integration.evaluation.indices.indices_world import NOV, NOW, order
+from tests.integration.evaluation.indices.indices_world import NOV, order
 from tests.integration.workorders.wo_factory import World, make_world
+
+# A week into December (Shanghai): November is over and past the grace days, so published.
+NOW = dt.datetime(2026, 12, 8, 2, 0, tzinfo=dt.UTC)
 
 
 def planted(session: Session) -> World:
@@ -109,19 +112,48 @@ def test_each_version_is_an_evidence_entry_with_the_hash_of_its_json(session: Se
 
 
 def test_a_second_run_with_unchanged_figures_writes_no_version(session: Session) -> None:
+    planted(session)
+    first = service.publish(session, now=NOW).version
+    assert first is not None
+    assert service.publish(session, now=NOW + dt.timedelta(hours=1)).version is None
+    assert session.scalar(select(func.count()).select_from(SunshineVersion)) == 1
+
+
+def test_the_running_month_is_not_published(session: Session) -> None:
+    w = planted(session)
+    december = dt.datetime(2026, 12, 2, 2, 0, tzinfo=dt.UTC)
+    order(session, w, "SA01", at=december, category="noise")
+    v = service.publish(session, now=NOW).version
+    assert v is not None
+    assert json.loads(v.json_body)["months"][-1] == "2026-11"
+    assert "2026-12" not in v.csv_body
+
+
+def test_a_published_month_is_frozen_and_the_next_month_comes_in_a_new_version(
+    session: Session,
+) -> None:
     w = planted(session)
     first = service.publish(session, now=NOW).version
     assert first is not None
-    later = NOW + dt.timedelta(hours=1)
-    assert service.publish(session, now=later).version is None
-    assert session.scalar(select(func.count()).select_from(SunshineVersion)) == 1
+    before = cells(session, first)
+    # a late November order changes nothing published: November's suppression stands
     order(session, w, "SA01", at=NOV, category="noise")
-    second = service.publish(session, now=later).version
+    assert service.publish(session, now=NOW + dt.timedelta(hours=1)).version is None
+    # December, once over, comes in version 2; November's figures are carried unchanged
+    for n in range(7):
+        order(session, w, "SA01", at=dt.datetime(2026, 12, 2, 2, n, tzinfo=dt.UTC))
+    second = service.publish(session, now=dt.datetime(2027, 1, 8, 2, 0, tzinfo=dt.UTC)).version
     assert second is not None and second.version == 2
+    after = cells(session, second)
+    assert {k: v for k, v in after.items() if k[1] == "2026-11"} == {
+        k: v for k, v in before.items() if k[1] == "2026-11"
+    }
+    assert after[("SA01", "2026-12", "received", "all", "all")] == 7
+    assert json.loads(second.json_body)["withheld_by_month"]["2026-11"] == first.withheld
     assert second.evidence_version == 2  # the next version of the same evidence item
     items = session.scalars(
         select(EvidenceItem).where(EvidenceItem.order_code == service.SUBJECT)
     ).all()
     assert len(items) == 1
-    assert queries.latest(session) is not None
-    assert queries.latest(session).version == 2  # type: ignore[union-attr]
+    latest = queries.latest(session)
+    assert latest is not None and latest.version == 2

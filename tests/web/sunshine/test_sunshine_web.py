@@ -14,8 +14,7 @@ from jingwu.sunshine import service
 from jingwu.sunshine.models import SunshineVersion
 from jingwu.web.app import create_app
 from jingwu.worker.runner import all_jobs
-from tests.integration.evaluation.indices.indices_world import NOW
-from tests.integration.sunshine.test_sunshine_publish import planted
+from tests.integration.sunshine.test_sunshine_publish import NOW, planted
 
 
 def published(session: Session) -> SunshineVersion:
