@@ -36,7 +36,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import uuid
@@ -68,6 +67,7 @@ from jingwu.runtime import Runtime, start
 from jingwu.workorders.models import WorkOrder
 
 sys.path.insert(0, str(Path(__file__).parent))
+from body_limits import _revision_src as revision_src
 from iot_map import PG_ADMIN, _unit, serve
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -233,17 +233,6 @@ runtime = start(Settings(database_url=url, var_dir=tmp / "var", blob_dir=tmp / "
 uvicorn.run(create_app(runtime), host="127.0.0.1", port=port, log_level="warning",
             access_log=False)
 """
-
-
-def revision_src(rev: str, tmp: Path) -> Path:
-    """REV's ``src`` directory, unpacked from ``git archive``."""
-    archive = tmp / "src.tar"
-    subprocess.run(
-        ["git", "archive", "--format=tar", "-o", str(archive), rev, "src"], cwd=ROOT, check=True
-    )
-    with tarfile.open(archive) as tar:
-        tar.extractall(tmp, filter="data")
-    return tmp / "src"
 
 
 def start_server(src: Path, url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:

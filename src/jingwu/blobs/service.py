@@ -8,8 +8,8 @@ from collections.abc import Iterator
 from sqlalchemy.orm import Session
 
 from jingwu.blobs.models import Blob
-from jingwu.blobs.store import BlobStore, Readable
-from jingwu.errors import NotFound
+from jingwu.blobs.store import BlobError, BlobStore, Readable
+from jingwu.errors import Invalid, NotFound
 
 MAX_UPLOAD_BYTES = 8 * 1024**3  # 8 GiB: long body-camera videos
 
@@ -38,6 +38,39 @@ def store(
         session.add(blob)
         session.flush()
     return blob
+
+
+def store_upload(
+    session: Session,
+    blobs: BlobStore,
+    *,
+    stream: Readable,
+    filename: str,
+    media_type: str,
+    now: dt.datetime,
+    max_bytes: int,
+) -> Blob:
+    """An uploaded file (evidence of a PDCA item, a self-assessment …): it needs a name and
+    may hold at most ``max_bytes``, else it is refused (Invalid, naming the field ``file``)
+    and nothing is registered."""
+    if not filename.strip():
+        raise Invalid("The file needs a name.", fields={"file": "required"})
+    try:
+        return store(
+            session,
+            blobs,
+            stream=stream,
+            filename=filename,
+            media_type=media_type,
+            now=now,
+            max_bytes=max_bytes,
+        )
+    except BlobError as exc:
+        raise Invalid(
+            "A file may hold at most {limit} MB.",
+            params={"limit": max_bytes // 1024**2},
+            fields={"file": "too large"},
+        ) from exc
 
 
 def read(session: Session, blobs: BlobStore, *, sha256: str) -> tuple[Blob, Iterator[bytes]]:

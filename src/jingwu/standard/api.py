@@ -34,7 +34,7 @@ from jingwu.standard.schemas import (
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep, one_transaction
 from jingwu.web.openapi import API_ERRORS
-from jingwu.web.params import IdPath
+from jingwu.web.params import IdPath, upload
 
 router = APIRouter(prefix="/api/v1/standard", tags=["standard"], responses=API_ERRORS)
 Viewer = Annotated[Principal, Requires("standard.view")]
@@ -174,18 +174,17 @@ def attach_assessment_file(
     file: Annotated[UploadFile, File(description="the evidence file")],
 ) -> FileOut:
     """Attach an evidence file of a kind the requirement names."""
-    row = assess.attach(
-        session,
-        principal,
-        blobs,
-        assessment_id=assessment_id,
-        evidence_kind=evidence_kind,
-        stream=file.file,
-        filename=file.filename or "",
-        media_type=file.content_type or "",
-        now=now,
+    return FileOut.of(
+        assess.attach(
+            session,
+            principal,
+            blobs,
+            assessment_id=assessment_id,
+            evidence_kind=evidence_kind,
+            now=now,
+            **upload(file),
+        )
     )
-    return FileOut(id=row.id, evidence_kind=row.evidence_kind)
 
 
 @router.post(
@@ -250,18 +249,17 @@ def attach_rectification_file(
     file: Annotated[UploadFile, File(description="the evidence file")],
 ) -> FileOut:
     """Attach a file to the rectification as one kind of the evidence its requirement names."""
-    row = rectify.attach(
-        session,
-        principal,
-        blobs,
-        rectification_id=rectification_id,
-        evidence_kind=evidence_kind,
-        stream=file.file,
-        filename=file.filename or "",
-        media_type=file.content_type or "",
-        now=now,
+    return FileOut.of(
+        rectify.attach(
+            session,
+            principal,
+            blobs,
+            rectification_id=rectification_id,
+            evidence_kind=evidence_kind,
+            now=now,
+            **upload(file),
+        )
     )
-    return FileOut(id=row.id, evidence_kind=row.evidence_kind)
 
 
 @router.post(

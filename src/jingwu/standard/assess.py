@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.scope import Principal, scoped, unit_in_scope
 from jingwu.audit import service as audit
 from jingwu.blobs import service as blobs_service
-from jingwu.blobs.store import BlobError, BlobStore, Readable
+from jingwu.blobs.store import BlobStore, Readable
 from jingwu.errors import Conflict, Invalid, NotFound, Terms
 from jingwu.org.models import Unit
 from jingwu.standard.models import Assessment, AssessmentFile
@@ -133,30 +133,16 @@ def attach(
     requirement = _self_assessed(session, row.version, row.requirement_id)
     if not evidence_kind and len(requirement.evidence) == 1:
         evidence_kind = requirement.evidence[0].id
-    if evidence_kind not in {e.id for e in requirement.evidence}:
-        raise Invalid(
-            "Requirement {id} asks for: {kinds}.",
-            params={"id": requirement.id, "kinds": ", ".join(e.id for e in requirement.evidence)},
-            fields={"evidence_kind": "not named by the requirement"},
-        )
-    if not filename.strip():
-        raise Invalid("The file needs a name.", fields={"file": "required"})
-    try:
-        blob = blobs_service.store(
-            session,
-            blobs,
-            stream=stream,
-            filename=filename,
-            media_type=media_type,
-            now=now,
-            max_bytes=MAX_EVIDENCE_BYTES,
-        )
-    except BlobError as exc:
-        raise Invalid(
-            "A file may hold at most {limit} MB.",
-            params={"limit": MAX_EVIDENCE_BYTES // 1024**2},
-            fields={"file": "too large"},
-        ) from exc
+    requirement.evidence_kind(evidence_kind)
+    blob = blobs_service.store_upload(
+        session,
+        blobs,
+        stream=stream,
+        filename=filename,
+        media_type=media_type,
+        now=now,
+        max_bytes=MAX_EVIDENCE_BYTES,
+    )
     file = AssessmentFile(
         assessment_id=row.id,
         unit_id=row.unit_id,

@@ -140,13 +140,7 @@ def attach(
     principal.require("standard.rectify")
     row = get(session, principal, rectification_id)
     requirement = _requirement(session, row)
-    kinds = {e.id: e for e in requirement.evidence}
-    if evidence_kind not in kinds:
-        raise Invalid(
-            "Requirement {id} asks for: {kinds}.",
-            params={"id": requirement.id, "kinds": ", ".join(kinds)},
-            fields={"evidence_kind": "not named by the requirement"},
-        )
+    kind = requirement.evidence_kind(evidence_kind)
     evidence = pdca.attach(
         session,
         principal,
@@ -156,7 +150,7 @@ def attach(
         filename=filename,
         media_type=media_type,
         now=now,
-        note=kinds[evidence_kind].name_zh,
+        note=kind.name_zh,
     )
     file = RectificationFile(
         rectification_id=row.id, evidence_kind=evidence_kind, pdca_evidence_id=evidence.id

@@ -23,7 +23,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from jingwu.errors import Invalid, NamedTerm, Term
+from jingwu.errors import Invalid, NamedTerm, Term, Terms
 from jingwu.standard.thresholds import (
     QUERIES,
     ParamValue,
@@ -94,6 +94,18 @@ class Requirement:
     @property
     def self_assessed(self) -> bool:
         return self.method == "self_assessment"
+
+    def evidence_kind(self, kind: str) -> EvidenceKind:
+        """The kind of evidence ``kind`` names, if this requirement names it (Invalid if not:
+        a file is attached only as a kind the requirement asks for)."""
+        for evidence in self.evidence:
+            if evidence.id == kind:
+                return evidence
+        raise Invalid(
+            "Requirement {id} asks for: {kinds}.",
+            params={"id": self.id, "kinds": Terms(e.term() for e in self.evidence)},
+            fields={"evidence_kind": "not named by the requirement"},
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,12 @@ that succeeds goes back to the requirement on the scorecard.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Path, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import (
     FileResponse,
     HTMLResponse,
@@ -24,11 +26,12 @@ from jingwu.accounts.scope import Principal
 from jingwu.errors import DomainError, Invalid, NotFound
 from jingwu.org.models import Unit
 from jingwu.standard import assess, present, queries, rectify
+from jingwu.standard.models import Assessment, Rectification
 from jingwu.web.authz import PUBLIC, Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep
 from jingwu.web.i18n import translations
 from jingwu.web.nav import NavItem
-from jingwu.web.params import IdPath
+from jingwu.web.params import IdPath, upload
 from jingwu.web.templating import render
 
 STATIC = FilePath(__file__).parent / "static"
@@ -110,19 +113,38 @@ def _back(unit: Unit | str, version: str, requirement: str) -> RedirectResponse:
     )
 
 
-def _failed(
+def _on_row(
     request: Request,
     session: Session,
     principal: Principal,
     now: dt.datetime,
-    unit_id: int,
+    row: Assessment | Rectification,
     version: str,
-    exc: DomainError,
-) -> HTMLResponse:
-    session.rollback()
-    unit = session.get(Unit, unit_id)
-    assert unit is not None
-    return _station(request, session, principal, now, unit.short_code, version, exc)
+    action: Callable[[], object],
+) -> Response:
+    """A form's action on a self-assessment or a rectification: back to its requirement on
+    the scorecard, or the scorecard again with the error (nothing stored)."""
+    unit_id, requirement = row.unit_id, row.requirement_id
+    try:
+        action()
+    except DomainError as exc:
+        session.rollback()
+        unit = session.get(Unit, unit_id)
+        assert unit is not None
+        return _station(request, session, principal, now, unit.short_code, version, exc)
+    return _back(session.get(Unit, unit_id) or "", version, requirement)
+
+
+@dataclass
+class EvidenceForm:
+    """A multipart form adding an evidence file (CSRF in the query)."""
+
+    evidence_kind: KindForm
+    file: Annotated[UploadFile, File()]
+    version: VersionForm = "1.0"
+
+
+Evidence = Annotated[EvidenceForm, Depends()]
 
 
 @router.post("/standard/stations/{station}/assess", response_class=HTMLResponse)
@@ -159,10 +181,8 @@ def self_assess(
                 blobs,
                 assessment_id=row.id,
                 evidence_kind=evidence_kind,
-                stream=file.file,
-                filename=file.filename,
-                media_type=file.content_type or "",
                 now=now,
+                **upload(file),
             )
     except DomainError as exc:
         session.rollback()
@@ -178,27 +198,19 @@ def attach_assessment_file(
     blobs: BlobsDep,
     now: Now,
     assessment_id: IdPath,
-    evidence_kind: KindForm,
-    file: Annotated[UploadFile, File()],
-    version: VersionForm = "1.0",
+    form: Evidence,
 ) -> Response:
     """Add an evidence file to a self-assessment (multipart; CSRF in the query)."""
     row = assess.get_assessment(session, principal, assessment_id)
-    try:
-        assess.attach(
-            session,
-            principal,
-            blobs,
-            assessment_id=row.id,
-            evidence_kind=evidence_kind,
-            stream=file.file,
-            filename=file.filename or "",
-            media_type=file.content_type or "",
-            now=now,
-        )
-    except DomainError as exc:
-        return _failed(request, session, principal, now, row.unit_id, version, exc)
-    return _back(session.get(Unit, row.unit_id) or "", version, row.requirement_id)
+    kind = form.evidence_kind
+
+    def attach() -> object:
+        return assess.attach(
+            session, principal, blobs, assessment_id=row.id, evidence_kind=kind, now=now,
+            **upload(form.file),
+        )  # fmt: skip
+
+    return _on_row(request, session, principal, now, row, form.version, attach)
 
 
 @router.get("/standard/assessments/{assessment_id}/files/{file_id}")
@@ -227,18 +239,14 @@ def verify(
 ) -> Response:
     """Accept a self-assessment, or reject it with a reason."""
     row = assess.get_assessment(session, principal, assessment_id)
-    try:
-        assess.verify(
-            session,
-            principal,
-            assessment_id=row.id,
-            accept=decision == "accept",
-            reason=reason,
-            now=now,
-        )
-    except DomainError as exc:
-        return _failed(request, session, principal, now, row.unit_id, version, exc)
-    return _back(session.get(Unit, row.unit_id) or "", version, row.requirement_id)
+
+    def verify() -> object:
+        return assess.verify(
+            session, principal, assessment_id=row.id, accept=decision == "accept",
+            reason=reason, now=now,
+        )  # fmt: skip
+
+    return _on_row(request, session, principal, now, row, version, verify)
 
 
 def _due(text: str) -> dt.date:
@@ -289,27 +297,19 @@ def attach_rectification_file(
     blobs: BlobsDep,
     now: Now,
     rectification_id: IdPath,
-    evidence_kind: KindForm,
-    file: Annotated[UploadFile, File()],
-    version: VersionForm = "1.0",
+    form: Evidence,
 ) -> Response:
     """Attach a rectification's evidence file (multipart; CSRF in the query)."""
     row = rectify.get(session, principal, rectification_id)
-    try:
-        rectify.attach(
-            session,
-            principal,
-            blobs,
-            rectification_id=row.id,
-            evidence_kind=evidence_kind,
-            stream=file.file,
-            filename=file.filename or "",
-            media_type=file.content_type or "",
-            now=now,
-        )
-    except DomainError as exc:
-        return _failed(request, session, principal, now, row.unit_id, version, exc)
-    return _back(session.get(Unit, row.unit_id) or "", version, row.requirement_id)
+    kind = form.evidence_kind
+
+    def attach() -> object:
+        return rectify.attach(
+            session, principal, blobs, rectification_id=row.id, evidence_kind=kind, now=now,
+            **upload(form.file),
+        )  # fmt: skip
+
+    return _on_row(request, session, principal, now, row, form.version, attach)
 
 
 @router.post("/standard/rectifications/{rectification_id}/close", response_class=HTMLResponse)
@@ -324,8 +324,8 @@ def close_rectification(
 ) -> Response:
     """Close a rectification (only with the evidence its requirement names)."""
     row = rectify.get(session, principal, rectification_id)
-    try:
-        rectify.close(session, principal, rectification_id=row.id, note=note, now=now)
-    except DomainError as exc:
-        return _failed(request, session, principal, now, row.unit_id, version, exc)
-    return _back(session.get(Unit, row.unit_id) or "", version, row.requirement_id)
+
+    def close() -> object:
+        return rectify.close(session, principal, rectification_id=row.id, note=note, now=now)
+
+    return _on_row(request, session, principal, now, row, version, close)

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from jingwu.standard.models import Assessment, Rectification
+from jingwu.standard.models import Assessment, AssessmentFile, Rectification, RectificationFile
 from jingwu.standard.present import reason_en
 from jingwu.standard.queries import ModuleMix
 from jingwu.standard.requirements import Requirement, StandardVersion
@@ -247,3 +247,7 @@ class FileOut(BaseModel):
 
     id: int
     evidence_kind: str
+
+    @classmethod
+    def of(cls, row: AssessmentFile | RectificationFile) -> FileOut:
+        return cls(id=row.id, evidence_kind=row.evidence_kind)

@@ -9,9 +9,9 @@ carries the same bounds and says how times without an offset are read.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, BinaryIO, TypedDict
 
-from fastapi import Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request, UploadFile
 
 from jingwu.fields import (
     MAX_ID,
@@ -36,7 +36,9 @@ __all__ = [
     "LocalDateTime",
     "Longitude",
     "PageNo",
+    "Upload",
     "local_time_zone",
+    "upload",
     "use_time_zone",
 ]
 
@@ -70,3 +72,20 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 
 FormFields = Annotated[dict[str, str], Depends(form_fields)]
+
+
+class Upload(TypedDict):
+    """An uploaded file as a service takes it (``service.attach(..., **upload(file))``)."""
+
+    stream: BinaryIO
+    filename: str
+    media_type: str
+
+
+def upload(file: UploadFile) -> Upload:
+    """The keyword arguments a service's ``attach`` takes for an uploaded file."""
+    return {
+        "stream": file.file,
+        "filename": file.filename or "",
+        "media_type": file.content_type or "",
+    }

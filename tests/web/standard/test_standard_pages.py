@@ -103,3 +103,28 @@ def test_a_rectification_is_opened_and_refused_closing_without_evidence(
     )
     assert r.status_code == 422
     assert "人员花名册" in r.text
+    # a file of a kind the requirement does not name is refused, named in Chinese
+    wrong = client.post(
+        f"/standard/rectifications/{row.id}/files?csrf_token={token}",
+        data={"evidence_kind": "photos", "version": "1.0"},
+        files={"file": ("roster.pdf", b"%PDF-1.4 roster", "application/pdf")},
+    )
+    assert wrong.status_code == 422 and 'id="error"' in wrong.text
+    assert (
+        "人员花名册及岗位表" in wrong.text
+        and "staff_roster" not in wrong.text.split('id="error"')[1][:300]
+    )
+    r = client.post(
+        f"/standard/rectifications/{row.id}/files?csrf_token={token}",
+        data={"evidence_kind": "staff_roster", "version": "1.0"},
+        files={"file": ("roster.pdf", b"%PDF-1.4 roster", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text
+    assert r.headers["location"].endswith("#req-org2-staffing")
+    r = client.post(
+        f"/standard/rectifications/{row.id}/close",
+        data={"note": "已补齐", "version": "1.0", "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303, r.text

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from jingwu.accounts.models import User
 from jingwu.accounts.scope import Principal, scoped, unit_in_scope
 from jingwu.blobs import service as blobs_service
-from jingwu.blobs.store import BlobError, BlobStore, Readable
+from jingwu.blobs.store import BlobStore, Readable
 from jingwu.errors import Conflict, Invalid, NotFound
 from jingwu.evaluation.catalogue import default_catalogue
 from jingwu.evaluation.checks.periods import LOCAL, local_date, quarter_of
@@ -335,24 +335,15 @@ def attach(
     """Store a file in the blob store and attach it to the item as evidence."""
     principal.require("evaluation.pdca")
     item = get_item(session, principal, item_id, for_update=True)
-    if not filename.strip():
-        raise Invalid("The file needs a name.", fields={"file": "required"})
-    try:
-        blob = blobs_service.store(
-            session,
-            blobs,
-            stream=stream,
-            filename=filename,
-            media_type=media_type,
-            now=now,
-            max_bytes=MAX_EVIDENCE_BYTES,
-        )
-    except BlobError as exc:
-        raise Invalid(
-            "A file may hold at most {limit} MB.",
-            params={"limit": MAX_EVIDENCE_BYTES // 1024**2},
-            fields={"file": "too large"},
-        ) from exc
+    blob = blobs_service.store_upload(
+        session,
+        blobs,
+        stream=stream,
+        filename=filename,
+        media_type=media_type,
+        now=now,
+        max_bytes=MAX_EVIDENCE_BYTES,
+    )
     row = PdcaEvidence(
         item_id=item.id,
         unit_id=item.unit_id,
