@@ -63,8 +63,11 @@ def response(
             ended = found.status == rules.CLOSED and (not lines or lines[-1].seq == found.last_seq)
             return out, ended
 
+    def counters(ids: list[int]) -> dict[int, int]:
+        with db.unit_of_work(write=False) as session:
+            return service.line_counters(session, ids)
+
     loader: Loader = load
     after = last_event_id(request.headers.get("last-event-id"), 0)
-    return StreamingResponse(
-        events(cid, loader, after=after), media_type="text/event-stream", headers=HEADERS
-    )
+    stream = events(cid, loader, after=after, counters=counters)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=HEADERS)
