@@ -1,18 +1,20 @@
 """Wake-ups for the live streams of one process (asyncio, no framework).
 
-A POST that adds a message publishes the consultation's id once its transaction has
-committed; every stream of that consultation waiting in this process wakes and reads the
-new lines from the database. For lines written by another process (``jingwu serve
---workers N``) one poller per process reads the line counters of every consultation that
-has a stream here, in one query every :data:`POLL_S`, and wakes the streams whose counter
-moved: one query a second per process, however many streams are open.
+A POST that adds a message publishes it, once its transaction has committed, to every
+stream of that consultation waiting in this process: the line itself travels in memory,
+so a stream sends it without reading the database. For lines written by another process
+(``jingwu serve --workers N``) one poller per process reads the line counters of every
+consultation that has a stream here, in one query every :data:`POLL_S`, and wakes the
+streams whose counter moved past what this process has seen; those read the database.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 import anyio.to_thread
 
@@ -21,32 +23,62 @@ POLL_S = 1.0
 SeqReader = Callable[[list[int]], dict[int, int]]
 
 
+class Line(NamedTuple):
+    """A message as the streams need it (the body in clear: memory only, never stored so)."""
+
+    seq: int
+    sender: str
+    body: str
+    sent_at: dt.datetime
+
+
+class Listener:
+    """One stream's wake-up and the lines published to it since it last looked."""
+
+    def __init__(self) -> None:
+        self.event = asyncio.Event()
+        self.inbox: list[Line] = []
+
+    def take(self) -> list[Line]:
+        lines, self.inbox = self.inbox, []
+        self.event.clear()
+        return lines
+
+
 class Broker:
     def __init__(self) -> None:
-        self._waiting: dict[int, set[asyncio.Event]] = {}
+        self._waiting: dict[int, set[Listener]] = {}
         self._seen: dict[int, int] = {}
         self._poller: asyncio.Task[None] | None = None
 
     @contextmanager
-    def listen(self, key: int, seq: int | None = None) -> Iterator[asyncio.Event]:
-        event = asyncio.Event()
-        self._waiting.setdefault(key, set()).add(event)
-        if seq is not None:
-            self._seen[key] = max(seq, self._seen.get(key, 0))
+    def listen(self, key: int, seq: int = 0) -> Iterator[Listener]:
+        listener = Listener()
+        self._waiting.setdefault(key, set()).add(listener)
+        self.saw(key, seq)
         try:
-            yield event
+            yield listener
         finally:
             waiting = self._waiting.get(key)
             if waiting is not None:
-                waiting.discard(event)
+                waiting.discard(listener)
                 if not waiting:
                     del self._waiting[key]
                     self._seen.pop(key, None)
 
-    def publish(self, key: int) -> None:
-        """Wake the streams of ``key`` (call on the event loop)."""
-        for event in self._waiting.get(key, ()):
-            event.set()
+    def saw(self, key: int, seq: int) -> None:
+        """This process knows the consultation's lines up to ``seq``."""
+        if key in self._waiting:
+            self._seen[key] = max(seq, self._seen.get(key, 0))
+
+    def publish(self, key: int, line: Line | None = None) -> None:
+        """Wake the streams of ``key``, handing them ``line`` (call on the event loop)."""
+        if line is not None:
+            self.saw(key, line.seq)
+        for listener in self._waiting.get(key, ()):
+            if line is not None:
+                listener.inbox.append(line)
+            listener.event.set()
 
     def listeners(self, key: int) -> int:
         return len(self._waiting.get(key, ()))
@@ -67,9 +99,8 @@ class Broker:
             counters = await anyio.to_thread.run_sync(read, keys)
             for key, seq in counters.items():
                 if seq > self._seen.get(key, seq):
-                    self.publish(key)
-                if key in self._waiting:
-                    self._seen[key] = max(seq, self._seen.get(key, 0))
+                    self.publish(key)  # no line: the streams read the database
+                self.saw(key, seq)
 
 
 BROKER = Broker()
