@@ -17,7 +17,6 @@ from sqlalchemy import select
 from jingwu.accounts.scope import Principal, scoped
 from jingwu.consult import live, rules, service
 from jingwu.consult.models import Consultation
-from jingwu.consult.routes import wake
 from jingwu.web.authz import Requires
 from jingwu.web.deps import BlobsDep, Now, SessionDep, one_transaction
 from jingwu.web.nav import NavItem
@@ -89,7 +88,7 @@ def claim(
     session: SessionDep, background: BackgroundTasks, principal: Expert, now: Now, code: str
 ) -> Response:
     c = service.claim(session, principal, code=code, now=now)
-    background.add_task(wake, c.id)
+    background.add_task(live.wake, c.id, [])
     return RedirectResponse(f"/consult/desk/{code}", status_code=303)
 
 
@@ -104,7 +103,7 @@ def send(
     body: Annotated[str, Form(max_length=rules.MAX_MESSAGE * 2)],
 ) -> Response:
     m = service.send_expert(session, principal, code=code, body=body, now=now)
-    background.add_task(wake, m.consultation_id)
+    background.add_task(live.wake, m.consultation_id, [live.line_of(m)])
     return Response(status_code=204)
 
 
@@ -121,7 +120,7 @@ def hand_over(
 ) -> Response:
     """To a colleague of the station, or back to the queue (no colleague chosen)."""
     c = service.hand_over(session, principal, code=code, to=to or None, note=note, now=now)
-    background.add_task(wake, c.id)
+    background.add_task(live.wake, c.id, [])
     return RedirectResponse("/consult/desk", status_code=303)
 
 
@@ -131,7 +130,7 @@ def close(
     session: SessionDep, background: BackgroundTasks, principal: Expert, now: Now, code: str
 ) -> Response:
     c = service.close(session, principal, code=code, now=now)
-    background.add_task(wake, c.id)
+    background.add_task(live.wake, c.id, [])
     return RedirectResponse(f"/consult/desk/{code}", status_code=303)
 
 

@@ -1,7 +1,8 @@
 """What the pages send down a stream: a line as JSON, with its words in the reader's language.
 
-Shared by the citizen's routes and the expert desk; opens its own short read transactions
-(a stream outlives the request's session).
+Shared by the citizen's routes and the expert desk; reads in short read transactions of its
+own (a stream outlives the request's session). ``wake`` hands a committed line to the
+streams of this process.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from fastapi import Request
 from fastapi.responses import StreamingResponse
 
 from jingwu.consult import rules, service
+from jingwu.consult.broker import BROKER, Line
 from jingwu.consult.models import Consultation, ConsultMessage
-from jingwu.consult.stream import Loader, events, last_event_id
+from jingwu.consult.stream import events, last_event_id
 from jingwu.db import Database
 from jingwu.web.i18n import request_gettext
 
@@ -33,38 +35,49 @@ SYSTEM_LINES = {
 HEADERS = {"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
 
 
-def payload(m: ConsultMessage, gettext: Any, tz: dt.tzinfo) -> dict[str, Any]:
-    body = gettext(SYSTEM_LINES[m.body]) if m.sender == rules.SYSTEM else m.body
-    return {
-        "seq": m.seq,
-        "sender": m.sender,
-        "who": gettext(SENDER_LABELS[m.sender]),
-        "body": body,
-        "at": m.sent_at.astimezone(tz).strftime("%H:%M"),
-    }
+def line_of(m: ConsultMessage) -> Line:
+    return Line(m.seq, m.sender, m.body, m.sent_at)
 
 
-def response(
-    request: Request, c: Consultation, *, citizen: bool, token: str | None = None
-) -> StreamingResponse:
+async def wake(consultation_id: int, lines: list[Line]) -> None:
+    """After the response (the transaction has committed): hand the lines to the streams."""
+    if not lines:
+        BROKER.publish(consultation_id)
+    for line in lines:
+        BROKER.publish(consultation_id, line)
+
+
+def response(request: Request, c: Consultation, *, citizen: bool) -> StreamingResponse:
     """The stream of ``c`` (the citizen's side when ``citizen``)."""
     db: Database = request.app.state.db
     gettext = request_gettext(request)
-    tz = request.app.state.settings.tz
+    tz: dt.tzinfo = request.app.state.settings.tz
     cid = c.id
 
-    def load(after: int) -> tuple[list[tuple[int, dict[str, Any]]], bool]:
+    def render(line: Line) -> dict[str, Any] | None:
+        if citizen and line.sender not in rules.CITIZEN_SEES:
+            return None
+        body = gettext(SYSTEM_LINES[line.body]) if line.sender == rules.SYSTEM else line.body
+        return {
+            "seq": line.seq,
+            "sender": line.sender,
+            "who": gettext(SENDER_LABELS[line.sender]),
+            "body": body,
+            "at": line.sent_at.astimezone(tz).strftime("%H:%M"),
+        }
+
+    def load(after: int) -> tuple[list[Line], int, bool]:
         with db.unit_of_work(write=False) as session:
             found = session.get(Consultation, cid)
             if found is None or found.purged_at is not None:
-                return [], True
-            lines = service.messages(session, found, after=after, citizen=citizen)
-            out = [(m.seq, payload(m, gettext, tz)) for m in lines]
-            ended = found.status == rules.CLOSED and (not lines or lines[-1].seq == found.last_seq)
-            return out, ended
+                return [], after, True
+            lines = service.messages(session, found, after=after, citizen=False)
+            return [line_of(m) for m in lines], found.last_seq, found.status == rules.CLOSED
 
-    loader: Loader = load
+    def counters(ids: list[int]) -> dict[int, int]:
+        with db.unit_of_work(write=False) as session:
+            return service.line_counters(session, ids)
+
     after = last_event_id(request.headers.get("last-event-id"), 0)
-    return StreamingResponse(
-        events(cid, loader, after=after), media_type="text/event-stream", headers=HEADERS
-    )
+    stream = events(cid, load=load, render=render, after=after, counters=counters)
+    return StreamingResponse(stream, media_type="text/event-stream", headers=HEADERS)

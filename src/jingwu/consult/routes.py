@@ -15,7 +15,6 @@ from fastapi import APIRouter, BackgroundTasks, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from jingwu.consult import live, rules, service
-from jingwu.consult.broker import BROKER
 from jingwu.errors import DomainError, NotFound
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import Now, SessionDep, one_transaction
@@ -28,11 +27,6 @@ _MEDIA = {".css": "text/css", ".js": "text/javascript"}
 _TOKEN = 64  # longest token accepted in a path
 
 router = APIRouter(include_in_schema=False)
-
-
-async def wake(consultation_id: int) -> None:
-    """After the response (the transaction has committed): wake the streams."""
-    BROKER.publish(consultation_id)
 
 
 @router.get("/consult/static/{name}", dependencies=[PUBLIC])
@@ -121,7 +115,7 @@ def send(
 ) -> Response:
     """A line from the citizen."""
     m = service.send_citizen(session, token=_token(token), body=body, now=now)
-    background.add_task(wake, m.consultation_id)
+    background.add_task(live.wake, m.consultation_id, [live.line_of(m)])
     return Response(status_code=204)
 
 
@@ -130,5 +124,5 @@ def send(
 def close(session: SessionDep, background: BackgroundTasks, now: Now, token: str) -> Response:
     """The citizen ends the consultation."""
     c = service.close_by_citizen(session, token=_token(token), now=now)
-    background.add_task(wake, c.id)
+    background.add_task(live.wake, c.id, [])
     return RedirectResponse(f"/consult/{token}", status_code=303)

@@ -235,6 +235,12 @@ def messages(
     return [m for m in found if not citizen or m.sender in rules.CITIZEN_SEES]
 
 
+def line_counters(session: Session, ids: list[int]) -> dict[int, int]:
+    """How many lines each of these consultations has (the streams' poller)."""
+    stmt = select(Consultation.id, Consultation.last_seq).where(Consultation.id.in_(ids))
+    return {int(i): int(n) for i, n in session.execute(stmt)}
+
+
 def transcript(session: Session, c: Consultation, *, tz: dt.tzinfo) -> bytes:
     """The whole conversation as UTF-8 text, one line per message (notes included)."""
     lines = [f"{c.code} {c.topic} opened {c.opened_at.astimezone(tz):%Y-%m-%d %H:%M:%S}"]
