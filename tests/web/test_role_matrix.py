@@ -198,6 +198,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         "/standard/assessments/999999/files/1"
     ),
     "/rollout/static/{name}": _fixed("/rollout/static/none.css"),
+    "/portal/static/{name}": _fixed("/portal/static/none.css"),
+    "/portal/track/{token}": _fixed("/portal/track/not-a-token"),  # the token is the key
+    "/portal/feedback/{token}": _fixed("/portal/feedback/not-a-token"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),
