@@ -31,7 +31,9 @@ def internet(engine: Engine, database_url: str) -> Iterator[psycopg.Connection]:
     url = make_url(database_url).set(drivername="postgresql", username=name, password="zone-pw")
     with psycopg.connect(url.render_as_string(False), autocommit=True) as conn:
         yield conn
-    with engine.begin() as admin:
+    with engine.begin() as admin:  # the role's rows were committed: leave no trace
+        admin.exec_driver_sql("DELETE FROM public_inbox WHERE sealed = 'x1.AAAA'")
+        admin.exec_driver_sql("DELETE FROM pub_requests WHERE agency_responsible = 'zone-test'")
         admin.exec_driver_sql(f'DROP OWNED BY "{name}"')
         admin.exec_driver_sql(f'DROP ROLE "{name}"')
 
@@ -44,7 +46,7 @@ def test_the_internet_role_writes_the_inbox_and_reads_published_tables(
     internet.execute(
         "INSERT INTO pub_requests (token, service_code, status, status_notes,"
         " agency_responsible, requested_at, updated_at, community, timeline, rated)"
-        " VALUES (%s, 'noise', 'open', '', '', now(), now(), '', '[]', false)",
+        " VALUES (%s, 'noise', 'open', '', 'zone-test', now(), now(), '', '[]', false)",
         (token,),
     )
     assert internet.execute("SELECT count(*) FROM pub_requests").fetchone() is not None
