@@ -16,5 +16,6 @@ cli = LazyGroup(
         "keygen": f"{_AT}:keygen",
         "grant-role": f"{_AT}:grant_role_command",
         "intake": f"{_AT}:intake_command",
+        "import": f"{_AT}:import_feed",
     },
 )

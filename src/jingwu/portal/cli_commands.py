@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import click
 
-from jingwu.cli.context import ANYONE, OPERATOR, CliContext, pass_ctx, requires
-from jingwu.portal import intake, pgrole
+from jingwu.cli.context import ANYONE, OPERATOR, BadFile, CliContext, pass_ctx, requires
+from jingwu.errors import Invalid
+from jingwu.importfiles import MalformedFile
+from jingwu.portal import feeds, intake, pgrole
 from jingwu.portal.sealing import new_pair
 from jingwu.portal.zone import INTERNET_GRANTS
 
@@ -59,3 +62,32 @@ def intake_command(ctx: CliContext) -> None:
         f"{orders.done} order(s) taken in ({orders.failed} failed), {rated.done} rating(s), "
         f"{changed} published status(es) updated"
     )
+
+
+@click.command("import")
+@requires("portal.feed")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--channel", type=click.Choice(feeds.FEED_CHANNELS), required=True)
+@pass_ctx
+def import_feed(ctx: CliContext, file: Path, channel: str) -> None:
+    """Take a 12345 or 110 feed file (JSON or CSV: ref, category, description, lat, lon,
+    phone, name) into the inbox; refs already there are skipped. Exit 1 when a row is wrong."""
+    try:
+        content = file.read_bytes()
+    except OSError as exc:
+        raise BadFile(f"Cannot read {file}: {exc}") from None
+    if len(content) > feeds.MAX_FEED_BYTES:
+        raise BadFile(f"Nothing imported: {file} is larger than 4 MB.")
+    try:
+        rows = feeds.parse(file.name, content)
+    except (MalformedFile, Invalid) as exc:
+        raise BadFile(f"Nothing imported: {file} is not a feed ({exc}).") from None
+    runtime = ctx.runtime()
+    with runtime.db.unit_of_work() as session:
+        ctx.principal(session)
+        report = feeds.take(session, channel=channel, rows=rows, now=runtime.clock())
+    click.echo(f"{len(report.added)} request(s) taken in, {len(report.skipped)} already there")
+    for line, why in report.errors:
+        click.echo(f"line {line}: {why}", err=True)
+    if report.errors:
+        raise SystemExit(1)
