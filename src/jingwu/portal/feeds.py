@@ -58,6 +58,9 @@ def take(
             report.errors.append((line, "more than 5000 rows: the rest is not read"))
             break
         ref = str(row.get("ref") or "").strip()[:64]
+        if any(isinstance(v, str) and "\x00" in v for v in row.values()):
+            report.errors.append((line, "a value holds a NUL character"))
+            continue
         if not ref:
             report.errors.append((line, "ref is missing"))
             continue

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jingwu.workorders.schemas import InputModel
 
-class FeedRequestIn(BaseModel):
-    """One request transferred from the 12345 hotline or 110 dispatch."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+class FeedRequestIn(InputModel):
+    """One request transferred from the 12345 hotline or 110 dispatch (strict: a number is
+    a JSON number, never a boolean or a string)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     ref: str = Field(min_length=1, max_length=64, description="the source system's reference")
     category: str = Field(max_length=48, description="category code from the catalogue")

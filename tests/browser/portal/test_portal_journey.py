@@ -17,6 +17,7 @@ from jingwu.org.models import Unit
 from jingwu.portal import intake, service
 from jingwu.workorders.models import Feedback, WorkOrder
 from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_content_security_policy import WATCH
 
 PHONE = {"width": 390, "height": 844}
 CITIZEN = "13955556666"
@@ -72,7 +73,10 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
         permissions=["geolocation"],
     )
     phone.set_default_timeout(60_000)
+    phone.add_init_script(WATCH)  # every CSP violation is recorded in window.__csp
     page = phone.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(f"{live_server.url}/portal")
     page.click("#go-submit")
     expect(page.locator("#portal-map")).to_have_attribute("data-ready", "1")
@@ -88,6 +92,7 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
     expect(page.locator("#code-sent")).to_be_visible()
     page.fill("#sms-code", _code(live_server))
     expect(page.locator("#pow-status")).to_have_attribute("data-solved", "1")
+    assert page.evaluate("window.__csp") == [] and errors == []
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], width
     page.click("#submit-request")
@@ -126,4 +131,5 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
         assert list(rating) == [5]
     page.goto(f"{live_server.url}/portal/track/{token}")
     expect(page.locator("#rated-note")).to_be_visible()
+    assert page.evaluate("window.__csp") == [] and errors == []
     phone.close()
