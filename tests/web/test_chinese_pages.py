@@ -56,7 +56,18 @@ ROLES = (
 )
 # Reached only through a message or a state no demo account is in; visited directly below.
 # (the public consultation pages: from the citizen portal, a QR code at the station)
-NOT_LINKED = {"/feedback/{token}", "/account/enrol", "/consult", "/consult/{token}"}
+NOT_LINKED = {
+    "/consult",
+    "/consult/{token}",
+    "/feedback/{token}",
+    "/account/enrol",
+    # The citizen portal (internet zone): reached from outside, checked below.
+    "/portal",
+    "/portal/submit",
+    "/portal/track",
+    "/portal/track/{token}",
+    "/portal/feedback/{token}",
+}
 
 
 @pytest.fixture(scope="module")
@@ -188,6 +199,10 @@ def test_the_pages_only_a_message_leads_to_are_in_chinese(app: FastAPI, demo: Ru
     csrf = {"X-CSRF-Token": str(citizen.cookies.get("jingwu_csrf"))}
     form = {"station": "BS01", "topic": "family", "display_name": "陈"}
     pages.append(citizen.post("/consult", data=form, headers=csrf))  # to /consult/{token}
+    for path in ("/portal", "/portal/submit", "/portal/track", link.replace("/", "/portal/", 1)):
+        pages.append(citizen.get(path))
+    for token in ("demo-track-received", "demo-track-handled", "demo-track-closed1"):
+        pages.append(citizen.get(f"/portal/track/{token}"))
     pages.append(_client(app, demo, newcomer.username).get("/account/enrol"))
     for r in pages:
         assert r.status_code == 200, r.url

@@ -221,6 +221,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
     "/consult/desk/{code}/events": _with(
         "/consult/desk/{code}/events", "{code}", _each("consultation")
     ),
+    "/portal/static/{name}": _fixed("/portal/static/none.css"),
+    "/portal/track/{token}": _fixed("/portal/track/not-a-token"),  # the token is the key
+    "/portal/feedback/{token}": _fixed("/portal/feedback/not-a-token"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),

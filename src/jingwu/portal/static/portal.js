@@ -15,7 +15,10 @@
   }
   if (mapEl && window.L) {
     var tiles = mapEl.getAttribute("data-tiles");
-    map = L.map(mapEl, { attributionControl: !!tiles }).setView([30.27, 120.15], 12);
+    map = L.map(mapEl, { attributionControl: !!tiles, zoomControl: false }).setView([30.27, 120.15], 12);
+    L.control.zoom({
+      zoomInTitle: mapEl.getAttribute("data-zoom-in"), zoomOutTitle: mapEl.getAttribute("data-zoom-out")
+    }).addTo(map);
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
     map.on("click", function (ev) { mark(ev.latlng.lat, ev.latlng.lng); });
     if (lat.value && lon.value) { mark(parseFloat(lat.value), parseFloat(lon.value)); }
