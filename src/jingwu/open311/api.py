@@ -8,6 +8,7 @@
 - ``GET /open311/v2/requests/{service_request_id}.{json|xml}`` and
   ``GET /open311/v2/tokens/{token}.{json|xml}``.
 
+The directors' key API (intranet only) is :mod:`jingwu.open311.keys_api`.
 Reads come only from ``pub_requests`` (see :mod:`jingwu.open311.queries`); a post goes to the
 portal's inbox (:func:`jingwu.open311.service.submit`). Errors are the spec's error list.
 """
@@ -21,14 +22,14 @@ import anyio.to_thread
 from fastapi import APIRouter, Path, Request, Response
 from sqlalchemy.orm import Session
 
-from jingwu.open311 import formats, queries, service, spec
+from jingwu.open311 import formats, keys_api, queries, service, spec
 from jingwu.open311.wire import answer, answering, language, w3c
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import SessionDep
 
 ZONES = frozenset({"intranet", "internet"})
 
-router = APIRouter(prefix="/open311/v2", tags=["open311"])
+public = APIRouter(prefix="/open311/v2", tags=["open311"])
 
 Format = Annotated[str, Path(description="json or xml")]
 Resource = Annotated[str, Path(description="the id or token, then .json or .xml")]
@@ -70,7 +71,7 @@ def _listing(request: Request, session: Session, rows: list[Any], fmt: str) -> R
     return answer(formats.render_list("requests", records, spec.REQUEST_FIELDS, fmt), fmt)
 
 
-@router.get("/requests.{fmt}", dependencies=[PUBLIC], responses=ANSWERS)
+@public.get("/requests.{fmt}", dependencies=[PUBLIC], responses=ANSWERS)
 def requests(request: Request, session: SessionDep, fmt: Format) -> Response:
     """Published requests: status, public notes, snapped location; never a description."""
 
@@ -82,7 +83,7 @@ def requests(request: Request, session: SessionDep, fmt: Format) -> Response:
     return answering(_fmt(fmt), None, body, request)
 
 
-@router.get("/requests/{resource}", dependencies=[PUBLIC], responses=ANSWERS)
+@public.get("/requests/{resource}", dependencies=[PUBLIC], responses=ANSWERS)
 def one_request(request: Request, session: SessionDep, resource: Resource) -> Response:
     """One published request by its service_request_id (a list of one, as the spec says)."""
     fmt = _fmt(resource.rpartition(".")[2])
@@ -97,7 +98,7 @@ def one_request(request: Request, session: SessionDep, resource: Resource) -> Re
     return answering(fmt, None, body, request)
 
 
-@router.get("/tokens/{resource}", dependencies=[PUBLIC], responses=ANSWERS)
+@public.get("/tokens/{resource}", dependencies=[PUBLIC], responses=ANSWERS)
 def token(request: Request, session: SessionDep, resource: Resource) -> Response:
     """The service_request_id of a token (null until the intranet has taken it in)."""
     fmt = _fmt(resource.rpartition(".")[2])
@@ -113,7 +114,7 @@ def token(request: Request, session: SessionDep, resource: Resource) -> Response
     return answering(fmt, None, body, request)
 
 
-@router.post("/requests.{fmt}", dependencies=[PUBLIC], status_code=201, responses=POSTED)
+@public.post("/requests.{fmt}", dependencies=[PUBLIC], status_code=201, responses=POSTED)
 async def create(request: Request, session: SessionDep, fmt: Format) -> Response:
     """Submit a request (form-encoded, with ``api_key``); answers its tracking token."""
     wanted = _fmt(fmt)
@@ -144,3 +145,8 @@ def _create(request: Request, session: Session, items: list[tuple[str, str]], fm
         return answer(out, fmt_, status=201)
 
     return answering(_fmt(fmt), session, body, request)
+
+
+router = APIRouter()
+router.include_router(public)
+router.include_router(keys_api.router)
