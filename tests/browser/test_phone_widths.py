@@ -242,3 +242,17 @@ def test_the_maps_zoom_buttons_are_named_in_chinese(
     phone.close()
     for (path, which), found in names.items():
         assert found == (("放大",) * 2 if which == "in" else ("缩小",) * 2), (path, found)
+
+
+def test_the_citizen_portal_fits_a_phone(phone: BrowserContext, live_server: LiveServer) -> None:
+    """The internet zone's pages (the demo serves both zones): home, submit, track."""
+    page = phone.new_page()
+    problems = []
+    paths = ["/portal", "/portal/submit", "/portal/track"]
+    paths += [f"/portal/track/demo-track-{t}" for t in ("received", "handled", "closed1")]
+    for path in paths:
+        looked = _look(page, live_server.url + path)
+        assert looked is not None, path
+        problems += looked[0].problems()
+    phone.close()
+    assert not problems, "\n".join(problems)

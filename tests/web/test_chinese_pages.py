@@ -54,7 +54,16 @@ ROLES = (
     "demo-partner",
 )
 # Reached only through a message or a state no demo account is in; visited directly below.
-NOT_LINKED = {"/feedback/{token}", "/account/enrol"}
+NOT_LINKED = {
+    "/feedback/{token}",
+    "/account/enrol",
+    # The citizen portal (internet zone): reached from outside, checked below.
+    "/portal",
+    "/portal/submit",
+    "/portal/track",
+    "/portal/track/{token}",
+    "/portal/feedback/{token}",
+}
 
 
 @pytest.fixture(scope="module")
@@ -179,6 +188,11 @@ def test_the_pages_only_a_message_leads_to_are_in_chinese(app: FastAPI, demo: Ru
         newcomer = make_user(session, station, "officer", "zh-newcomer", enrolled=False)
         newcomer.user.display_name = "新来的民警"
     pages = [_client(app, demo, None).get(link)]
+    citizen = _client(app, demo, None)
+    for path in ("/portal", "/portal/submit", "/portal/track", link.replace("/", "/portal/", 1)):
+        pages.append(citizen.get(path))
+    for token in ("demo-track-received", "demo-track-handled", "demo-track-closed1"):
+        pages.append(citizen.get(f"/portal/track/{token}"))
     pages.append(_client(app, demo, newcomer.username).get("/account/enrol"))
     for r in pages:
         assert r.status_code == 200, r.url

@@ -209,6 +209,9 @@ PATH_VALUES: dict[str, Callable[[RoleWorld], list[Target]]] = {
         (f"/open311/v2/requests/{p.order}.{f}", None) for p in w.places.values() for f in FMTS
     ],
     "/open311/v2/tokens/{resource}": _fixed("/open311/v2/tokens/not-a-token.json"),
+    "/portal/static/{name}": _fixed("/portal/static/none.css"),
+    "/portal/track/{token}": _fixed("/portal/track/not-a-token"),  # the token is the key
+    "/portal/feedback/{token}": _fixed("/portal/feedback/not-a-token"),
     "/api/v1/evaluation/indices": _fixed(
         "/api/v1/evaluation/indices?index=kpi.satisfaction&period=2026-11"
     ),

@@ -23,6 +23,7 @@ from jingwu.errors import DomainError
 from jingwu.org.models import Unit
 from jingwu.portal.models import PublicInbox, PublicRating, PublishedRequest
 from jingwu.portal.public import PHRASES, extend, step_for
+from jingwu.portal.ratings import COMMENT_CONTEXT
 from jingwu.portal.sealing import SealError, open_sealed
 from jingwu.portal.sealkeys import private_key
 from jingwu.portal.service import open_submission
@@ -39,7 +40,6 @@ WO_CHANNEL = {
     "hotline12345": "partner",
     "dispatch110": "partner",
 }
-COMMENT_CONTEXT = "public_ratings.sealed_comment"
 FOLLOW_CLOSED_DAYS = 8  # the feedback window (7 days) and a day's margin
 
 
@@ -165,32 +165,42 @@ def ratings_pending(session: Session, *, now: dt.datetime, limit: int = 100) -> 
             continue
         rating = session.get(PublicRating, row_id)
         assert rating is not None
-        pub = session.scalar(select(PublishedRequest).where(PublishedRequest.token == rating.token))
         try:
-            if pub is None or pub.service_request_id is None:
-                raise LookupError("the request has no order yet")
-            comment = ""
-            if rating.sealed_comment:
-                comment = open_sealed(
-                    private_key(), rating.sealed_comment, COMMENT_CONTEXT
-                ).decode()
             with session.begin_nested():
-                order = workorders.get_order(session, SYSTEM, code=pub.service_request_id)
-                token = service_feedback.feedback_token(order)
-                data = FeedbackIn(
-                    rating=rating.rating, resolved=rating.resolved, comment=comment, token=token
-                )
-                _, order = service_feedback.submit(
-                    session, None, code=order.code, data=data, now=now
-                )
-                pub.rated = True
-                _publish_state(pub, order.state, now)
+                _record_rating(session, rating, now)
             done += 1
         except (DomainError, SealError, LookupError, ValueError) as exc:
             rating.error = str(exc)[:255]
             failed += 1
     session.flush()
     return Report(done, failed)
+
+
+def _record_rating(session: Session, rating: PublicRating, now: dt.datetime) -> None:
+    pub = None
+    if rating.token is not None:
+        pub = session.scalar(select(PublishedRequest).where(PublishedRequest.token == rating.token))
+        if pub is None or pub.service_request_id is None:
+            raise LookupError("the request has no order yet")
+        code = pub.service_request_id
+        order = workorders.get_order(session, SYSTEM, code=code)
+        link = service_feedback.feedback_token(order)
+    elif rating.feedback_token is not None:
+        link = rating.feedback_token
+        code = service_feedback.read_token(link, now=rating.received_at)[0]
+        pub = session.scalar(
+            select(PublishedRequest).where(PublishedRequest.service_request_id == code)
+        )
+    else:
+        raise LookupError("a rating names no request")
+    comment = ""
+    if rating.sealed_comment:
+        comment = open_sealed(private_key(), rating.sealed_comment, COMMENT_CONTEXT).decode()
+    data = FeedbackIn(rating=rating.rating, resolved=rating.resolved, comment=comment, token=link)
+    _, order = service_feedback.submit(session, None, code=code, data=data, now=now)
+    if pub is not None:
+        pub.rated = True
+        _publish_state(pub, order.state, now)
 
 
 def _publish_state(pub: PublishedRequest, state: str, now: dt.datetime) -> bool:

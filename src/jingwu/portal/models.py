@@ -91,7 +91,8 @@ class PublicRating(Base):
     __tablename__ = "public_ratings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    token: Mapped[str] = mapped_column(String(32), index=True)
+    token: Mapped[str | None] = mapped_column(String(32), index=True)  # the portal's token
+    feedback_token: Mapped[str | None] = mapped_column(String(120))  # or the SMS link's (WO-6)
     rating: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[bool] = mapped_column(Boolean)
     sealed_comment: Mapped[str | None] = mapped_column(Text)

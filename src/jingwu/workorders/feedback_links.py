@@ -52,7 +52,8 @@ def read_token(token: str, *, now: dt.datetime) -> tuple[str, int]:
 
 
 def request_feedback(session: Session, *, order: WorkOrder, now: dt.datetime) -> None:
-    """Send the citizen the feedback link (by SMS when a phone is on record)."""
+    """Send the citizen the feedback link (by SMS when a phone is on record): the portal's
+    rating page, whose rating ``portal.intake`` records as this order's feedback."""
     if not order.reporter_phone:
         return
     notifications.send_direct(
@@ -60,7 +61,9 @@ def request_feedback(session: Session, *, order: WorkOrder, now: dt.datetime) ->
         channel="sms",
         address=order.reporter_phone,
         message="Your request {code} has been handled. Please rate it: {link}",
-        params={"code": order.code, "link": f"/feedback/{feedback_token(order)}"},
+        # The public portal's page (internet zone; the outbox prefixes JINGWU_PUBLIC_URL);
+        # /feedback/{token} on the intranet keeps working for links sent before.
+        params={"code": order.code, "link": f"/portal/feedback/{feedback_token(order)}"},
         unit_id=order.unit_id,
         now=now,
     )

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from jingwu.blobs.store import DirectoryBlobStore
 from jingwu.portal import intake, service
-from jingwu.portal.intake import COMMENT_CONTEXT
 from jingwu.portal.models import PublicInbox, PublicRating
+from jingwu.portal.ratings import COMMENT_CONTEXT
 from jingwu.portal.sealing import seal
 from jingwu.portal.sealkeys import public_key
 from jingwu.security.keys import Keyring
@@ -115,3 +115,28 @@ def test_the_public_follows_the_order_to_closure_and_rates_it(session: Session) 
     assert fb is not None and (fb.rating, fb.via, fb.comment) == (5, "link", "谢谢民警")
     assert pub.rated and pub.status == "closed"
     assert intake.ratings_pending(session, now=NOW + 6 * H).done == 0
+
+
+def test_the_sms_feedback_link_points_to_the_portal_and_its_rating_is_recorded(
+    session: Session,
+) -> None:
+    from jingwu.notifications.models import Delivery
+    from jingwu.portal import ratings
+    from tests.integration.workorders.wo_factory import new_order
+
+    w = make_world(session)
+    order = new_order(session, w, now=NOW)
+    step(session, w, order, "triage", "officer", NOW, tier="yellow")
+    step(session, w, order, "assign", "chief", NOW, assignee="auxiliary")
+    step(session, w, order, "accept", "auxiliary", NOW)
+    step(session, w, order, "start", "auxiliary", NOW)
+    step(session, w, order, "resolve", "auxiliary", NOW + H, closure=closure())
+    sent = session.scalars(select(Delivery).order_by(Delivery.id.desc())).first()
+    assert sent is not None and sent.params["link"].startswith("/portal/feedback/")
+    link = sent.params["link"].removeprefix("/portal/feedback/")
+    assert ratings.link_order(link, now=NOW + 2 * H) == order.code
+    ratings.rate_link(
+        session, feedback_token=link, rating=5, resolved=True, comment="", now=NOW + 2 * H
+    )
+    assert intake.ratings_pending(session, now=NOW + 3 * H).done == 1
+    assert order.state == "closed"  # a good rating with "solved" confirms and closes

@@ -102,7 +102,8 @@ def upgrade() -> None:
     op.create_table(
         "public_ratings",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("token", sa.String(length=32), nullable=False),
+        sa.Column("token", sa.String(length=32), nullable=True),
+        sa.Column("feedback_token", sa.String(length=120), nullable=True),
         sa.Column("rating", sa.Integer(), nullable=False),
         sa.Column("resolved", sa.Boolean(), nullable=False),
         sa.Column("sealed_comment", sa.Text(), nullable=True),
