@@ -9,6 +9,7 @@ in that order; a missing value is ``null`` in JSON and an empty element in XML. 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -45,14 +46,19 @@ def shaped(record: Record, fields: Sequence[str]) -> dict[str, Any]:
     return out
 
 
+# Characters XML 1.0 cannot carry (controls, surrogates, U+FFFE/U+FFFF): dropped, so that an
+# echoed bad parameter cannot make the document malformed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
-        return ",".join(str(v) for v in value)
-    return str(value)
+        return _NOT_XML.sub("", ",".join(str(v) for v in value))
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(parent: ET.Element, record: Mapping[str, Any]) -> None:

@@ -65,6 +65,7 @@ FORMATS = ("json", "xml")
 WINDOW = dt.timedelta(days=90)
 MAX_RESULTS = 1000
 MAX_IDS = 100
+MAX_CODES = 50
 
 
 class Open311Error(Exception):
@@ -149,6 +150,8 @@ def parse_filters(params: Mapping[str, str], *, now: dt.datetime) -> Filters:
             raise Open311Error(400, f"service_request_id lists at most {MAX_IDS} ids.")
         return Filters(ids=ids)
     codes = comma_list(params.get("service_code"))
+    if len(codes) > MAX_CODES:
+        raise Open311Error(400, f"service_code lists at most {MAX_CODES} codes.")
     statuses = comma_list(params.get("status"))
     if bad := [s for s in statuses if s not in STATUSES]:
         raise Open311Error(400, f"status must be open or closed, not {bad[0][:40]}.")

@@ -17,6 +17,7 @@ class PublicInbox(Base):
     description, contact data and photos are ``sealed`` to the intranet's public key."""
 
     __tablename__ = "public_inbox"
+    __audit__ = False  # written by the internet zone, whose role may not write audit_log
     __table_args__ = (Index("ix_public_inbox_pending", "processed_at", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +40,7 @@ class PublishedRequest(Base):
     No description, no personal data, no officer; the location snapped to a coarse grid."""
 
     __tablename__ = "pub_requests"
+    __audit__ = False  # written by the internet zone, whose role may not write audit_log
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(32), unique=True)
@@ -61,6 +63,7 @@ class PortalCode(Base):
     """An SMS one-time code for a phone (both hashed with a portal key; never stored plain)."""
 
     __tablename__ = "portal_codes"
+    __audit__ = False  # written by the internet zone, whose role may not write audit_log
 
     id: Mapped[int] = mapped_column(primary_key=True)
     phone_key: Mapped[str] = mapped_column(String(64), index=True)
@@ -76,6 +79,7 @@ class PortalAttempt(Base):
     for the portal's rate limits."""
 
     __tablename__ = "portal_attempts"
+    __audit__ = False  # written by the internet zone, whose role may not write audit_log
     __table_args__ = (Index("ix_portal_attempts_kind_key_at", "kind", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,6 +93,7 @@ class PublicRating(Base):
     it as the order's feedback (WO-6). The comment is sealed like a submission."""
 
     __tablename__ = "public_ratings"
+    __audit__ = False  # written by the internet zone, whose role may not write audit_log
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str | None] = mapped_column(String(32), index=True)  # the portal's token

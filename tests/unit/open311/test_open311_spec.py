@@ -48,6 +48,14 @@ def test_a_record_is_shaped_to_its_fields_alone(record: dict[str, object]) -> No
     assert all(shaped[f] == record.get(f) for f in spec.SERVICE_FIELDS)
 
 
+@given(st.text(max_size=40))
+def test_any_text_makes_well_formed_xml(text: str) -> None:
+    exc = Open311Error(400, f"status must be open or closed, not {text}.")
+    root = ET.fromstring(formats.render_errors(exc.errors(), "xml"))
+    assert (root.findtext("error/description") or "").startswith("status must be")
+    assert orjson.loads(formats.render_errors(exc.errors(), "json"))[0]["code"] == 400
+
+
 def test_errors_are_the_specification_list_in_both_formats() -> None:
     exc = Open311Error(403, "api_key is missing or invalid.")
     assert orjson.loads(formats.render_errors(exc.errors(), "json")) == [
@@ -135,6 +143,7 @@ def test_ids_override_every_other_filter() -> None:
         ({"start_date": "2026-01-01T00:00:00Z", "end_date": "2026-06-01T00:00:00Z"}, "90 days"),
         ({"start_date": "2026-06-01T00:00:00Z", "end_date": "2026-05-01T00:00:00Z"}, "before"),
         ({"service_request_id": ",".join(str(i) for i in range(101))}, "at most"),
+        ({"service_code": ",".join(f"c{i}" for i in range(51))}, "at most 50"),
     ],
 )
 def test_bad_filters_are_400(params: dict[str, str], words: str) -> None:
