@@ -72,10 +72,10 @@ lint: install-test
 	$(BIN)/mypy
 
 test-sqlite: install-test assets chromium
-	JINGWU_TEST_DB=sqlite $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q
+	JINGWU_TEST_DB=sqlite $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadgroup -q --durations=25
 
 test-postgres: install-test assets
-	JINGWU_TEST_DB=postgresql JINGWU_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q \
+	JINGWU_TEST_DB=postgresql JINGWU_TEST_PG_URL=$(PG_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -q --durations=25 \
 	  -m "not browser" tests/integration tests/web
 
 test: lint test-sqlite test-postgres
