@@ -15,7 +15,7 @@ from jingwu.errors import Conflict, Forbidden, Invalid, Term
 
 WAITING, ACTIVE, CLOSED = "waiting", "active", "closed"
 STATUSES = (WAITING, ACTIVE, CLOSED)
-STATUS_LABELS = {WAITING: "Waiting", ACTIVE: "In progress", CLOSED: "Closed"}
+STATUS_LABELS = {WAITING: "Waiting", ACTIVE: "Ongoing", CLOSED: "Closed"}
 
 CITIZEN, EXPERT, NOTE, SYSTEM = "citizen", "expert", "note", "system"
 # What the citizen's side shows: their own messages, the experts' answers and system lines;
