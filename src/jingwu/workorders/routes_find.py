@@ -71,5 +71,5 @@ def legal_suggestions(
     known = order.category in DEFAULT_CATALOGUE
     category = DEFAULT_CATALOGUE.get(order.category).zh if known else ""
     directory = legal.index_dir(request.app.state.settings)
-    hits = legal.suggest(category, order.description or "", directory=directory)
+    hits = legal.suggest(order.category, category, order.description or "", directory=directory)
     return render(request, "legal/_suggest.html", {"hits": hits, "ready": legal.ready(directory)})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from jingwu.legal import corpus, service
+from jingwu.legal import corpus, service, topics
 from jingwu.legal.index import MAX_LIMIT, NoIndex, built, open_index
 from tests.legal_fixture import fixture_db, fixture_index
 
@@ -92,10 +92,38 @@ def test_a_rebuild_replaces_the_index_whole(tmp_path: Path) -> None:
 
 
 def test_suggestions_search_by_category_and_description(index_dir: Path, tmp_path: Path) -> None:
-    hits = service.suggest("噪声扰民", "楼上深夜装修噪音", directory=index_dir)
+    hits = service.suggest("noise", "噪音扰民", "楼上深夜装修噪音", directory=index_dir)
     assert hits and (hits[0].law, hits[0].article) == NOISE
-    assert service.suggest("", "", directory=index_dir) == []
-    assert service.suggest("噪声扰民", "x", directory=tmp_path / "none") == []
+    assert service.suggest("noise", "", "", directory=index_dir) == []
+    assert service.suggest("noise", "噪音扰民", "x", directory=tmp_path / "none") == []
+
+
+def test_suggestions_keep_to_the_laws_of_the_category(index_dir: Path) -> None:
+    # the fixture holds the Road Traffic Safety Law: a wage order may not be offered it
+    hits = service.suggest("wage_arrears", "劳资纠纷", "酒后驾驶机动车", directory=index_dir)
+    assert hits == []
+    hits = service.suggest("traffic_hazard", "交通安全隐患", "酒后驾驶机动车", directory=index_dir)
+    assert hits and {h.law for h in hits} <= set(topics.laws_for("traffic_hazard"))
+
+
+def test_the_prior_and_the_law_filter_only_reorder_and_narrow(index_dir: Path) -> None:
+    index = open_index(index_dir)
+    plain = index.search("噪声 驾驶 火灾 家庭暴力", limit=50, prior=0)
+    boosted = index.search("噪声 驾驶 火灾 家庭暴力", limit=50)
+    assert {(h.law, h.article) for h in plain} == {(h.law, h.article) for h in boosted}
+    only = index.search("噪声 驾驶 火灾 家庭暴力", limit=50, laws={"中华人民共和国消防法"})
+    assert only and {h.law for h in only} == {"中华人民共和国消防法"}
+
+
+def test_trailing_headings_are_cut_from_an_article() -> None:
+    text = "接到报告或者投诉的部门应当依法处理。\n第八分编 放射性污染防治"
+    assert corpus.article_text(text) == "接到报告或者投诉的部门应当依法处理。"
+    two = "该请求权消灭。\n第三编 合 同\n第一分编 通 则\n"
+    assert corpus.article_text(two) == "该请求权消灭。"
+    # a heading-like line that is a sentence, or text on the first line, is kept
+    keep = "第一章 总则规定如下。\n第二章 附则的内容，另行规定。"
+    assert corpus.article_text(keep) == keep
+    assert corpus.article_text("第三节 其他") == "第三节 其他"
 
 
 def test_an_installed_package_is_found_on_the_path_without_importing_it(tmp_path: Path) -> None:
