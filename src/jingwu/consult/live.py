@@ -71,13 +71,16 @@ def response(request: Request, c: Consultation, *, citizen: bool) -> StreamingRe
         if citizen and line.sender not in rules.CITIZEN_SEES:
             return None
         body = gettext(SYSTEM_LINES[line.body]) if line.sender == rules.SYSTEM else line.body
-        return {
+        payload: dict[str, Any] = {
             "seq": line.seq,
             "sender": line.sender,
             "who": gettext(SENDER_LABELS[line.sender]),
             "body": body,
             "at": line.sent_at.astimezone(tz).strftime("%H:%M"),
         }
+        if line.sender == rules.SYSTEM:
+            payload["notice"] = line.body  # opened, claimed, handed_over, closed
+        return payload
 
     def load(after: int) -> tuple[list[Line], int, bool]:
         with db.unit_of_work(write=False) as session:

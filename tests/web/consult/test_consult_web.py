@@ -120,6 +120,7 @@ def test_an_expert_claims_answers_hands_over_closes_and_records(
     code = r.headers["location"].rsplit("/", 1)[1]
     page = desk("expert", "GET", f"/consult/desk/{code}")
     assert page.status_code == 200 and 'id="handover"' in page.text and "c-expert2" in page.text
+    assert '<a href="/consult/desk">返回队列列表</a>' in page.text  # not the hand-back action
     assert (
         desk("expert", "POST", f"/consult/desk/{code}/messages", data={"body": "您好"}).status_code
         == 204
@@ -164,6 +165,7 @@ def test_the_stream_speaks_the_pages_language_not_the_browsers(
     r = client.get(f"/consult/{token}/events", headers=english_browser)
     assert r.status_code == 200 and "本次咨询已结束。" in r.text
     assert "The consultation has ended." not in r.text
+    assert r.text.count("本次咨询已结束。") == 1 and '"notice":"closed"' in r.text
     client.cookies.set("jingwu_lang", "en")  # the cookie switches page and lines alike
     r = client.get(f"/consult/{token}/events", headers=english_browser)
     assert "The consultation has ended." in r.text
