@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import threading
-from pathlib import Path
 
 import click
 import uvicorn
@@ -90,18 +89,6 @@ def worker(ctx: CliContext, once: bool) -> None:
     runner.loop(runtime, stop=stop)
 
 
-DEMO_ACCOUNTS = (
-    "admin",
-    "director",
-    "street",
-    "chief",
-    "officer",
-    "auxiliary",
-    "inspector",
-    "partner",
-)
-
-
 @click.command()
 @requires(OPERATOR)
 @host_option
@@ -109,12 +96,18 @@ DEMO_ACCOUNTS = (
 @click.option("--seed-only", is_flag=True, help="Create and seed the database, then exit.")
 @pass_ctx
 def demo(ctx: CliContext, host: str | None, port: int | None, seed_only: bool) -> None:
-    """Create a demo database if needed, seed it, and serve web and worker in one process."""
-    from jingwu.demodata import seed_if_empty  # noqa: PLC0415 - demo code loads only here
+    """Create a demo database if needed, seed it, and serve web and worker in one process.
 
+    Without ``JINGWU_DATABASE_URL`` the database is ``<JINGWU_VAR_DIR>/demo.db`` (the var
+    dir defaults to ./var, where ``make demo`` runs)."""
+    from jingwu.accounts.demo import ACCOUNTS  # noqa: PLC0415 - demo code loads only here
+    from jingwu.demodata import seed_if_empty  # noqa: PLC0415
+
+    get_settings.cache_clear()
     if not os.environ.get("JINGWU_DATABASE_URL"):
-        Path("var").mkdir(exist_ok=True)
-        os.environ["JINGWU_DATABASE_URL"] = "sqlite:///var/demo.db"
+        var_dir = get_settings().var_dir
+        var_dir.mkdir(parents=True, exist_ok=True)
+        os.environ["JINGWU_DATABASE_URL"] = f"sqlite:///{var_dir / 'demo.db'}"
     os.environ.setdefault("JINGWU_DEMO", "1")
     get_settings.cache_clear()
     settings = get_settings()
@@ -129,8 +122,8 @@ def demo(ctx: CliContext, host: str | None, port: int | None, seed_only: bool) -
         f"\nJingwu demo: {url}\nAccounts (password jingwu-demo, one-time code shown on "
         "the sign-in page):"
     )
-    for role in DEMO_ACCOUNTS:
-        click.echo(f"  demo-{role}")
+    for role, _unit, name in ACCOUNTS:
+        click.echo(f"  demo-{role}  {name}")
     # The app imports every domain (numpy among them) before the worker's threads start:
     # two threads importing the same extension module at once can deadlock the import.
     app = create_app(runtime)

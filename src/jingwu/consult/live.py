@@ -18,7 +18,8 @@ from jingwu.consult.broker import BROKER, Line
 from jingwu.consult.models import Consultation, ConsultMessage
 from jingwu.consult.stream import events, last_event_id
 from jingwu.db import Database
-from jingwu.web.i18n import request_gettext
+from jingwu.web.i18n import negotiate, translator
+from jingwu.web.middleware import LANG_COOKIE
 
 SENDER_LABELS = {
     rules.CITIZEN: "Citizen",
@@ -47,10 +48,22 @@ async def wake(consultation_id: int, lines: list[Line]) -> None:
         BROKER.publish(consultation_id, line)
 
 
+def page_language(request: Request) -> str:
+    """The language of the page the stream belongs to: ``?lang=``, then the language cookie,
+    then the site's default -- never the browser's ``Accept-Language`` (which the middleware
+    honours for programs, and an ``EventSource`` is not one), so the lines match the page."""
+    return negotiate(
+        query=request.query_params.get("lang", ""),
+        cookie=request.cookies.get(LANG_COOKIE, ""),
+        accept=None,
+        default=request.app.state.settings.language,
+    )
+
+
 def response(request: Request, c: Consultation, *, citizen: bool) -> StreamingResponse:
     """The stream of ``c`` (the citizen's side when ``citizen``)."""
     db: Database = request.app.state.db
-    gettext = request_gettext(request)
+    gettext = translator(page_language(request))
     tz: dt.tzinfo = request.app.state.settings.tz
     cid = c.id
 
@@ -58,13 +71,16 @@ def response(request: Request, c: Consultation, *, citizen: bool) -> StreamingRe
         if citizen and line.sender not in rules.CITIZEN_SEES:
             return None
         body = gettext(SYSTEM_LINES[line.body]) if line.sender == rules.SYSTEM else line.body
-        return {
+        payload: dict[str, Any] = {
             "seq": line.seq,
             "sender": line.sender,
             "who": gettext(SENDER_LABELS[line.sender]),
             "body": body,
             "at": line.sent_at.astimezone(tz).strftime("%H:%M"),
         }
+        if line.sender == rules.SYSTEM:
+            payload["notice"] = line.body  # opened, claimed, handed_over, closed
+        return payload
 
     def load(after: int) -> tuple[list[Line], int, bool]:
         with db.unit_of_work(write=False) as session:

@@ -166,7 +166,9 @@ def _create(request: Request, session: Session, items: list[tuple[str, str]], fm
         now: dt.datetime = request.app.state.clock()
         api_key = next((v for k, v in items if k == "api_key"), None)
         key = service.check_key(session, api_key=api_key, now=now)
-        submission, account = service.submit(session, form=items, key=key, now=now)
+        submission, account = service.submit(
+            session, form=items, key=key, now=now, language=request.app.state.settings.language
+        )
         record = {
             "service_request_id": None,
             "token": submission.token,

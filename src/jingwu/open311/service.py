@@ -19,7 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from jingwu.accounts.scope import Principal, scoped, unit_in_scope
-from jingwu.errors import Invalid, NotFound
+from jingwu.errors import Invalid, NotFound, translate
+from jingwu.i18n import DEFAULT_LANGUAGE, translator
 from jingwu.open311 import catalogue
 from jingwu.open311.models import Open311Key, Open311KeyUse
 from jingwu.open311.spec import Open311Error, attributes_of, parse_point
@@ -146,13 +147,19 @@ FIELD_LIMITS = {
 
 
 def submit(
-    session: Session, *, form: list[tuple[str, str]], key: Open311Key, now: dt.datetime
+    session: Session,
+    *,
+    form: list[tuple[str, str]],
+    key: Open311Key,
+    now: dt.datetime,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[portal.Submission, str | None]:
     """Check a ``POST requests`` form and hand it to the portal's inbox (channel open311).
 
     Returns the submission (its token) and the ``account_id`` given, if any. Everything
     but the service code and the point is sealed with the description; ``media_url`` is
-    sealed as text, never fetched."""
+    sealed as text, never fetched. The address's label is in ``language``, the one the
+    intranet's officers read (the site's language, zh_CN by default)."""
     fields: dict[str, str] = {}
     for name, value in form:
         fields.setdefault(name, value.strip())
@@ -173,7 +180,8 @@ def submit(
     text = fields.get("description", "")
     if len(text) > MAX_TEXT:
         raise Open311Error(400, f"description is longer than {MAX_TEXT} characters.")
-    extras = [f"Address: {address}"] if address else []
+    said = translate("Address: {address}", {"address": address}, translator(language))
+    extras = [said] if address else []
     extras += [
         f"{f}: {fields[f]}"
         for f in ("address_id", "media_url", "device_id", "account_id")

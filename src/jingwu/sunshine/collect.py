@@ -165,5 +165,6 @@ def _draws(session: Session, raw: Raw, wanted: set[str]) -> None:
                         "drawn_on": r.drawn_on,
                         "target": r.target,
                         "status": r.status,
+                        "recorded_at": r.recorded_at,
                     }
                 )

@@ -12,7 +12,9 @@ Per community and month:
 * ``mediations``: agreed / failed / open and the total, a one-row table suppressed as above.
 * index values (``kpi.*``, ``safety``) stored by the evaluation domain: aggregates already.
 
-Withheld cells are left out entirely (not written as blanks). No free text, no personal
+Withheld cells are left out entirely (not written as blanks). A community's month with no
+request at all has its ``received`` and ``closed`` totals published as 0 (zero reveals no
+one), so the pages can tell "none" from "withheld". No free text, no personal
 data; places are the community's name and its station's point rounded to a 0.01° grid.
 """
 
@@ -147,6 +149,18 @@ def frozen_part(document: Mapping[str, Any]) -> dict[str, tuple[list[Row], int]]
     return out
 
 
+def _zero_rows(raw: Raw, frozen: set[str]) -> list[Row]:
+    """No request at all is a published 0, not a missing (withheld-looking) figure."""
+    return [
+        (place.code, month, measure, ALL, ALL, 0.0)
+        for month in raw.months
+        if month not in frozen
+        for place in raw.places
+        for measure in ("received", "closed")
+        if not raw.requests.get((place.code, month, measure))
+    ]
+
+
 def _count_rows(raw: Raw, k: int, frozen: set[str], withheld: dict[str, int]) -> list[Row]:
     """The count figures of the months not frozen, suppressed; ``withheld`` counts per month."""
     rows: list[Row] = []
@@ -155,6 +169,7 @@ def _count_rows(raw: Raw, k: int, frozen: set[str], withheld: dict[str, int]) ->
             found, hidden = _table_rows((community, month), measure, counts, k)
             rows += found
             withheld[month] += hidden
+    rows += _zero_rows(raw, frozen)
     for (community, month, measure), values in raw.durations.items():
         if month not in frozen:
             found = _small_sample((community, month), measure, values, k)
@@ -174,6 +189,23 @@ def _count_rows(raw: Raw, k: int, frozen: set[str], withheld: dict[str, int]) ->
             rows += found
             withheld[key[1]] += hidden
     return rows
+
+
+def _latest_first(d: Mapping[str, str]) -> tuple[str, bool]:
+    return d.get("recorded_at", ""), d.get("status") != "pending"
+
+
+def one_per_target(draws: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    """Each target once per draw, with its latest result. A draw lists a target once per
+    purpose (an order drawn for a re-inspection and a home visit has two results); the
+    public sees the one recorded last (by ``recorded_at`` when given, else a recorded
+    result over a pending one, else the later line). ``recorded_at`` is not published."""
+    best: dict[tuple[str, str], Mapping[str, str]] = {}
+    for d in draws:
+        key = (d["draw"], d["target"])
+        if key not in best or _latest_first(d) >= _latest_first(best[key]):
+            best[key] = d
+    return [{k: v for k, v in d.items() if k != "recorded_at"} for d in best.values()]
 
 
 def build(raw: Raw, *, k: int = K, frozen: Frozen | None = None) -> Dataset:
@@ -206,7 +238,7 @@ def build(raw: Raw, *, k: int = K, frozen: Frozen | None = None) -> Dataset:
             for p in sorted(raw.places, key=lambda p: p.code)
         ],
         "categories": {c: {"zh": zh, "en": en} for c, (zh, en) in sorted(raw.categories.items())},
-        "draws": sorted(raw.draws, key=lambda d: (d["draw"], d["target"])),
+        "draws": sorted(one_per_target(raw.draws), key=lambda d: (d["draw"], d["target"])),
         "columns": list(COLUMNS),
         "rows": [list(r) for r in rows],
         "withheld": sum(withheld.values()),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -85,9 +86,17 @@ class View:
     trend: dict[str, dict[str, float]] = field(default_factory=dict)  # month -> measure -> v
 
 
-def view(session: Session, row: SunshineVersion, *, month: str, community: str | None) -> View:
+def view(
+    session: Session,
+    row: SunshineVersion,
+    *,
+    month: str,
+    community: str | None,
+    months: Sequence[str] = (),
+) -> View:
     """The published figures of ``month`` (every community), the request tables of one
-    community, and its trend (or the trend of the published totals of all)."""
+    community, and its trend (or the trend of the published totals of all) over every
+    month of ``months`` (a month without a published figure is there, empty)."""
     out = View(month, community)
     stmt = select(SunshineCell).where(SunshineCell.version_id == row.id)
     for c in session.scalars(stmt.where(SunshineCell.month == month)):
@@ -98,7 +107,7 @@ def view(session: Session, row: SunshineVersion, *, month: str, community: str |
                 out.table.setdefault(c.category, {})[c.tier] = c.value
             elif c.measure == "closed":
                 out.closed.setdefault(c.category, {})[c.tier] = c.value
-    trend: dict[str, dict[str, float]] = defaultdict(dict)
+    trend: dict[str, dict[str, float]] = defaultdict(dict, {m: {} for m in months})
     wanted = ("received", "closed")
     stmt = stmt.where(
         SunshineCell.measure.in_(wanted), SunshineCell.category == "all", SunshineCell.tier == "all"

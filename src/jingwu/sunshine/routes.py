@@ -16,7 +16,7 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from jingwu.errors import NotFound
 from jingwu.sunshine import queries
-from jingwu.sunshine.dataset import ALL, COLUMNS, OUTCOMES, TIERS
+from jingwu.sunshine.dataset import ALL, COLUMNS, OUTCOMES, TIERS, one_per_target
 from jingwu.sunshine.suppress import K
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import SessionDep
@@ -70,7 +70,7 @@ def index(
     community = community if community and _CODE.fullmatch(community) else None
     chosen_month = _pick(month, months, months[-1] if months else "")
     chosen = _pick(community, [p["code"] for p in places], None)
-    v = queries.view(session, row, month=chosen_month or "", community=chosen)
+    v = queries.view(session, row, month=chosen_month or "", community=chosen, months=months)
     context = {
         "row": row,
         "doc": doc,
@@ -83,7 +83,8 @@ def index(
         "tiers": TIERS,
         "all": ALL,
         "indices": INDICES,
-        "draws": [d for d in doc.get("draws", []) if d["period"] == chosen_month],
+        # one_per_target again: versions published before it list a target per result
+        "draws": one_per_target([d for d in doc.get("draws", []) if d["period"] == chosen_month]),
         "map_points": [
             {
                 "code": p["code"],

@@ -50,6 +50,11 @@ def test_a_citizen_and_an_expert_talk_on_phones(browser: Browser, live_server: L
     assert looked is not None
     problems += looked[0].problems()
     expect(citizen.locator("#lines li.cs-expert")).to_contain_text("12315")
+    expert.click("#close")  # the open page learns it by the stream: no box, no end button
+    expect(citizen.locator("#send-form")).to_be_hidden()
+    expect(citizen.locator("form.cs-end")).to_be_hidden()
+    expect(citizen.locator("#lines li.cs-system", has_text="本次咨询已结束。")).to_have_count(1)
+    expect(citizen.locator("#chat-status")).to_have_text("")  # said once, by the line
     problems += [p for s in _walk(expert, live_server, "/consult/desk") for p in s.problems()]
     citizen_ctx.close()
     expert_ctx.close()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
+from jingwu.accounts import demo as demo_accounts
 from jingwu.cli import serve
 from jingwu.cli.main import cli
 from jingwu.config import get_settings
@@ -136,3 +138,26 @@ def test_the_demo_builds_the_app_before_the_worker_threads_start(
     result = run(env, "demo", "--port", "1")
     assert result.exit_code == 0, result.output
     assert steps == ["app", "threads", "serve"]
+    for role, _unit, _name in demo_accounts.ACCOUNTS:  # every one, expert and city too
+        assert f"  demo-{role}  " in result.output, role
+    assert "demo-expert" in result.output and "demo-city" in result.output
+
+
+def test_the_demo_database_is_in_the_var_dir_not_the_working_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    var = tmp_path / "data"
+    monkeypatch.delenv("JINGWU_DATABASE_URL", raising=False)
+    monkeypatch.setenv("JINGWU_VAR_DIR", str(var))
+    monkeypatch.setenv("JINGWU_DEMO", "1")
+    try:
+        result = run({}, "demo", "--seed-only")
+        assert result.exit_code == 0, result.output
+        assert (var / "demo.db").is_file()
+        assert not (elsewhere / "var").exists()
+        assert os.environ["JINGWU_DATABASE_URL"] == f"sqlite:///{var / 'demo.db'}"
+    finally:
+        os.environ.pop("JINGWU_DATABASE_URL", None)  # the command sets it for its process

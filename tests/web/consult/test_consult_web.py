@@ -120,6 +120,7 @@ def test_an_expert_claims_answers_hands_over_closes_and_records(
     code = r.headers["location"].rsplit("/", 1)[1]
     page = desk("expert", "GET", f"/consult/desk/{code}")
     assert page.status_code == 200 and 'id="handover"' in page.text and "c-expert2" in page.text
+    assert '<a href="/consult/desk">返回队列列表</a>' in page.text  # not the hand-back action
     assert (
         desk("expert", "POST", f"/consult/desk/{code}/messages", data={"body": "您好"}).status_code
         == 204
@@ -143,3 +144,42 @@ def test_an_expert_claims_answers_hands_over_closes_and_records(
     assert c.status == "closed" and c.evidence_item
     lines = [m.body for m in service.messages(session, c, citizen=True)]
     assert "交接" not in lines and "我来" in lines
+
+
+def _closed(client: TestClient) -> str:
+    token = _open(client)
+    csrf = str(client.cookies.get("jingwu_csrf"))
+    r = client.post(
+        f"/consult/{token}/close", headers={"X-CSRF-Token": csrf}, follow_redirects=False
+    )
+    assert r.status_code == 303
+    return token
+
+
+def test_the_stream_speaks_the_pages_language_not_the_browsers(
+    desk: Desk, client: TestClient
+) -> None:
+    token = _closed(client)  # a closed consultation's stream sends its lines and ends
+    client.cookies.clear()  # no language cookie: the page is Chinese, so are the lines
+    english_browser = {"Accept-Language": "en", "Accept": "text/event-stream"}
+    r = client.get(f"/consult/{token}/events", headers=english_browser)
+    assert r.status_code == 200 and "本次咨询已结束。" in r.text
+    assert "The consultation has ended." not in r.text
+    assert r.text.count("本次咨询已结束。") == 1 and '"notice":"closed"' in r.text
+    client.cookies.set("jingwu_lang", "en")  # the cookie switches page and lines alike
+    r = client.get(f"/consult/{token}/events", headers=english_browser)
+    assert "The consultation has ended." in r.text
+
+
+def test_a_closed_consultation_shows_no_message_box_and_no_end_button(
+    desk: Desk, client: TestClient
+) -> None:
+    token = _closed(client)
+    page = client.get(f"/consult/{token}").text
+    assert 'id="chat"' in page
+    assert 'id="send-form"' not in page and ">发送<" not in page and "结束咨询" not in page
+    csrf = str(client.cookies.get("jingwu_csrf"))
+    r = client.post(
+        f"/consult/{token}/messages", data={"body": "x"}, headers={"X-CSRF-Token": csrf}
+    )
+    assert r.status_code == 409

@@ -16,6 +16,7 @@ from jingwu.accounts.scope import SYSTEM
 from jingwu.open311 import service, spec
 from jingwu.portal import intake
 from jingwu.portal.models import PublicInbox
+from jingwu.workorders.models import WorkOrder
 from tests.conftest import FrozenClock
 from tests.integration.workorders.wo_factory import make_world
 
@@ -137,7 +138,12 @@ def test_every_attribute_problem_is_its_own_error(api: Api) -> None:
 
 
 def test_an_address_alone_is_enough(api: Api) -> None:
-    assert api.post(lat=None, long=None, address_string="文三路 90 号").status_code == 201
+    r = api.post(lat=None, long=None, address_string="文三路 90 号")
+    assert r.status_code == 201
+    api.take_in()  # the officer reads the address under a Chinese label
+    ref = f"open311:{r.json()[0]['token']}"
+    text = api.session.scalar(select(WorkOrder.description).where(WorkOrder.source_ref == ref))
+    assert text is not None and "地址：文三路 90 号" in text and "Address" not in text
 
 
 def test_the_key_is_limited_per_hour_and_revocable(api: Api, clock: FrozenClock) -> None:

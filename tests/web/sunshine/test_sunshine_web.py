@@ -4,9 +4,12 @@ downloads' bytes are the hashed ones, withheld cells nowhere."""
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import re
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from jingwu.runtime import Runtime
@@ -92,3 +95,30 @@ def test_the_pages_are_served_in_the_internet_zone_and_not_on_the_intranet(
 def test_the_job_runs_at_least_hourly() -> None:
     (spec,) = [j for j in all_jobs() if j.name == "sunshine.publish"]
     assert spec.interval_seconds <= 3600
+
+
+def test_zero_is_shown_as_zero_withheld_as_a_dash_and_durations_in_hours(
+    client: TestClient, session: Session
+) -> None:
+    published(session)
+    october = client.get("/sunshine?month=2026-10").text  # no order at all that month
+    received = re.findall(r'data-label="已接收">(.*?)</td>', october)
+    assert received and set(received) == {"0"}
+    november = client.get("/sunshine?month=2026-11").text  # SA02's 2 orders are withheld
+    assert "—" in re.findall(r'data-label="已接收">(.*?)</td>', november)[1]
+    medians = re.findall(r'data-label="办结时长中位数">(.*?)</td>', november)
+    assert medians[0].endswith(" 分") and "." not in medians[0], medians
+    assert "（分钟）" not in november
+
+
+def test_the_trend_has_every_published_month_of_the_community(
+    client: TestClient, session: Session
+) -> None:
+    published(session)
+    doc = json.loads(session.scalar(select(SunshineVersion.json_body)) or "{}")
+    page = client.get("/sunshine?month=2026-11&community=SA01").text
+    m = re.search(r"data-trend='([^']*)'", page)
+    assert m is not None
+    trend = json.loads(html.unescape(m.group(1)))
+    assert list(trend) == doc["months"] and len(doc["months"]) > 1
+    assert trend["2026-10"] == {"received": 0.0, "closed": 0.0}

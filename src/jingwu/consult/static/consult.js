@@ -7,6 +7,7 @@
   var status = document.getElementById("chat-status");
   var form = document.getElementById("send-form");
   var seen = {};
+  var closedLine = false; // the "has ended" notice came as a line: say it once only
 
   function csrf() {
     var meta = document.querySelector('meta[name="csrf-token"]');
@@ -16,6 +17,7 @@
   function add(line) {
     if (seen[line.seq]) return;
     seen[line.seq] = true;
+    if (line.notice === "closed") closedLine = true;
     var li = document.createElement("li");
     li.className = "cs-" + line.sender;
     li.dataset.seq = line.seq;
@@ -35,8 +37,12 @@
   source.addEventListener("message", function (e) { add(JSON.parse(e.data)); });
   source.addEventListener("end", function () {
     source.close();
-    status.textContent = chat.dataset.ended;
-    if (form) form.hidden = true;
+    if (!closedLine) status.textContent = chat.dataset.ended;
+    if (form) {
+      form.hidden = true;
+      form.querySelectorAll("textarea, button").forEach(function (el) { el.disabled = true; });
+    }
+    document.querySelectorAll("[data-while-open]").forEach(function (el) { el.hidden = true; });
   });
 
   if (form) {

@@ -242,6 +242,7 @@ class PublishedRow:
     drawn_on: str
     target: str  # a station's name, or a work order's code
     status: str  # done | found | follow_up | pending
+    recorded_at: str = ""  # when the result was recorded (ISO, UTC), "" while pending
 
 
 def published_results(
@@ -261,7 +262,7 @@ def published_results(
     ids = [d.id for d, _ in rows]
     statuses = (
         {
-            (o.draw_id, o.purpose, o.target): o.status
+            (o.draw_id, o.purpose, o.target): (o.status, o.recorded_at.isoformat())
             for o in session.scalars(select(CheckOutcome).where(CheckOutcome.draw_id.in_(ids)))
         }
         if ids
@@ -271,7 +272,10 @@ def published_results(
 
 
 def _published(
-    session: Session, d: CheckDraw, unit: Unit, statuses: dict[tuple[int, str, str], str]
+    session: Session,
+    d: CheckDraw,
+    unit: Unit,
+    statuses: dict[tuple[int, str, str], tuple[str, str]],
 ) -> list[PublishedRow]:
     seed = published_seed(session, d) or ""
     pairs = ledger.pairs_of(d.pairs)
@@ -288,7 +292,7 @@ def _published(
             seed,
             drawn_on,
             labels.get(p.target, p.target),
-            statuses.get((d.id, purpose, p.target), "pending"),
+            *statuses.get((d.id, purpose, p.target), ("pending", "")),
         )
         for purpose, ps in sorted(pairs.items())
         for p in ps
