@@ -292,9 +292,13 @@ def test_the_citizen_portal_fits_a_phone(phone: BrowserContext, live_server: Liv
     problems = []
     paths = ["/portal", "/portal/submit", "/portal/track"]
     paths += [f"/portal/track/demo-track-{t}" for t in ("received", "handled", "closed1")]
+    # the other public pages share its layout (public_base.html), and so does its 404
+    paths += ["/consult", "/legal", "/legal?q=邻居噪音", "/portal/track/no-such-reference"]
     for path in paths:
         looked = _look(page, live_server.url + path)
         assert looked is not None, path
         problems += looked[0].problems()
+        assert page.locator("#public-nav a").count() == 4, path
+        assert page.locator("#menu-toggle").count() == 0, path
     phone.close()
     assert not problems, "\n".join(problems)

@@ -15,9 +15,29 @@ PHRASES: dict[str, tuple[str, str]] = {
     "in_progress": ("open", "Being handled by the community police station."),
     "resolved": ("open", "Handled; waiting for your rating."),
     "reopened": ("open", "Reopened and being handled again."),
-    "closed": ("closed", "Closed."),
+    "closed": ("closed", "Finished; thank you for your report."),
     "rejected": ("closed", "Closed: it could not be taken up as a request."),
 }
+
+# step -> the status label shown before its phrase (each pair reads as one statement)
+LABELS: dict[str, str] = {
+    "received": "Waiting to be passed on",
+    "accepted": "Accepted by a station",
+    "in_progress": "Being handled",
+    "resolved": "Handled, awaiting your rating",
+    "reopened": "Being handled again",
+    "closed": "Request closed",
+    "rejected": "Not taken up",
+}
+
+
+def current_step(timeline: list[dict[str, Any]] | None, status: str) -> str:
+    """The request's present public step: the timeline's last known step, else by status."""
+    for item in reversed(timeline or []):
+        if item.get("step") in PHRASES:
+            return str(item["step"])
+    return "closed" if status == "closed" else "received"
+
 
 GRID_DEG = 0.005  # about 500 m north-south: a published location names no house
 

@@ -14,9 +14,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from jingwu.errors import NotFound
+from jingwu.errors import DomainError, NotFound
 from jingwu.portal import guard, ratings, service
-from jingwu.portal.public import PHRASES
+from jingwu.portal.public import LABELS, PHRASES, current_step
 from jingwu.portal.routes_submit import router as submit_router
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import Now, SessionDep, client_ip
@@ -40,6 +40,17 @@ def static_file(name: str) -> FileResponse:
     return FileResponse(path, media_type=_MEDIA[path.suffix])
 
 
+def _not_found(request: Request) -> Response:
+    """The public not-found page (the public layout, not the staff one)."""
+    return render(request, "portal/not_found.html", {}, status_code=404)
+
+
+def public_base_url(request: Request) -> str:
+    """The site's address for links the citizen keeps: JINGWU_PUBLIC_URL, else this request's."""
+    configured = request.app.state.settings.public_url
+    return (configured or str(request.base_url)).rstrip("/")
+
+
 @router.get("/portal", response_class=HTMLResponse, dependencies=[PUBLIC])
 def home(request: Request) -> Response:
     """The portal's front page: report a problem, follow a request."""
@@ -60,7 +71,7 @@ def track(request: Request, session: SessionDep, token: str, new: str = "") -> R
     """A request's public status and timeline; the rating form once it is handled."""
     pub = service.published(session, token=token)
     if pub is None:
-        raise NotFound("No request has this reference.")
+        return _not_found(request)
     language = getattr(request.state, "language", "zh_CN")
     known = pub.service_code in DEFAULT_CATALOGUE
     category = DEFAULT_CATALOGUE.get(pub.service_code) if known else None
@@ -72,6 +83,9 @@ def track(request: Request, session: SessionDep, token: str, new: str = "") -> R
             "new": new == "1",
             "category": category.name(language) if category else pub.service_code,
             "phrases": {step: note for step, (_, note) in PHRASES.items()},
+            "step": current_step(pub.timeline, pub.status),
+            "labels": LABELS,
+            "track_url": f"{public_base_url(request)}/portal/track/{pub.token}",
             "entries": [
                 (dt.datetime.fromisoformat(e["at"]), e["step"])
                 for e in pub.timeline
@@ -103,7 +117,10 @@ def rate(
 @router.get("/portal/feedback/{token}", response_class=HTMLResponse, dependencies=[PUBLIC])
 def feedback_form(request: Request, now: Now, token: str) -> Response:
     """The rating page of the SMS link sent after a resolution (WO-6)."""
-    code = ratings.link_order(token, now=now)
+    try:
+        code = ratings.link_order(token, now=now)
+    except DomainError:
+        return _not_found(request)
     return render(request, "portal/feedback.html", {"code": code, "token": token})
 
 

@@ -15,6 +15,7 @@ from jingwu.errors import DomainError, Invalid
 from jingwu.portal import challenge, guard, photos, service, sms
 from jingwu.security import keys
 from jingwu.security.pii import IdentifierError, normalize_phone
+from jingwu.sunshine import queries as sunshine
 from jingwu.web.authz import PUBLIC
 from jingwu.web.deps import Now, SessionDep, client_ip
 from jingwu.web.i18n import error_fields, error_text
@@ -26,7 +27,12 @@ router = APIRouter(include_in_schema=False)
 
 
 def _form(
-    request: Request, now: dt.datetime, *, values: dict[str, Any], errors: dict[str, str]
+    request: Request,
+    now: dt.datetime,
+    *,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    session: Session | None = None,
 ) -> dict[str, Any]:
     language = getattr(request.state, "language", "zh_CN")
     return {
@@ -35,13 +41,33 @@ def _form(
         "values": values,
         "errors": errors,
         "tile_url": request.app.state.settings.tile_url or "",
+        "stations": _stations(request, session) if session is not None else [],
     }
 
 
+def _stations(request: Request, session: Session) -> list[dict[str, Any]]:
+    """The stations' public names and points as published by sunshine policing (the open
+    data the internet zone may read; snapped to its grid), for the map without tiles."""
+    row = sunshine.latest(session)
+    if row is None:
+        return []
+    english = getattr(request.state, "language", "zh_CN") == "en"
+    return [
+        {
+            "name": (p.get("name_en") if english and p.get("name_en") else p["name"]),
+            "lat": p["lat"],
+            "lon": p["lon"],
+        }
+        for p in sunshine.document(session, row).get("places", [])
+        if p.get("lat") is not None and p.get("lon") is not None
+    ]
+
+
 @router.get("/portal/submit", response_class=HTMLResponse, dependencies=[PUBLIC])
-def submit_form(request: Request, now: Now) -> Response:
+def submit_form(request: Request, session: SessionDep, now: Now) -> Response:
     """The form to report a problem."""
-    return render(request, "portal/submit.html", _form(request, now, values={}, errors={}))
+    ctx = _form(request, now, values={}, errors={}, session=session)
+    return render(request, "portal/submit.html", ctx)
 
 
 def _phone(value: str) -> str:
@@ -71,7 +97,9 @@ def send_code(
     except DomainError as exc:
         ctx = {"error": error_text(request, exc)}
         return render(request, "portal/code_sent.html", ctx, status_code=422)
-    return render(request, "portal/code_sent.html", {"error": None})
+    # The demo shows the code (the newcomer has no phone on the gateway); production never.
+    shown = code if settings.demo and not settings.is_production else None
+    return render(request, "portal/code_sent.html", {"error": None, "demo_code": shown})
 
 
 def _coordinate(value: str) -> float | None:
@@ -99,19 +127,24 @@ def _accept(
     phone = _phone(form["contact_phone"])
     guard.check_rate(session, "submit", phone=phone, address=address, now=now)
     guard.use_once(session, nonce, now=now)
+    # Every field is checked before the SMS code is spent: a bad photo or description
+    # leaves the code good for the corrected resubmission.
+    pictures = [photos.clean(data, keep_location=form["keep_location"] == "yes") for data in raw]
+    lat, lon = _coordinate(form["lat"]), _coordinate(form["lon"])
+    service.check("portal", form["service_code"], form["description"], lat, lon, pictures)
     if not guard.check_code(session, phone=phone, code=form["sms_code"], now=now):
         session.commit()  # the failed try counts even though the request fails
         raise Invalid(
             "The SMS code is wrong or has expired.", fields={"sms_code": "Ask for a new code."}
         )
-    pictures = [photos.clean(data, keep_location=form["keep_location"] == "yes") for data in raw]
+    # The code is spent in the transaction that writes the submission (one commit).
     return service.submit(
         session,
         channel="portal",
         service_code=form["service_code"],
         description=form["description"],
-        lat=_coordinate(form["lat"]),
-        lon=_coordinate(form["lon"]),
+        lat=lat,
+        lon=lon,
         contact_phone=phone,
         photos=pictures,
         now=now,
@@ -157,7 +190,10 @@ async def submit(  # noqa: PLR0917 - one parameter per form field
         values = {
             k: form[k] for k in ("service_code", "description", "contact_phone", "lat", "lon")
         }
-        ctx = _form(request, now, values=values, errors=error_fields(request, exc, whole="form"))
+        fields = error_fields(request, exc, whole="form")
+        ctx = await to_thread.run_sync(  # the stations are read off the event loop
+            lambda: _form(request, now, values=values, errors=fields, session=session)
+        )
         ctx["message"] = error_text(request, exc)
         return render(request, "portal/submit.html", ctx, status_code=422)
     return RedirectResponse(f"/portal/track/{token}?new=1", status_code=303)

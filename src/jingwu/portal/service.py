@@ -60,7 +60,7 @@ def new_token() -> str:
     return secrets.token_urlsafe(12)
 
 
-def _check(
+def check(
     channel: str,
     service_code: str,
     description: str,
@@ -68,6 +68,7 @@ def _check(
     lon: float | None,
     photos: Sequence[bytes],
 ) -> None:
+    """Invalid unless a submission with these fields would be accepted (no database)."""
     if channel not in CHANNELS:
         raise Invalid("Unknown channel '{channel}'.", params={"channel": channel})
     if service_code not in DEFAULT_CATALOGUE:
@@ -122,7 +123,7 @@ def submit(
     now: dt.datetime,
 ) -> Submission:
     """Hand a submission inward (sealed) and publish it as open under a new token."""
-    _check(channel, service_code, description, lat, lon, photos)
+    check(channel, service_code, description, lat, lon, photos)
     payload = {
         "description": description.strip(),
         "phone": _phone(contact_phone),

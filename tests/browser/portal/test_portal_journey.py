@@ -82,8 +82,13 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
     expect(page.locator("#portal-map")).to_have_attribute("data-ready", "1")
     page.select_option("#service-code", "noise")
     page.fill("#description", "小区门口烧烤摊每晚营业到凌晨两点，噪音和油烟扰民")
+    expect(page.locator("#portal-map")).to_have_attribute("data-stations-drawn", re.compile(r"\d+"))
+    expect(page.locator("#public-nav a")).to_have_count(4)
     page.click("#use-location")
     expect(page.locator("#lat")).not_to_have_value("")
+    hint = page.locator("#where-hint")  # the hint says the place is chosen, with its point
+    expect(hint).to_have_attribute("data-picked", "1")
+    expect(hint).to_contain_text("已选地点")
     page.set_input_files(
         "#photos", files=[{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": _photo()}]
     )
@@ -99,6 +104,8 @@ def test_a_citizen_reports_follows_and_rates_on_a_phone(
     expect(page).to_have_url(re.compile(r"/portal/track/[A-Za-z0-9_-]{16}\?new=1$"))
     token = page.locator("#token").inner_text()
     expect(page.locator("#status")).to_have_attribute("data-status", "open")
+    link = page.locator("#track-link").inner_text()
+    assert link == f"{live_server.url}/portal/track/{token}", link
 
     runtime = live_server.runtime
     with runtime.db.unit_of_work() as session:  # the worker's portal.intake

@@ -98,7 +98,7 @@ def test_the_public_follows_the_order_to_closure_and_rates_it(session: Session) 
     step(session, w, order, "resolve", "auxiliary", NOW + 2 * H, closure=closure())
     step(session, w, order, "close", "officer", NOW + 3 * H, citizen_confirmed=True)
     intake.publish(session, now=NOW + 3 * H)
-    assert (pub.status, pub.status_notes) == ("closed", "Closed.")
+    assert (pub.status, pub.status_notes) == ("closed", "Finished; thank you for your report.")
     assert [e["step"] for e in pub.timeline][-1] == "closed"
     session.add(
         PublicRating(

@@ -6,8 +6,14 @@
   if (!form) { return; }
   var lat = document.getElementById("lat"), lon = document.getElementById("lon");
   var mapEl = document.getElementById("portal-map"), marker = null, map = null;
+  var hint = document.getElementById("where-hint");
   function mark(la, lo) {
     lat.value = la.toFixed(6); lon.value = lo.toFixed(6);
+    if (hint && hint.getAttribute("data-chosen")) {
+      hint.textContent = hint.getAttribute("data-chosen")
+        .replace("{lat}", la.toFixed(5)).replace("{lon}", lo.toFixed(5));
+      hint.setAttribute("data-picked", "1");
+    }
     if (map) {
       if (marker) { marker.setLatLng([la, lo]); } else { marker = L.marker([la, lo]).addTo(map); }
       map.setView([la, lo], Math.max(map.getZoom(), 15));
@@ -20,6 +26,19 @@
       zoomInTitle: mapEl.getAttribute("data-zoom-in"), zoomOutTitle: mapEl.getAttribute("data-zoom-out")
     }).addTo(map);
     if (tiles) { L.tileLayer(tiles, { maxZoom: 19 }).addTo(map); }
+    // The stations as published by sunshine policing (public names, snapped points): a
+    // map without tiles still shows where the stations are.
+    var stations = [];
+    try { stations = JSON.parse(mapEl.getAttribute("data-stations") || "[]"); } catch (e) { stations = []; }
+    var points = [];
+    stations.forEach(function (s) {
+      var ll = [s.lat, s.lon];
+      points.push(ll);
+      L.circleMarker(ll, { radius: 7, weight: 2, color: "#1f4e8c", fillOpacity: 0.5 })
+        .bindTooltip(s.name, { permanent: !tiles, direction: "top" }).addTo(map);
+    });
+    if (points.length) { map.fitBounds(points, { padding: [24, 24], maxZoom: 15 }); }
+    mapEl.setAttribute("data-stations-drawn", String(points.length));
     map.on("click", function (ev) { mark(ev.latlng.lat, ev.latlng.lng); });
     if (lat.value && lon.value) { mark(parseFloat(lat.value), parseFloat(lon.value)); }
     mapEl.setAttribute("data-ready", "1");
