@@ -7,6 +7,8 @@ internet zone writes adds its entry here; ``jingwu portal grant-role`` grants ex
 from __future__ import annotations
 
 INTERNET_GRANTS: dict[str, frozenset[str]] = {
+    # The schema's version: a process checks it at start (a number, no data).
+    "alembic_version": frozenset({"SELECT"}),
     # Submissions handed inward; SELECT for the token's uniqueness check and rate limits.
     "public_inbox": frozenset({"INSERT", "SELECT"}),
     # The published status of every submission: submit() writes the first (open) row.

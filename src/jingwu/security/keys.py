@@ -238,7 +238,13 @@ def write_key_file(path: Path, values: dict[str, str]) -> None:
 
 
 def load_keyring(settings: Settings) -> Keyring:
-    """Load keys from settings, generating missing ones in development only."""
+    """Load keys from settings, generating missing ones in development only.
+
+    A process of the internet zone holds no data key and no blind-index key: it gets
+    throwaway ones (random, never stored, known to no one), so that it cannot read personal
+    data even by mistake; it needs only the secret key (forms, challenges)."""
+    if settings.zone == "internet":
+        return _internet_keyring(settings)
     stored = {} if settings.is_production else read_key_file(key_file(settings))
     values = {
         "secret_key": settings.secret_key or stored.get("secret_key"),
@@ -266,6 +272,21 @@ def load_keyring(settings: Settings) -> Keyring:
         blind_index_key=_b64(str(values["blind_index_key"]), "JINGWU_BLIND_INDEX_KEY"),
         data_keys=data_keys,
         active=active,
+    )
+
+
+def _internet_keyring(settings: Settings) -> Keyring:
+    secret = settings.secret_key
+    if not secret and settings.is_production:
+        raise ConfigError("Setting JINGWU_SECRET_KEY is missing: the internet zone needs it.")
+    if not secret:
+        secret = read_key_file(key_file(settings)).get("secret_key")
+    throwaway = new_data_key("internet")
+    return Keyring(
+        secret_key=_b64(secret, "JINGWU_SECRET_KEY") if secret else secrets.token_bytes(32),
+        blind_index_key=secrets.token_bytes(32),
+        data_keys={throwaway.kid: throwaway},
+        active=throwaway.kid,
     )
 
 
