@@ -67,7 +67,7 @@ DATA_PATTERNS = (
     re.compile(r"\bjingwu-demo\b"),  # the documented password of the demo accounts
     re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"),  # e-mail
     re.compile(r"\bhttps?://\S+"),  # web address
-    re.compile(r"\b\d+(?:\.\d+)?\s?(?:kWh|km|m|dBm|ppm|lux|dB|Hz|kW|ms|s|KiB|MiB)\b"),  # measures, sizes
+    re.compile(r"\b\d+(?:\.\d+)?\s?(?:kWh|km|m|dBm|ppm|lux|dB|Hz|kW|ms|s|KiB|MiB)\b"),  # measures
     re.compile(r"\bPM2\.5\b|\bCO2\b|\bCO₂\b|\bC2SP\b"),
     re.compile(r"%RH|%obs/m|dB\(A\)|km/h|µg/m³"),  # the units of the sensors' metrics
     re.compile(r"\b[\w./-]+\.(?:md|csv|json|geojson|gz|txt|svg|pdf|jpg|png|zip)\b"),  # files
